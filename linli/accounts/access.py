@@ -1,0 +1,155 @@
+"""The one permission gate. Every view, endpoint and command asks here; hiding a button is never
+the check.
+
+A user reaches a station through a role assignment: `admin` reaches every station, a `supervisor`
+the subtree under their station, every other role exactly its own station. An object outside a
+user's reach answers 404, the same as a missing one, so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from linli.accounts.models import STAFF_ROLES, Role, RoleAssignment, User
+from linli.org.models import Station
+
+# Roles that may change a station's own data (its people, its configuration).
+STATION_WRITE_ROLES = frozenset({Role.STATION_STAFF})
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    station_id: int | None
+    station_path: str | None
+
+
+def grants(user: Any) -> tuple[Grant, ...]:
+    """The user's role assignments, read once per user object (one query, then cached on it)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    cached = getattr(user, "_linli_grants", None)
+    if cached is None:
+        rows = RoleAssignment.objects.filter(user=user).select_related("station")
+        cached = tuple(
+            Grant(row.role, row.station_id, row.station.path if row.station else None)
+            for row in rows
+        )
+        user._linli_grants = cached
+    return cached
+
+
+def forget_grants(user: Any) -> None:
+    """Drop the cached grants after a role change, so the next check reads them afresh."""
+    if hasattr(user, "_linli_grants"):
+        del user._linli_grants
+
+
+def role_codes(user: Any) -> set[str]:
+    return {grant.role for grant in grants(user)}
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(role_codes(user) & set(roles))
+
+
+def is_admin(user: Any) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def needs_two_factor(user: Any) -> bool:
+    """Staff roles see other people's data: under LINLI_REQUIRE_2FA they must sign in with TOTP."""
+    return settings.REQUIRE_2FA and has_role(user, *STAFF_ROLES)
+
+
+def station_filter(user: Any, *, roles: Iterable[str] | None = None, prefix: str = "") -> Q:
+    """A Q that keeps the stations (or, with `prefix="station__"`, the objects) the user reaches.
+
+    `roles` narrows the reach to what those roles give; an empty result matches nothing.
+    """
+    wanted = set(roles) if roles is not None else None
+    condition = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
+    for grant in grants(user):
+        if wanted is not None and grant.role not in wanted:
+            continue
+        if grant.role == Role.ADMIN:
+            return Q()
+        if grant.role == Role.SUPERVISOR:
+            condition |= Q(**{f"{prefix}path__startswith": grant.station_path})
+            continue
+        condition |= Q(**{f"{prefix}pk": grant.station_id})
+    return condition
+
+
+def visible_stations(user: Any, *, roles: Iterable[str] | None = None) -> QuerySet[Station]:
+    return Station.objects.filter(station_filter(user, roles=roles))
+
+
+def get_station_for_user(user: Any, code: str, *, write: bool = False) -> Station:
+    """The station with `code` if the user reaches it (and, for `write`, may change it); else 404.
+
+    Writing needs `admin` or station staff of exactly that station; supervisors only read.
+    """
+    roles = {Role.ADMIN, *STATION_WRITE_ROLES} if write else None
+    station = visible_stations(user, roles=roles).filter(code=code).first()
+    if station is None:
+        raise Http404("station")
+    return station
+
+
+def visible_users(user: Any) -> QuerySet[User]:
+    """People the user may look up: themselves, and for staff everyone holding a role in reach."""
+    if is_admin(user):
+        return User.objects.all()
+    staff_reach = station_filter(user, roles=STAFF_ROLES, prefix="role_assignments__station__")
+    return User.objects.filter(Q(pk=user.pk) | staff_reach).distinct()
+
+
+def get_user_for_user(user: Any, pk: int) -> User:
+    """Another account, if the user may look it up; else 404."""
+    found = visible_users(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("user")
+    return found
+
+
+def can_manage_roles(user: Any) -> bool:
+    """Only administrators grant and revoke roles: a role is a key to other people's data."""
+    return is_admin(user)
+
+
+def can_read_audit(user: Any) -> bool:
+    return has_role(user, Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF)
+
+
+def audit_station_filter(user: Any) -> Q:
+    """Audit rows a user may read: admin all; supervisors and staff their stations' rows."""
+    if is_admin(user):
+        return Q()
+    return station_filter(user, roles={Role.SUPERVISOR, Role.STATION_STAFF}, prefix="station__")
+
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Page decorator: signed-in users without one of `roles` get 403 (a page, not an object)."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,310 @@
+"""Every write to accounts, roles, tokens and two-factor devices goes through these functions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from linli.accounts.access import forget_grants
+from linli.accounts.models import ApiToken, Role, RoleAssignment, User
+from linli.audit.actions import audit_record
+from linli.core.errors import DomainError
+from linli.core.phone import normalize_phone, validate_mobile
+from linli.org.models import Station
+
+TOKEN_PREFIX = "linli_"  # noqa: S105 (a marker, not a secret)
+RECOVERY_CODE_COUNT = 10
+
+
+class AccountError(DomainError):
+    pass
+
+
+# --- users and roles -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_create(*, phone: str, password: str, name: str = "", actor: Any) -> User:
+    """Create an account. The phone is a valid mainland mobile number, unique; the password passes
+    the configured validators and is stored as an argon2 hash."""
+    phone = normalize_phone(phone)
+    validate_mobile(phone)
+    if User.objects.filter(phone=phone).exists():
+        raise ValidationError({"phone": _("该手机号码已注册。")}, code="duplicate_phone")
+    user = User(phone=phone, name=name.strip())
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(
+        actor=actor, action="user.create", target=user, after={"phone": phone, "name": name}
+    )
+    return user
+
+
+def _check_role_station(role: str, station: Station | None) -> None:
+    if role == Role.ADMIN:
+        if station is not None:
+            raise AccountError("admin_has_no_station", _("系统管理员不绑定站点。"))
+        return
+    if station is None:
+        raise AccountError("station_required", _("该角色必须绑定一个站点。"))
+    if role != Role.SUPERVISOR and station.kind != Station.Kind.STATION:
+        raise AccountError(
+            "station_kind", _("只有中心/所工作人员可以绑定到中心或所，其他角色须绑定到站。")
+        )
+
+
+@transaction.atomic
+def role_grant(*, user: User, role: str, station: Station | None, actor: Any) -> RoleAssignment:
+    """Give `user` the `role` at `station` (none for admin). Granting a held role is refused."""
+    if role not in Role.values:
+        raise AccountError("unknown_role", _("未知角色：%(role)s") % {"role": role})
+    _check_role_station(role, station)
+    try:
+        with transaction.atomic():
+            assignment = RoleAssignment.objects.create(
+                user=user,
+                role=role,
+                station=station,
+                granted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except IntegrityError as error:
+        raise AccountError("role_held", _("该用户已拥有此角色。"), status=409) from error
+    audit_record(
+        actor=actor,
+        action="role.grant",
+        target=user,
+        station=station,
+        after={"role": role, "station": station.code if station else None},
+    )
+    forget_grants(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, assignment: RoleAssignment, actor: Any) -> None:
+    """Take one role away; the last administrator cannot be removed (someone must hold the keys)."""
+    assignment = (
+        RoleAssignment.objects.select_for_update()
+        .select_related("station", "user")
+        .get(pk=assignment.pk)
+    )
+    if (
+        assignment.role == Role.ADMIN
+        and RoleAssignment.objects.filter(role=Role.ADMIN).count() == 1
+    ):
+        raise AccountError("last_admin", _("不能移除最后一位系统管理员。"), status=409)
+    station = assignment.station
+    assignment.delete()
+    audit_record(
+        actor=actor,
+        action="role.revoke",
+        target=assignment.user,
+        station=station,
+        before={"role": assignment.role, "station": station.code if station else None},
+    )
+    forget_grants(assignment.user)
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str, actor: Any) -> None:
+    """Set a new password (validated, argon2); every API token of the user is revoked with it."""
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    audit_record(
+        actor=actor, action="password.change", target=user, after={"tokens_revoked": revoked}
+    )
+
+
+# --- signing in -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User | None
+    locked: bool = False
+
+
+def sign_in_check_password(
+    request: HttpRequest, *, phone: str, password: str, channel: str
+) -> SignIn:
+    """Check a phone and password, through django-axes so that failures count towards a lock-out.
+
+    Every failure is audited, and the attempt that locks the account (or hits a lock) as well.
+    """
+    phone = normalize_phone(phone)
+    user = authenticate(request, username=phone, password=password)
+    if user is not None:
+        return SignIn(user=user)
+    locked = bool(getattr(request, "axes_locked_out", False))
+    account = User.objects.filter(phone=phone).first()
+    audit_record(
+        actor=None,
+        action="login.failed",
+        target=account,
+        after={"phone": phone, "channel": channel, "locked": locked},
+    )
+    if locked:
+        audit_record(
+            actor=None,
+            action="login.locked",
+            target=account,
+            after={
+                "phone": phone,
+                "channel": channel,
+                "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            },
+        )
+    return SignIn(user=None, locked=locked)
+
+
+def has_two_factor(user: User) -> bool:
+    return user_has_device(user, confirmed=True)
+
+
+def otp_verify(*, user: User, code: str) -> Any:
+    """The device that accepts `code` (a TOTP code or an unused recovery code), or None.
+
+    A recovery code is used up by a match; TOTP devices throttle repeated wrong codes.
+    """
+    code = (code or "").strip().replace(" ", "")
+    if not code:
+        return None
+    device = match_token(user, code)
+    action = "login.otp_ok" if device is not None else "login.otp_failed"
+    audit_record(
+        actor=user,
+        action=action,
+        target=user,
+        after={"device": type(device).__name__ if device else None},
+    )
+    return device
+
+
+def sign_in_succeeded(*, user: User, channel: str) -> None:
+    audit_record(actor=user, action="login.success", target=user, after={"channel": channel})
+
+
+def sign_out(*, user: User) -> None:
+    audit_record(actor=user, action="logout", target=user)
+
+
+# --- API tokens -------------------------------------------------------------------------------------
+
+
+def token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str = "", actor: Any) -> tuple[str, ApiToken]:
+    """Issue a bearer token; returns the secret (shown once) and the stored row (hash only)."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        key_hash=token_hash(secret),
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
+    )
+    audit_record(
+        actor=actor,
+        action="token.create",
+        target=user,
+        after={
+            "token": token.pk,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at.isoformat(),
+        },
+    )
+    return secret, token
+
+
+def token_user(secret: str) -> tuple[User, ApiToken] | None:
+    """The active user behind a usable token, or None. Marks the token used (at most once a minute)."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(secret)).first()
+    now = timezone.now()
+    if token is None or not token.is_usable(now) or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user, token
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor: Any) -> None:
+    """Revoke a token for good; a revoked token is refused from then on (revoking twice is a no-op)."""
+    updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if updated:
+        audit_record(
+            actor=actor, action="token.revoke", target=token.user, before={"token": token.pk}
+        )
+
+
+# --- two-factor devices -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """An unconfirmed TOTP device for enrolment (reused while enrolment is unfinished)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm enrolment with a first valid code; returns fresh recovery codes (shown once).
+
+    Invariant: a user has at most one confirmed TOTP device and one set of recovery codes.
+    """
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+    if not device.verify_token((code or "").strip()):
+        raise AccountError("otp_invalid", _("验证码不正确，请查看验证器中最新的 6 位数字。"))
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = recovery_codes_reset(user=user)
+    audit_record(actor=user, action="2fa.enable", target=user)
+    return codes
+
+
+def recovery_codes_reset(*, user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [secrets.token_hex(4) + "-" + secrets.token_hex(2) for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=static, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, actor: Any) -> None:
+    """Remove a user's TOTP device and recovery codes (a lost phone); they enrol again at next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action="2fa.reset", target=user)

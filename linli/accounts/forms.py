@@ -1,0 +1,100 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.models import Role
+from linli.core.phone import normalize_phone, validate_mobile
+from linli.org.models import Station
+
+
+class PhoneField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("手机号码"))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"inputmode": "tel", "autocomplete": "username", "placeholder": "13800000000"}
+        )
+
+    def clean(self, value: Any) -> str:
+        phone = normalize_phone(super().clean(value))
+        validate_mobile(phone)
+        return phone
+
+
+class LoginForm(forms.Form):
+    phone = PhoneField()
+    password = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=20,
+        help_text=_("验证器中的 6 位数字，或一个恢复码。"),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("当前密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label=_("再次输入新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_old_password(self) -> str:
+        old = self.cleaned_data["old_password"]
+        if not self.user.check_password(old):
+            raise forms.ValidationError(_("当前密码不正确。"))
+        return old
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("new_password") != cleaned.get("new_password_again"):
+            self.add_error("new_password_again", _("两次输入的新密码不一致。"))
+        return cleaned
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    station = forms.ModelChoiceField(
+        label=_("站点"),
+        queryset=Station.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("（系统管理员不选站点）"),
+    )
+
+
+class UserCreateForm(RoleGrantForm):
+    phone = PhoneField()
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    password = forms.CharField(
+        label=_("初始密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    field_order = ["phone", "name", "password", "role", "station"]

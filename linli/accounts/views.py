@@ -1,0 +1,296 @@
+import base64
+from datetime import datetime, timedelta
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from linli.accounts import access, actions
+from linli.accounts.forms import (
+    LoginForm,
+    OtpForm,
+    PasswordChangeForm,
+    RoleGrantForm,
+    UserCreateForm,
+)
+from linli.accounts.models import Role, RoleAssignment, User
+from linli.core.errors import DomainError
+
+PENDING_KEY = "linli_pending_2fa"
+PENDING_SECONDS = 300
+MAX_OTP_TRIES = 5
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("home")
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    next_url = request.POST.get("next") or request.GET.get("next")
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        sign_in = actions.sign_in_check_password(
+            request,
+            phone=form.cleaned_data["phone"],
+            password=form.cleaned_data["password"],
+            channel="web",
+        )
+        if sign_in.locked:
+            form.add_error(None, _("密码错误次数过多，账户已暂时锁定，请 15 分钟后再试。"))
+            status = 429
+        elif sign_in.user is None:
+            form.add_error(None, _("手机号码或密码不正确。"))
+        elif actions.has_two_factor(sign_in.user):
+            request.session[PENDING_KEY] = {
+                "user": sign_in.user.pk,
+                "since": timezone.now().isoformat(),
+                "next": _safe_next(request, next_url),
+                "tries": 0,
+            }
+            return redirect("accounts:login_otp")
+        else:
+            login(request, sign_in.user, backend=MODEL_BACKEND)
+            actions.sign_in_succeeded(user=sign_in.user, channel="web")
+            return redirect(_safe_next(request, next_url))
+    return render(
+        request, "accounts/login.html", {"form": form, "next": next_url or ""}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def login_otp(request: HttpRequest) -> HttpResponse:
+    """Second step of sign-in for users with a TOTP device: a code, or one recovery code."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending or timezone.now() - datetime.fromisoformat(pending["since"]) > timedelta(
+        seconds=PENDING_SECONDS
+    ):
+        request.session.pop(PENDING_KEY, None)
+        messages.info(request, _("请重新输入手机号码和密码。"))
+        return redirect("accounts:login")
+    user = get_object_or_404(User, pk=pending["user"], is_active=True)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = actions.otp_verify(user=user, code=form.cleaned_data["code"])
+        if device is not None:
+            del request.session[PENDING_KEY]
+            login(request, user, backend=MODEL_BACKEND)
+            otp_login(request, device)
+            actions.sign_in_succeeded(user=user, channel="web")
+            return redirect(pending["next"])
+        pending["tries"] += 1
+        if pending["tries"] >= MAX_OTP_TRIES:
+            del request.session[PENDING_KEY]
+            messages.error(request, _("验证码错误次数过多，请重新登录。"))
+            return redirect("accounts:login")
+        request.session[PENDING_KEY] = pending
+        form.add_error("code", _("验证码不正确。"))
+    return render(request, "accounts/login_otp.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        actions.sign_out(user=request.user)
+    logout(request)
+    messages.info(request, _("您已安全退出。"))
+    return redirect("accounts:login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol a TOTP authenticator: scan, confirm with a first code, keep the recovery codes."""
+    user: User = request.user  # type: ignore[assignment]
+    if actions.has_two_factor(user) and request.method == "GET":
+        return render(request, "accounts/2fa_status.html", {"verified": user.is_verified()})  # type: ignore[attr-defined]
+    device = actions.totp_device_start(user=user)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = actions.totp_device_confirm(
+                user=user, device=device, code=form.cleaned_data["code"]
+            )
+        except DomainError as error:
+            form.add_error("code", error.message)
+        else:
+            otp_login(request, device)
+            return render(request, "accounts/2fa_codes.html", {"codes": codes})
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#111", light="#fff")
+    return render(
+        request,
+        "accounts/2fa_setup.html",
+        {
+            "form": form,
+            "qr_svg": mark_safe(qr_svg),  # noqa: S308  (segno's own SVG of our URL)
+            "secret": base64.b32encode(device.bin_key).decode(),
+            "required": access.needs_two_factor(user),
+        },
+    )
+
+
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.password_change(
+                user=request.user,  # type: ignore[arg-type]
+                new_password=form.cleaned_data["new_password"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("new_password", error)
+        else:
+            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            messages.success(request, _("密码已修改。"))
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+# --- administrators: people and their roles --------------------------------------------------------
+
+
+def _user_rows(search: str) -> Any:
+    users = User.objects.order_by("phone").prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("station"))
+    )
+    if search:
+        users = users.filter(Q(phone__contains=search) | Q(name__contains=search))
+    return users
+
+
+@login_required
+@access.role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def user_list(request: HttpRequest) -> HttpResponse:
+    """Everyone with an account, their roles, and a form that adds an account with a first role."""
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = _create_with_role(request, data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已创建账户 %(phone)s。") % {"phone": user.phone})
+            return redirect("accounts:user_detail", user_id=user.pk)
+    search = request.GET.get("q", "").strip()
+    page = Paginator(_user_rows(search), 50).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "search": search}
+    if request.htmx and request.method == "GET":  # type: ignore[attr-defined]
+        return render(request, "accounts/user_list.html#user-table", context)
+    return render(request, "accounts/user_list.html", context)
+
+
+def _create_with_role(request: HttpRequest, data: dict[str, Any]) -> User:
+    with transaction.atomic():
+        user = actions.user_create(
+            phone=data["phone"], password=data["password"], name=data["name"], actor=request.user
+        )
+        actions.role_grant(
+            user=user, role=data["role"], station=data["station"], actor=request.user
+        )
+    return user
+
+
+@login_required
+@access.role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = access.get_user_for_user(request.user, user_id)
+    form = RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.role_grant(
+                user=person,
+                role=form.cleaned_data["role"],
+                station=form.cleaned_data["station"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            form = RoleGrantForm()
+    context = {
+        "person": person,
+        "assignments": person.role_assignments.select_related("station"),
+        "form": form,
+        "has_two_factor": actions.has_two_factor(person),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "accounts/user_detail.html#roles", context)
+    return render(request, "accounts/user_detail.html", context)
+
+
+@login_required
+@access.role_required(Role.ADMIN)
+@require_POST
+def role_revoke_view(request: HttpRequest, user_id: int, assignment_id: int) -> HttpResponse:
+    person = access.get_user_for_user(request.user, user_id)
+    assignment = get_object_or_404(RoleAssignment, pk=assignment_id, user=person)
+    try:
+        actions.role_revoke(assignment=assignment, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("accounts:user_detail", user_id=person.pk)
+
+
+@login_required
+@access.role_required(Role.ADMIN)
+@require_POST
+def two_factor_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = access.get_user_for_user(request.user, user_id)
+    actions.two_factor_reset(user=person, actor=request.user)
+    messages.success(
+        request, _("已重置 %(name)s 的两步验证，对方下次登录时重新绑定。") % {"name": person}
+    )
+    return redirect("accounts:user_detail", user_id=person.pk)
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """What each of the user's roles can do next, one card per role held."""
+    user: User = request.user  # type: ignore[assignment]
+    assignments = list(user.role_assignments.select_related("station"))
+    return render(
+        request,
+        "home.html",
+        {
+            "assignments": assignments,
+            "roles": {row.role for row in assignments},
+            "suggest_two_factor": access.has_role(user, *access.STAFF_ROLES)
+            and not actions.has_two_factor(user),
+        },
+    )

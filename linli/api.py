@@ -1,0 +1,128 @@
+"""The public JSON API v1 (SPEC §5): one NinjaAPI, token auth, one error format.
+
+Each app contributes a router from its own `api.py`; this module only assembles them.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.security import HttpBearer
+
+from linli.accounts import actions as account_actions
+from linli.accounts.access import needs_two_factor
+from linli.core.errors import DomainError
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`; a missing, revoked, expired or malformed token is a 401."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = account_actions.token_user(token)
+        if found is None:
+            return None
+        user, api_token = found
+        if needs_two_factor(user) and not account_actions.has_two_factor(user):
+            raise AuthorizationError(message="2fa_setup_required")
+        request.user = user
+        request.api_token = api_token  # type: ignore[attr-defined]
+        return user
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese text as itself, not as \\u escapes: smaller, and readable in logs and curl."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
+    title="邻里 Linli API",
+    version="1",
+    description="新时代文明实践站 community volunteer-service platform. Times are ISO 8601 with offset.",
+    auth=BearerToken(),
+    urls_namespace="api-v1",
+)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, **extra: Any
+) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, **extra}}, status=status
+    )
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = [
+        {"loc": [str(part) for part in error.get("loc", ())], "message": error.get("msg", "")}
+        for error in exc.errors
+    ]
+    return error_response(
+        request, 422, "validation_error", _("输入有误，请检查后重试。"), fields=fields
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    fields: list[dict[str, Any]]
+    if hasattr(exc, "error_dict"):
+        fields = [
+            {"loc": [name], "message": " ".join(str(m) for m in messages)}
+            for name, messages in exc.message_dict.items()
+        ]
+    else:
+        fields = [{"loc": [], "message": message} for message in exc.messages]
+    message = str(fields[0]["message"]) if fields else _("输入有误。")
+    return error_response(request, 422, "validation_error", message, fields=fields)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthorized", _("需要有效的访问令牌。"))
+
+
+@api.exception_handler(AuthorizationError)
+def on_forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    if exc.message == "2fa_setup_required":
+        return error_response(
+            request, 403, "2fa_setup_required", _("工作人员须先在网页上启用两步验证。")
+        )
+    return error_response(request, 403, "forbidden", _("没有权限执行此操作。"))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, "forbidden", _("没有权限执行此操作。"))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("对象不存在或无权查看。"))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, f"http_{exc.status_code}", str(exc))
+
+
+def _add_routers() -> None:
+    from linli.accounts.api import router as accounts_router
+    from linli.org.api import router as org_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/stations", org_router)
+
+
+_add_routers()

@@ -1,0 +1,73 @@
+"""The demo community: 焦家社区 and its station tree, and one account per role (SPEC §1, §6).
+
+Every step is idempotent: running the seed again finds what is there and adds only what is missing.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+
+from linli.accounts import actions as account_actions
+from linli.accounts.models import Role, RoleAssignment, User
+from linli.org.actions import station_create
+from linli.org.models import Station
+
+STATION_TREE = [
+    ("DANGTU", "当涂县新时代文明实践中心", Station.Kind.CENTER, None),
+    ("DANGTU-KFQ", "当涂经济开发区新时代文明实践所", Station.Kind.INSTITUTE, "DANGTU"),
+    ("JIAOJIA", "焦家社区新时代文明实践站", Station.Kind.STATION, "DANGTU-KFQ"),
+]
+
+# (phone, name, role, station code): SPEC §6's demo accounts.
+DEMO_ACCOUNTS = [
+    ("13900000000", "系统管理员", Role.ADMIN, None),
+    ("13900000001", "陈建国", Role.SUPERVISOR, "DANGTU"),
+    ("13900000002", "王秀梅", Role.STATION_STAFF, "JIAOJIA"),
+    ("13900000003", "张志强", Role.TEAM_LEADER, "JIAOJIA"),
+    ("13900000004", "黄文静", Role.VOLUNTEER, "JIAOJIA"),
+    ("13900000005", "李桂英", Role.RESIDENT, "JIAOJIA"),
+    ("13900000006", "刘红霞", Role.CANTEEN_OPERATOR, "JIAOJIA"),
+    ("13900000007", "赵兰芳", Role.CAREGIVER, "JIAOJIA"),
+]
+
+
+@transaction.atomic
+def seed_stations() -> int:
+    created = 0
+    for code, name, kind, parent_code in STATION_TREE:
+        if Station.objects.filter(code=code).exists():
+            continue
+        parent = Station.objects.get(code=parent_code) if parent_code else None
+        station_create(code=code, name=name, kind=kind, parent=parent, actor=None)
+        created += 1
+    return created
+
+
+@transaction.atomic
+def seed_accounts() -> int:
+    created = 0
+    for phone, name, role, station_code in DEMO_ACCOUNTS:
+        user = User.objects.filter(phone=phone).first()
+        if user is None:
+            user = account_actions.user_create(
+                phone=phone, password=settings.DEMO_PASSWORD, name=name, actor=None
+            )
+            created += 1
+        station = Station.objects.get(code=station_code) if station_code else None
+        if not RoleAssignment.objects.filter(user=user, role=role, station=station).exists():
+            account_actions.role_grant(user=user, role=role, station=station, actor=None)
+    return created
+
+
+# Later parts of the registry append their own steps here, in dependency order.
+STEPS: list[tuple[str, Callable[[], int]]] = [
+    ("站点组织架构", seed_stations),
+    ("演示账户", seed_accounts),
+]
+
+
+def seed(progress: Callable[[str], None]) -> None:
+    for label, step in STEPS:
+        created = step()
+        progress(f"  {label}: 新增 {created}")

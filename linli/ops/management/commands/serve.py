@@ -1,0 +1,50 @@
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from linli.audit.tasks import schedule_audit_prune
+from linli.ops.processes import describe_backend, gunicorn_command, run_together, worker_command
+
+
+def start_services(
+    command: BaseCommand, *, host: str, port: int, workers: int, task_workers: int
+) -> int:
+    """Prepare static files, queue the housekeeping, then run gunicorn and the task workers."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+    schedule_audit_prune()
+    command.stdout.write(
+        f"邻里 Linli 正在 http://{host}:{port}/ 提供服务（{workers} 个网页进程，"
+        f"{task_workers} 个后台任务进程，{describe_backend()}）。按 Ctrl+C 停止。"
+    )
+    commands = [gunicorn_command(host=host, port=port, workers=workers)]
+    commands += [worker_command() for _ in range(task_workers)]
+    return run_together(commands)
+
+
+class Command(BaseCommand):
+    help = "生产环境：迁移数据库，启动 gunicorn 网页服务和后台任务进程。"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=3, help="gunicorn 网页进程数")
+        parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=1,
+            help="随服务启动的后台任务进程数（0 表示另行运行 `linli worker`）",
+        )
+        parser.add_argument("--no-migrate", action="store_true", help="启动前不执行数据库迁移")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_migrate"]:
+            call_command("migrate", interactive=False, verbosity=1)
+        code = start_services(
+            self,
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            task_workers=options["task_workers"],
+        )
+        raise SystemExit(code)

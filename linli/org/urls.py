@@ -1,0 +1,10 @@
+from django.urls import path
+
+from linli.org import views
+
+app_name = "org"
+
+urlpatterns = [
+    path("", views.station_list, name="station_list"),
+    path("<str:code>/", views.station_detail, name="station_detail"),
+]

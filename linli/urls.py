@@ -1,0 +1,21 @@
+from django.urls import include, path
+
+from linli.accounts import views as account_views
+from linli.api import api
+from linli.core import views as core_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("linli.accounts.urls")),
+    path("stations/", include("linli.org.urls")),
+    path("audit/", include("linli.audit.urls")),
+    path("prefs/display/", core_views.display_preferences, name="display_preferences"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "linli.core.views.bad_request"
+handler403 = "linli.core.views.permission_denied"
+handler404 = "linli.core.views.page_not_found"
+handler500 = "linli.core.views.server_error"
