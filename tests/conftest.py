@@ -1,0 +1,106 @@
+"""One world for every test: the 中心 → 所 → 站 tree, one user per role at 焦家, and outsiders.
+
+Like healthchecks' alice / bob / charlie: each role at JIAOJIA, plus `outsider`, the station staff
+of another station (HUANGCHI), who must see nothing of JIAOJIA.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from linli.accounts import actions as account_actions
+from linli.accounts.access import needs_two_factor
+from linli.accounts.models import Role, User
+from linli.org.actions import station_create
+from linli.org.models import Station
+
+PASSWORD = "correct-horse-42"
+
+
+@dataclass
+class World:
+    center: Station
+    institute: Station
+    jiaojia: Station
+    other_institute: Station
+    huangchi: Station
+    users: dict[str, User] = field(default_factory=dict)
+    outsider: User | None = None
+    outside_supervisor: User | None = None
+
+    def user(self, role: str) -> User:
+        return self.users[role]
+
+
+def make_user(phone: str, role: str, station: Station | None, name: str = "") -> User:
+    user = account_actions.user_create(phone=phone, password=PASSWORD, name=name, actor=None)
+    account_actions.role_grant(user=user, role=role, station=station, actor=None)
+    return user
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    center = station_create(
+        code="DANGTU", name="当涂县新时代文明实践中心", kind="center", parent=None, actor=None
+    )
+    institute = station_create(
+        code="DANGTU-KFQ", name="开发区实践所", kind="institute", parent=center, actor=None
+    )
+    jiaojia = station_create(
+        code="JIAOJIA", name="焦家社区实践站", kind="station", parent=institute, actor=None
+    )
+    other_institute = station_create(
+        code="DANGTU-GS", name="姑孰镇实践所", kind="institute", parent=center, actor=None
+    )
+    huangchi = station_create(
+        code="HUANGCHI", name="黄池社区实践站", kind="station", parent=other_institute, actor=None
+    )
+    world = World(center, institute, jiaojia, other_institute, huangchi)
+    for index, role in enumerate(Role.values):
+        station = None if role == Role.ADMIN else jiaojia
+        if role == Role.SUPERVISOR:
+            station = institute
+        world.users[role] = make_user(f"1380000000{index}", role, station, name=f"{role}-user")
+    world.outsider = make_user("13700000001", Role.STATION_STAFF, huangchi, name="外站社工")
+    world.outside_supervisor = make_user(
+        "13700000002", Role.SUPERVISOR, other_institute, name="外所督导"
+    )
+    return world
+
+
+def enrol_totp(user: User) -> TOTPDevice:
+    """A confirmed authenticator for `user`, as if they had finished enrolment."""
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_now(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def signed_in(user: User, *, verified: bool = True) -> Client:
+    """A browser session for `user`; staff are passed through TOTP unless `verified=False`."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if verified:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or enrol_totp(user)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+def api_token(user: User) -> str:
+    """A bearer token; staff get an authenticator first, as the API demands under 2FA."""
+    if needs_two_factor(user) and not account_actions.has_two_factor(user):
+        enrol_totp(user)
+    secret, _token = account_actions.token_create(user=user, actor=user)
+    return secret
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
