@@ -22,4 +22,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -182,14 +182,27 @@ def has_two_factor(user: User) -> bool:
     return user_has_device(user, confirmed=True)
 
 
-def otp_verify(*, user: User, code: str) -> Any:
-    """The device that accepts `code` (a TOTP code or an unused recovery code), or None.
+@dataclass(frozen=True)
+class OtpCheck:
+    device: Any = None
+    wait_seconds: int = 0
 
-    A recovery code is used up by a match; TOTP devices throttle repeated wrong codes.
+
+def otp_verify(*, user: User, code: str) -> OtpCheck:
+    """Check a TOTP code or an unused recovery code; the matching device, or why not.
+
+    A recovery code is used up by a match. After wrong codes the authenticator waits 1, 2, 4 …
+    seconds before it accepts another try; a try during that wait is refused without a check.
     """
     code = (code or "").strip().replace(" ", "")
     if not code:
-        return None
+        return OtpCheck()
+    totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if totp is not None and code.isdigit():
+        allowed, info = totp.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            wait = int((info["locked_until"] - timezone.now()).total_seconds()) + 1
+            return OtpCheck(wait_seconds=max(wait, 1))
     device = match_token(user, code)
     action = "login.otp_ok" if device is not None else "login.otp_failed"
     audit_record(
@@ -198,7 +211,7 @@ def otp_verify(*, user: User, code: str) -> Any:
         target=user,
         after={"device": type(device).__name__ if device else None},
     )
-    return device
+    return OtpCheck(device=device)
 
 
 def sign_in_succeeded(*, user: User, channel: str) -> None:

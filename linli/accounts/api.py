@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from linli.accounts import access, actions
 from linli.accounts.models import ApiToken
@@ -32,7 +32,14 @@ def token_obtain(request: HttpRequest, payload: TokenIn) -> dict:
     if actions.has_two_factor(user):
         if not payload.otp:
             raise DomainError("otp_required", _("请提供两步验证码。"), status=401)
-        if actions.otp_verify(user=user, code=payload.otp) is None:
+        check = actions.otp_verify(user=user, code=payload.otp)
+        if check.wait_seconds:
+            raise DomainError(
+                "otp_throttled",
+                _("尝试过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": check.wait_seconds},
+                status=429,
+            )
+        if check.device is None:
             raise DomainError("otp_invalid", _("两步验证码不正确。"), status=401)
     elif access.needs_two_factor(user):
         raise DomainError("2fa_setup_required", _("工作人员须先在网页上启用两步验证。"), status=403)
@@ -56,9 +63,9 @@ def token_list(request: HttpRequest) -> list[dict]:
 
 
 @router.delete("/auth/token", response={204: None}, summary="Revoke the token of this request")
-def token_revoke_current(request: HttpRequest) -> tuple[int, None]:
+def token_revoke_current(request: HttpRequest) -> Status[None]:
     actions.token_revoke(token=request.api_token, actor=request.auth)  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete(
@@ -66,10 +73,10 @@ def token_revoke_current(request: HttpRequest) -> tuple[int, None]:
     response={204: None, 404: ErrorOut},
     summary="Revoke one of the caller's tokens",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)  # type: ignore[attr-defined]
     actions.token_revoke(token=token, actor=request.auth)  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)
 
 
 def _token_fields(token: ApiToken) -> dict:

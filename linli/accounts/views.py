@@ -96,11 +96,11 @@ def login_otp(request: HttpRequest) -> HttpResponse:
     user = get_object_or_404(User, pk=pending["user"], is_active=True)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = actions.otp_verify(user=user, code=form.cleaned_data["code"])
-        if device is not None:
+        check = actions.otp_verify(user=user, code=form.cleaned_data["code"])
+        if check.device is not None:
             del request.session[PENDING_KEY]
             login(request, user, backend=MODEL_BACKEND)
-            otp_login(request, device)
+            otp_login(request, check.device)
             actions.sign_in_succeeded(user=user, channel="web")
             return redirect(pending["next"])
         pending["tries"] += 1
@@ -109,7 +109,12 @@ def login_otp(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("验证码错误次数过多，请重新登录。"))
             return redirect("accounts:login")
         request.session[PENDING_KEY] = pending
-        form.add_error("code", _("验证码不正确。"))
+        if check.wait_seconds:
+            form.add_error(
+                "code", _("尝试过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": check.wait_seconds}
+            )
+        else:
+            form.add_error("code", _("验证码不正确。"))
     return render(request, "accounts/login_otp.html", {"form": form})
 
 
