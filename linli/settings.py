@@ -190,7 +190,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = 6
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LINLI_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_USERNAME_FORM_FIELD = "username"  # authenticate(username=phone, ...), whatever the form calls it
+AXES_USERNAME_FORM_FIELD = (
+    "username"  # authenticate(username=phone, ...), whatever the form calls it
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,6 +20,14 @@ from linli.org.actions import station_create
 from linli.org.models import Station
 
 PASSWORD = "correct-horse-42"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Any:
+    """Each test starts with an empty cache, as a fresh server would."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass

@@ -94,7 +94,10 @@ def test_one_token_revokes_another_of_the_same_user_only(world):
     other = api_token(world.user(Role.RESIDENT))
     # Someone else's token id is simply not found.
     assert Client().delete(f"/api/v1/auth/tokens/{tablet_id}", **bearer(other)).status_code == 404
-    assert Client().delete(f"/api/v1/auth/tokens/{tablet_id}", **bearer(phone_token)).status_code == 204
+    assert (
+        Client().delete(f"/api/v1/auth/tokens/{tablet_id}", **bearer(phone_token)).status_code
+        == 204
+    )
     assert Client().get("/api/v1/me", **bearer(tablet_token)).status_code == 401
     assert Client().get("/api/v1/me", **bearer(phone_token)).status_code == 200
 

@@ -20,7 +20,9 @@ def test_volunteer_signs_in_with_phone_and_password(world):
     home = client.get("/")
     assert home.status_code == 200
     assert "志愿者" in home.content.decode()
-    assert AuditLog.objects.filter(action="login.success", actor=world.user(Role.VOLUNTEER)).exists()
+    assert AuditLog.objects.filter(
+        action="login.success", actor=world.user(Role.VOLUNTEER)
+    ).exists()
 
 
 @pytest.mark.parametrize("typed", ["+86 138-0000-0004", "0086 13800000004", "138 0000 0004"])
@@ -129,7 +131,11 @@ def test_next_parameter_is_followed_only_on_this_site(world):
     assert ok["Location"] == "/stations/"
     evil = Client().post(
         "/accounts/login/",
-        {"phone": world.user(Role.VOLUNTEER).phone, "password": PASSWORD, "next": "https://evil.example/"},
+        {
+            "phone": world.user(Role.VOLUNTEER).phone,
+            "password": PASSWORD,
+            "next": "https://evil.example/",
+        },
     )
     assert evil["Location"] == "/"
 

@@ -47,7 +47,10 @@ def user_create(*, phone: str, password: str, name: str = "", actor: Any) -> Use
     if User.objects.filter(phone=phone).exists():
         raise ValidationError({"phone": _("该手机号码已注册。")}, code="duplicate_phone")
     user = User(phone=phone, name=name.strip())
-    validate_password(password, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -101,7 +104,7 @@ def role_grant(*, user: User, role: str, station: Station | None, actor: Any) ->
 def role_revoke(*, assignment: RoleAssignment, actor: Any) -> None:
     """Take one role away; the last administrator cannot be removed (someone must hold the keys)."""
     assignment = (
-        RoleAssignment.objects.select_for_update()
+        RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("station", "user")
         .get(pk=assignment.pk)
     )

@@ -111,7 +111,8 @@ def login_otp(request: HttpRequest) -> HttpResponse:
         request.session[PENDING_KEY] = pending
         if check.wait_seconds:
             form.add_error(
-                "code", _("尝试过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": check.wait_seconds}
+                "code",
+                _("尝试过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": check.wait_seconds},
             )
         else:
             form.add_error("code", _("验证码不正确。"))

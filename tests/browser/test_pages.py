@@ -17,7 +17,9 @@ from tests.conftest import PASSWORD, World, enrol_totp, totp_now
 pytestmark = pytest.mark.browser
 
 STAFF_ROLES = {Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF}
-ENGLISH_MO = Path(__file__).resolve().parents[2] / "linli" / "locale" / "en" / "LC_MESSAGES" / "django.mo"
+ENGLISH_MO = (
+    Path(__file__).resolve().parents[2] / "linli" / "locale" / "en" / "LC_MESSAGES" / "django.mo"
+)
 
 
 @pytest.fixture
@@ -231,7 +233,9 @@ def test_each_role_sees_its_own_card(page: Page, site: str, world: World, role: 
 
     expect_path(page, "/")
     expect(page.get_by_test_id(f"role-card-{role}")).to_be_visible()
-    expect(page.get_by_test_id(f"role-card-{role}").locator("h2")).to_have_text(str(Role(role).label))
+    expect(page.get_by_test_id(f"role-card-{role}").locator("h2")).to_have_text(
+        str(Role(role).label)
+    )
     assert page.locator("[data-testid^='role-card-']").count() == 1
     expect(page.get_by_test_id("no-role")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -1,0 +1,51 @@
+"""`linli demo --seed-only`: the station tree and one account per role, idempotently."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import Client
+
+from linli.accounts.models import RoleAssignment, User
+from linli.audit.models import AuditLog
+from linli.ops.demo import DEMO_ACCOUNTS
+from linli.org.models import Station
+
+
+def run_seed() -> str:
+    out = StringIO()
+    call_command("demo", seed_only=True, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_creates_the_tree_and_the_accounts_once(db, settings):
+    first = run_seed()
+    assert "13900000002" in first
+    assert settings.DEMO_PASSWORD in first
+    counts = (Station.objects.count(), User.objects.count(), RoleAssignment.objects.count())
+    assert counts == (3, 8, 8)
+    second = run_seed()
+    assert "新增 0" in second
+    assert (Station.objects.count(), User.objects.count(), RoleAssignment.objects.count()) == counts
+    jiaojia = Station.objects.get(code="JIAOJIA")
+    assert jiaojia.path == "/DANGTU/DANGTU-KFQ/JIAOJIA/"
+    assert jiaojia.name == "焦家社区新时代文明实践站"
+    assert AuditLog.objects.filter(action="station.create").count() == 3
+
+
+def test_every_demo_account_signs_in_when_two_factor_is_not_forced(db, settings):
+    settings.REQUIRE_2FA = False
+    run_seed()
+    for phone, _name, role, _station in DEMO_ACCOUNTS:
+        web = Client()
+        response = web.post(
+            "/accounts/login/", {"phone": phone, "password": settings.DEMO_PASSWORD}
+        )
+        assert response["Location"] == "/", phone
+        assert f'data-testid="role-card-{role}"' in web.get("/").content.decode()
+        api = Client().post(
+            "/api/v1/auth/token",
+            {"phone": phone, "password": settings.DEMO_PASSWORD},
+            content_type="application/json",
+        )
+        assert api.status_code == 200, phone
+        assert api.json()["user"]["roles"][0]["role"] == role
