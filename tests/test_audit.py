@@ -93,7 +93,8 @@ def test_prune_removes_only_rows_past_retention(world, settings):
     assert deleted == 1
     assert not AuditLog.objects.filter(action="test.old").exists()
     assert AuditLog.objects.filter(action="test.young").exists()
-    assert AuditLog.objects.get(action="audit.prune").after["deleted"] == 1
+    prune_row = AuditLog.objects.get(action="audit.prune")
+    assert prune_row.after is not None and prune_row.after["deleted"] == 1
 
 
 def test_prune_runs_through_the_queue_and_the_worker(transactional_db, settings):

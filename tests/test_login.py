@@ -45,7 +45,7 @@ def test_wrong_password_is_refused_and_audited(world):
     assert "手机号码或密码不正确" in response.content.decode()
     row = AuditLog.objects.get(action="login.failed")
     assert row.target_id == str(volunteer.pk)
-    assert row.after["channel"] == "web"
+    assert row.after == {"phone": volunteer.phone, "channel": "web", "locked": False}
     assert row.actor is None
 
 

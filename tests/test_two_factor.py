@@ -16,6 +16,12 @@ STAFF = [Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF]
 NOT_STAFF = [Role.TEAM_LEADER, Role.VOLUNTEER, Role.RESIDENT, Role.CANTEEN_OPERATOR, Role.CAREGIVER]
 
 
+def secret_on_page(html: str) -> str:
+    found = re.search(r'data-testid="totp-secret">([A-Z2-7=]+)<', html)
+    assert found is not None, "the set-up page shows the secret for manual entry"
+    return found.group(1)
+
+
 def code_for_secret(secret: str) -> str:
     totp = TOTP(base64.b32decode(secret), step=30, digits=6)
     return f"{totp.token():06d}"
@@ -57,7 +63,7 @@ def test_enrolment_confirms_with_a_code_and_gives_recovery_codes(world):
     client.post("/accounts/login/", {"phone": staff.phone, "password": PASSWORD})
     setup = client.get("/accounts/2fa/setup/").content.decode()
     assert "<svg" in setup
-    secret = re.search(r'data-testid="totp-secret">([A-Z2-7=]+)<', setup).group(1)
+    secret = secret_on_page(setup)
     wrong = client.post("/accounts/2fa/setup/", {"code": "123456"})
     assert "验证码不正确" in wrong.content.decode()
     done = client.post("/accounts/2fa/setup/", {"code": code_for_secret(secret)})
@@ -73,7 +79,7 @@ def test_recovery_code_signs_in_once(world):
     client = Client()
     client.post("/accounts/login/", {"phone": staff.phone, "password": PASSWORD})
     setup = client.get("/accounts/2fa/setup/").content.decode()
-    secret = re.search(r'data-testid="totp-secret">([A-Z2-7=]+)<', setup).group(1)
+    secret = secret_on_page(setup)
     done = client.post("/accounts/2fa/setup/", {"code": code_for_secret(secret)})
     recovery = re.findall(r"<li><code>([0-9a-f-]+)</code></li>", done.content.decode())[0]
 

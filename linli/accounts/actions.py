@@ -102,27 +102,40 @@ def role_grant(*, user: User, role: str, station: Station | None, actor: Any) ->
 
 @transaction.atomic
 def role_revoke(*, assignment: RoleAssignment, actor: Any) -> None:
-    """Take one role away; the last administrator cannot be removed (someone must hold the keys)."""
-    assignment = (
+    """Take one role away; the last administrator cannot be removed (someone must hold the keys).
+
+    Removing an admin locks every admin row, in one order, before counting: administrators
+    removing each other at the same moment queue up, and the last one is refused.
+    """
+    if assignment.role == Role.ADMIN:
+        admin_ids = list(
+            RoleAssignment.objects.select_for_update()
+            .filter(role=Role.ADMIN)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if assignment.pk not in admin_ids:
+            raise AccountError("role_gone", _("该角色已被移除。"), status=409)
+        if len(admin_ids) == 1:
+            raise AccountError("last_admin", _("不能移除最后一位系统管理员。"), status=409)
+    locked = (
         RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("station", "user")
-        .get(pk=assignment.pk)
+        .filter(pk=assignment.pk)
+        .first()
     )
-    if (
-        assignment.role == Role.ADMIN
-        and RoleAssignment.objects.filter(role=Role.ADMIN).count() == 1
-    ):
-        raise AccountError("last_admin", _("不能移除最后一位系统管理员。"), status=409)
-    station = assignment.station
-    assignment.delete()
+    if locked is None:
+        raise AccountError("role_gone", _("该角色已被移除。"), status=409)
+    station = locked.station
+    locked.delete()
     audit_record(
         actor=actor,
         action="role.revoke",
-        target=assignment.user,
+        target=locked.user,
         station=station,
-        before={"role": assignment.role, "station": station.code if station else None},
+        before={"role": locked.role, "station": station.code if station else None},
     )
-    forget_grants(assignment.user)
+    forget_grants(locked.user)
 
 
 @transaction.atomic

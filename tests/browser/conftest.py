@@ -26,15 +26,6 @@ CHROMIUM_ARGS = [
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 
-# A small Android phone: 360 CSS pixels wide, as many of the station's volunteers carry.
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-    "locale": "zh-CN",
-}
-
 
 @pytest.fixture(scope="session")
 def playwright_instance() -> Iterator[Playwright]:
@@ -48,6 +39,8 @@ def playwright_instance() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is not installed; .ci/run installs it with apt-get")
         pytest.skip(f"{CHROMIUM} is not installed")
     chromium = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
@@ -58,7 +51,13 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def phone_context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(**PHONE)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+        locale="zh-CN",
+    )
     context.set_default_timeout(10_000)
     try:
         yield context
