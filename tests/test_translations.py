@@ -10,7 +10,10 @@ ENTRY = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.M)
 
 def unquote(lines: str) -> str:
     return "".join(
-        bytes(line.strip()[1:-1], "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+        bytes(line.strip()[1:-1], "utf-8")
+        .decode("unicode_escape")
+        .encode("latin-1")
+        .decode("utf-8")
         for line in lines.splitlines()
     )
 
