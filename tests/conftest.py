@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -23,11 +25,16 @@ PASSWORD = "correct-horse-42"
 
 
 @pytest.fixture(autouse=True)
-def empty_cache() -> Any:
-    """Each test starts with an empty cache, as a fresh server would."""
+def fresh_process_state() -> Any:
+    """Each test starts as a fresh server would: an empty cache and the default language.
+
+    (A request in English leaves English active in the thread; a later test would inherit it.)
+    """
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass
