@@ -1,0 +1,74 @@
+"""`linli serve` for real: gunicorn and the task worker start, answer, and stop together."""
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float) -> bytes:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback only)
+                return response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_serve_runs_web_and_worker_and_stops_on_sigterm(tmp_path):
+    port = free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("LINLI_", "DJANGO_", "DATABASE_URL", "REDIS_URL"))
+    }
+    env.update({"LINLI_DATA_DIR": str(tmp_path), "LINLI_HTTPS": "0"})
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "linli", "serve", "--port", str(port), "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/healthz", 60) == b'{"status": "ok"}'
+        login = wait_for(f"http://127.0.0.1:{port}/accounts/login/", 10).decode()
+        assert "登录邻里" in login
+        # The nightly prune is queued at start-up, in the server's own SQLite file.
+        with sqlite3.connect(tmp_path / "linli.sqlite3") as db:
+            queued = db.execute(
+                "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE task_path = ?",
+                ("linli.audit.tasks.prune_audit_log",),
+            ).fetchone()[0]
+        assert queued == 1
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+    assert "gunicorn" in output.lower()
+    assert "Starting worker" in output
+    # Nothing is left behind: the process group is gone.
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(server.pid, 0)
