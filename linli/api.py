@@ -120,9 +120,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _add_routers() -> None:
     from linli.accounts.api import router as accounts_router
     from linli.org.api import router as org_router
+    from linli.people.api import router as people_router
+    from linli.stats.api import router as stats_router
 
     api.add_router("/", accounts_router)
     api.add_router("/stations", org_router)
+    api.add_router("/residents", people_router)
+    api.add_router("/stats", stats_router)
 
 
 _add_routers()

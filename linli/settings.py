@@ -50,6 +50,23 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _field_keys() -> list[str]:
+    """LINLI_FIELD_KEYS (newest first), or one Fernet key generated once into the data directory."""
+    if keys := env_list("LINLI_FIELD_KEYS"):
+        return keys
+    key_file = DATA_DIR / "field_keys"
+    if not key_file.exists():
+        from cryptography.fernet import Fernet
+
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(Fernet.generate_key().decode())
+    return [key.strip() for key in key_file.read_text().split(",") if key.strip()]
+
+
+FIELD_KEYS = _field_keys()
 ALLOWED_HOSTS = env_list("LINLI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("LINLI_CSRF_TRUSTED_ORIGINS")
 
@@ -74,6 +91,8 @@ INSTALLED_APPS = [
     "linli.org",
     "linli.accounts",
     "linli.audit",
+    "linli.people",
+    "linli.stats",
     "linli.ops",
 ]
 
@@ -110,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "linli.core.context_processors.display_preferences",
+                "linli.accounts.context_processors.navigation",
             ],
         },
     }

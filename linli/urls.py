@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("linli.accounts.urls")),
     path("stations/", include("linli.org.urls")),
     path("audit/", include("linli.audit.urls")),
+    path("residents/", include("linli.people.urls")),
     path("prefs/display/", core_views.display_preferences, name="display_preferences"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -120,3 +120,82 @@ def api_token(user: User) -> str:
 
 def bearer(secret: str) -> dict[str, Any]:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+@dataclass
+class Registry:
+    """Two estates of JIAOJIA with buildings, and a few residents; one estate at HUANGCHI."""
+
+    jinqiao: Any
+    jiaojia_estate: Any
+    huangchi_estate: Any
+    wang: Any  # 王秀梅, 68, living alone, disabled, with an ID number
+    li: Any  # 李建国, 45
+    child: Any  # 李梓涵, 9, consent by a guardian
+    outsider: Any  # a resident of HUANGCHI
+
+
+WANG_ID = "340521195803121229"  # valid checksum; born 1958-03-12, female
+
+
+def add_resident(station: Station, name: str, **fields: Any) -> Any:
+    from linli.people import actions as people_actions
+
+    consent = fields.pop("consent", None) or people_actions.ConsentInput(
+        method="paper", sensitive=True
+    )
+    data = people_actions.ResidentInput(name=name, **fields)
+    return people_actions.resident_create(station=station, data=data, consent=consent, actor=None)
+
+
+@pytest.fixture
+def registry(world: World) -> Registry:
+    from datetime import date
+
+    from linli.org.models import Building, Estate
+    from linli.people.actions import AddressInput, ConsentInput
+
+    jinqiao = Estate.objects.create(station=world.jiaojia, name="金桥花园")
+    jiaojia_estate = Estate.objects.create(station=world.jiaojia, name="焦家小区")
+    huangchi_estate = Estate.objects.create(station=world.huangchi, name="黄池新村")
+    for number in ("1", "2", "3"):
+        Building.objects.create(estate=jinqiao, number=number, unit_count=3)
+    Building.objects.create(estate=jiaojia_estate, number="8", unit_count=2)
+    Building.objects.create(estate=huangchi_estate, number="1", unit_count=2)
+    wang = add_resident(
+        world.jiaojia,
+        "王秀梅",
+        id_number=WANG_ID,
+        phone="13855550001",
+        address=AddressInput("金桥花园", "3", "2", "502"),
+        tags=frozenset({"living_alone", "disabled"}),
+        disability_type="肢体",
+        disability_grade="二级",
+    )
+    li = add_resident(
+        world.jiaojia,
+        "李建国",
+        gender="M",
+        birth_date=date(1980, 5, 1),
+        phone="13855550002",
+        address=AddressInput("焦家小区", "8", "1", "101"),
+    )
+    child = add_resident(
+        world.jiaojia,
+        "李梓涵",
+        gender="F",
+        birth_date=timezone.localdate().replace(year=timezone.localdate().year - 9, day=1),
+        address=AddressInput("焦家小区", "8", "1", "101"),
+        relation="child",
+        consent=ConsentInput(
+            method="paper", given_by="guardian", guardian_name="李建国", sensitive=True
+        ),
+    )
+    outsider = add_resident(
+        world.huangchi,
+        "王秀兰",
+        gender="F",
+        birth_date=date(1950, 1, 1),
+        address=AddressInput("黄池新村", "1", "1", "201"),
+    )
+    return Registry(jinqiao, jiaojia_estate, huangchi_estate, wang, li, child, outsider)

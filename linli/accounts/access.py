@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from linli.accounts.models import STAFF_ROLES, Role, RoleAssignment, User
@@ -103,6 +103,31 @@ def get_station_for_user(user: Any, code: str, *, write: bool = False) -> Statio
     if station is None:
         raise Http404("station")
     return station
+
+
+M = TypeVar("M", bound=Model)
+
+
+def in_reach(
+    queryset: QuerySet[M], user: Any, *, roles: Iterable[str], station_field: str = "station"
+) -> QuerySet[M]:
+    """Rows of `queryset` that belong to a station the user reaches through one of `roles`."""
+    return queryset.filter(station_filter(user, roles=roles, prefix=f"{station_field}__"))
+
+
+def get_in_reach(
+    queryset: QuerySet[M],
+    user: Any,
+    pk: Any,
+    *,
+    roles: Iterable[str],
+    station_field: str = "station",
+) -> M:
+    """One row in the user's reach, or 404 (the same answer as a row that does not exist)."""
+    found = in_reach(queryset, user, roles=roles, station_field=station_field).filter(pk=pk).first()
+    if found is None:
+        raise Http404(queryset.model._meta.model_name)
+    return found
 
 
 def visible_users(user: Any) -> QuerySet[User]:

@@ -1,4 +1,4 @@
-"""The demo community: 焦家社区 and its station tree, and one account per role (SPEC §1, §6).
+"""The demo community: 焦家社区, its station tree, one account per role and its residents (SPEC §1, §6).
 
 Every step is idempotent: running the seed again finds what is there and adds only what is missing.
 """
@@ -12,6 +12,9 @@ from linli.accounts import actions as account_actions
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.org.actions import station_create
 from linli.org.models import Station
+from linli.people.demo import seed_registry
+
+Progress = Callable[[str], None]
 
 STATION_TREE = [
     ("DANGTU", "当涂县新时代文明实践中心", Station.Kind.CENTER, None),
@@ -33,7 +36,7 @@ DEMO_ACCOUNTS = [
 
 
 @transaction.atomic
-def seed_stations() -> int:
+def seed_stations(progress: Progress) -> int:
     created = 0
     for code, name, kind, parent_code in STATION_TREE:
         if Station.objects.filter(code=code).exists():
@@ -45,7 +48,7 @@ def seed_stations() -> int:
 
 
 @transaction.atomic
-def seed_accounts() -> int:
+def seed_accounts(progress: Progress) -> int:
     created = 0
     for phone, name, role, station_code in DEMO_ACCOUNTS:
         user = User.objects.filter(phone=phone).first()
@@ -60,14 +63,17 @@ def seed_accounts() -> int:
     return created
 
 
-# Later parts of the registry append their own steps here, in dependency order.
-STEPS: list[tuple[str, Callable[[], int]]] = [
+# Each part of the platform appends its step here, in dependency order. A step returns how many
+# rows it created and may report progress on long work through `progress`.
+STEPS: list[tuple[str, Callable[[Progress], int]]] = [
     ("站点组织架构", seed_stations),
     ("演示账户", seed_accounts),
+    ("社区居民登记", seed_registry),
 ]
 
 
-def seed(progress: Callable[[str], None]) -> None:
+def seed(progress: Progress) -> None:
     for label, step in STEPS:
-        created = step()
+        progress(f"  {label} …")
+        created = step(progress)
         progress(f"  {label}: 新增 {created}")

@@ -46,3 +46,72 @@ class Station(models.Model):
     @property
     def ancestor_codes(self) -> list[str]:
         return self.path.strip("/").split("/")[:-1]
+
+
+class Grid(models.Model):
+    """网格: a patch of the community looked after by one grid worker (网格员)."""
+
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="grids")
+    name = models.CharField(_("网格名称"), max_length=50)
+    worker = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grids",
+        verbose_name=_("网格员"),
+    )
+
+    class Meta:
+        ordering = ["station_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["station", "name"], name="grid_name_once")]
+        verbose_name = _("网格")
+        verbose_name_plural = _("网格")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Estate(models.Model):
+    """小区: a residential estate of a station's community."""
+
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="estates")
+    name = models.CharField(_("小区名称"), max_length=50)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["station_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["station", "name"], name="estate_name_once")]
+        verbose_name = _("小区")
+        verbose_name_plural = _("小区")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(models.Model):
+    """楼栋: a residential building of an estate; its households are numbered by unit and room."""
+
+    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="buildings")
+    number = models.CharField(_("楼栋号"), max_length=20)
+    grid = models.ForeignKey(
+        Grid,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="buildings",
+        verbose_name=_("网格"),
+    )
+    unit_count = models.PositiveSmallIntegerField(_("单元数"), default=1)
+    floors = models.PositiveSmallIntegerField(_("层数"), default=6)
+
+    class Meta:
+        ordering = ["estate_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "number"], name="building_number_once")
+        ]
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
+
+    def __str__(self) -> str:
+        return f"{self.estate.name}{self.number}栋"

@@ -1,0 +1,10 @@
+"""The summary figures: each app contributes its counts, every one computed from rows."""
+
+from typing import Any
+
+from linli.people.queries import registry_counts
+
+
+def summary(station_ids: Any, *, year: int | None) -> dict[str, int]:
+    """Counts over the given stations; `year` narrows the figures that happen in time."""
+    return {**registry_counts(station_ids)}
