@@ -122,11 +122,17 @@ def _add_routers() -> None:
     from linli.org.api import router as org_router
     from linli.people.api import router as people_router
     from linli.stats.api import router as stats_router
+    from linli.volunteers.api_list import router as volunteer_list_router
+    from linli.volunteers.api_registration import router as volunteer_registration_router
+    from linli.volunteers.api_teams import router as teams_router
 
     api.add_router("/", accounts_router)
     api.add_router("/stations", org_router)
     api.add_router("/residents", people_router)
     api.add_router("/stats", stats_router)
+    api.add_router("/volunteers", volunteer_registration_router)
+    api.add_router("/volunteers", volunteer_list_router)
+    api.add_router("/teams", teams_router)
 
 
 _add_routers()

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.audit",
     "linli.people",
+    "linli.volunteers",
     "linli.stats",
     "linli.ops",
 ]

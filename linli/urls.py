@@ -10,6 +10,7 @@ urlpatterns = [
     path("stations/", include("linli.org.urls")),
     path("audit/", include("linli.audit.urls")),
     path("residents/", include("linli.people.urls")),
+    path("volunteers/", include("linli.volunteers.urls")),
     path("prefs/display/", core_views.display_preferences, name="display_preferences"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -75,6 +75,9 @@ class Resident(models.Model):
         LIVING = "living", _("在住")
         MOVED_OUT = "moved_out", _("已迁出")
         DECEASED = "deceased", _("已故")
+        # A person the station knows who does not live in the community: a volunteer from a
+        # partner university, say. Not counted among the residents.
+        EXTERNAL = "external", _("非本社区人员")
 
     station = models.ForeignKey("org.Station", on_delete=models.PROTECT, related_name="residents")
     household = models.ForeignKey(

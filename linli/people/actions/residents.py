@@ -95,11 +95,22 @@ def _consent_rows(resident: Resident, consent: ConsentInput, actor: Any, now: An
 
 @transaction.atomic
 def resident_create(
-    *, station: Station, data: ResidentInput, consent: ConsentInput, actor: Any
+    *,
+    station: Station,
+    data: ResidentInput,
+    consent: ConsentInput,
+    actor: Any,
+    status: str = Resident.Status.LIVING,
 ) -> Resident:
-    """Register one resident with their consent; the household at the address is found or made."""
+    """Register one person with their consent; the household at the address is found or made.
+
+    `status=external` records someone the station serves who does not live in the community
+    (a volunteer from elsewhere): a person record, not a resident in the counts.
+    """
     checked = resident_check(station=station, data=data, consent=consent)
-    return residents_bulk_create(station=station, rows=[checked], consent=consent, actor=actor)[0]
+    return residents_bulk_create(
+        station=station, rows=[checked], consent=consent, actor=actor, status=status
+    )[0]
 
 
 @transaction.atomic
@@ -110,6 +121,7 @@ def residents_bulk_create(
     consent: ConsentInput | Sequence[ConsentInput],
     actor: Any,
     audit_each: bool = True,
+    status: str = Resident.Status.LIVING,
 ) -> list[Resident]:
     """Register many checked residents at once (an import, the demo): all of them or none.
 
@@ -135,7 +147,7 @@ def residents_bulk_create(
     Household.objects.bulk_create(new_households)
     residents = []
     for row in rows:
-        resident = Resident(station=station, created_at=now, updated_at=now)
+        resident = Resident(station=station, status=status, created_at=now, updated_at=now)
         _apply(resident, row)
         if row.building is not None:
             resident.household = households[(row.building.pk, row.unit, row.room)]

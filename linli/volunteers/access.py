@@ -1,0 +1,88 @@
+"""Who may see and manage volunteers and teams. Built on accounts.access, the one gate.
+
+Station staff run their station's volunteers (admin everywhere; supervisors read their subtree).
+A team leader reads the volunteers of their own teams and manages those teams' rosters only.
+A volunteer reads and edits their own record.
+"""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from linli.accounts.access import get_in_reach, has_role, in_reach, station_filter
+from linli.accounts.models import Role
+from linli.volunteers.models import Team, TeamMembership, Volunteer
+
+READ_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
+WRITE_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})
+
+
+def led_team_ids(user: Any) -> list[int]:
+    """Teams the user leads: an active leader membership, and the team_leader role at its station."""
+    if not has_role(user, Role.TEAM_LEADER):
+        return []
+    volunteer = (
+        getattr(user, "volunteer", None) if getattr(user, "is_authenticated", False) else None
+    )
+    if volunteer is None:
+        return []
+    led = TeamMembership.objects.filter(
+        volunteer=volunteer,
+        role=TeamMembership.Role.LEADER,
+        status=TeamMembership.Status.ACTIVE,
+    ).filter(station_filter(user, roles={Role.TEAM_LEADER}, prefix="team__station__"))
+    return list(led.values_list("team_id", flat=True))
+
+
+def volunteers_for_user(user: Any) -> QuerySet[Volunteer]:
+    """Staff see their stations' volunteers; a leader their teams' members; anyone themselves."""
+    condition = station_filter(user, roles=READ_ROLES, prefix="station__")
+    teams = led_team_ids(user)
+    if teams:
+        condition |= Q(
+            memberships__team_id__in=teams, memberships__status=TeamMembership.Status.ACTIVE
+        )
+    if getattr(user, "is_authenticated", False):
+        condition |= Q(user_id=user.pk)
+    return Volunteer.objects.filter(condition).distinct()
+
+
+def get_volunteer_for_user(user: Any, pk: Any, *, write: bool = False) -> Volunteer:
+    """The volunteer if the user may read them (write: station staff or admin); else 404."""
+    queryset = Volunteer.objects.select_related("person", "user", "station")
+    if write:
+        return get_in_reach(queryset, user, pk, roles=WRITE_ROLES)
+    found = volunteers_for_user(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("volunteer")
+    return queryset.get(pk=found.pk)
+
+
+def can_manage_volunteers(user: Any) -> bool:
+    return has_role(user, *WRITE_ROLES)
+
+
+def is_self(user: Any, volunteer: Volunteer) -> bool:
+    return getattr(user, "is_authenticated", False) and volunteer.user_id == user.pk
+
+
+def teams_for_user(user: Any) -> QuerySet[Team]:
+    """Teams of every station the user's roles reach (volunteers browse teams to join)."""
+    return in_reach(Team.objects.all(), user, roles=set(Role.values))
+
+
+def get_team_for_user(user: Any, pk: Any, *, manage: bool = False) -> Team:
+    """A team in reach; with `manage`, only for station staff, admin, or that team's leader."""
+    team = get_in_reach(
+        Team.objects.select_related("station", "parent"), user, pk, roles=set(Role.values)
+    )
+    if manage and not can_manage_team(user, team):
+        raise Http404("team")
+    return team
+
+
+def can_manage_team(user: Any, team: Team) -> bool:
+    if in_reach(Team.objects.filter(pk=team.pk), user, roles=WRITE_ROLES).exists():
+        return True
+    return team.pk in led_team_ids(user)

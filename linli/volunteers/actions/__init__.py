@@ -1,0 +1,1 @@
+"""Every write to volunteers, teams and training goes through these modules' functions."""

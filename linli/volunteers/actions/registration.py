@@ -1,0 +1,368 @@
+"""Registering volunteers and walking their status: pending → active / rejected; suspended, left.
+
+One path for every way in: the public sign-up page, the API's register endpoint, a signed-in
+resident applying, staff registering someone at the desk, and the xlsx import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts import actions as account_actions
+from linli.accounts.models import Role, RoleAssignment, User
+from linli.audit.actions import audit_record
+from linli.core import crypto
+from linli.core.categories import ServiceCategory
+from linli.core.errors import DomainError
+from linli.core.idcard import parse_id_number
+from linli.core.phone import normalize_phone, validate_mobile
+from linli.org.models import Station
+from linli.people import actions as people_actions
+from linli.people.models import Consent, Resident
+from linli.volunteers.consent import CONSENT_VERSION
+from linli.volunteers.models import Volunteer, VolunteerCategory
+
+# The status machine: from → the states it may go to.
+TRANSITIONS: dict[str, set[str]] = {
+    Volunteer.Status.PENDING: {Volunteer.Status.ACTIVE, Volunteer.Status.REJECTED},
+    Volunteer.Status.ACTIVE: {Volunteer.Status.SUSPENDED, Volunteer.Status.LEFT},
+    Volunteer.Status.SUSPENDED: {Volunteer.Status.ACTIVE, Volunteer.Status.LEFT},
+    Volunteer.Status.REJECTED: set(),
+    Volunteer.Status.LEFT: set(),
+}
+ADULT_AGE = 18
+MIN_AGE_ALONE = 14
+FULL_AVAILABILITY = (1 << 21) - 1
+
+
+@dataclass(frozen=True)
+class RegistrationInput:
+    """What a person gives when registering (67号令 basic information) and their consent."""
+
+    name: str
+    id_number: str
+    phone: str = ""
+    password: str = ""
+    gender: str = ""
+    birth_date: date | None = None
+    skills: str = ""
+    categories: frozenset[str] = field(default_factory=frozenset)
+    availability: int = 0
+    residence_area: str = ""
+    occupation: str = ""
+    political_status: str = ""
+    guardian_name: str = ""
+    consent: bool = False
+
+
+def _age(birth_date: date, today: date) -> int:
+    return (
+        today.year
+        - birth_date.year
+        - int((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+
+
+def _existing_person(id_number: str) -> Resident | None:
+    return (
+        Resident.objects.select_related("user")
+        .filter(id_number_hash__in=crypto.lookup_hashes(id_number))
+        .first()
+    )
+
+
+@transaction.atomic
+def volunteer_register(
+    *,
+    station: Station,
+    data: RegistrationInput,
+    channel: str,
+    actor: Any = None,
+    user: User | None = None,
+) -> Volunteer:
+    """Register a volunteer (status pending) with their consent to the volunteer-record rules.
+
+    Rules: explicit consent to the current undertaking; a valid ID number (GB 11643) agreeing with
+    any birth date and gender given; under 14 never alone (only staff, with a guardian); under 18
+    with a guardian's consent; one account per phone and one person per ID number — a resident
+    already in the registry becomes a volunteer as the same person, keeping their account.
+    `user` is the signed-in account applying for itself; otherwise an account is created.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def refuse(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(str(message))
+
+    today = timezone.localdate()
+    if not data.consent:
+        refuse("consent", _("请阅读并同意《志愿者注册承诺书及个人信息处理告知》。"))
+    parsed = None
+    try:
+        parsed = parse_id_number(data.id_number, today=today)
+    except ValidationError as error:
+        refuse("id_number", error.messages[0])
+    if parsed is not None:
+        if data.birth_date and data.birth_date != parsed.birth_date:
+            refuse("birth_date", _("出生日期与身份证号码不符。"))
+        if data.gender and data.gender != parsed.gender:
+            refuse("gender", _("性别与身份证号码不符。"))
+        age = _age(parsed.birth_date, today)
+        if age < MIN_AGE_ALONE and channel == Volunteer.Channel.SELF:
+            refuse("birth_date", _("未满 14 周岁不能自行注册，请由监护人陪同到站点登记。"))
+        elif age < ADULT_AGE and not data.guardian_name.strip():
+            refuse("guardian_name", _("未满 18 周岁须经监护人同意，请填写监护人姓名。"))
+    unknown = set(data.categories) - set(ServiceCategory.values)
+    if unknown:
+        refuse("categories", _("未知服务类别：%(codes)s") % {"codes": "、".join(sorted(unknown))})
+    if not 0 <= data.availability <= FULL_AVAILABILITY:
+        refuse("availability", _("可服务时间不正确。"))
+
+    phone = normalize_phone(user.phone if user else data.phone)
+    if user is None:
+        try:
+            validate_mobile(phone)
+        except ValidationError as error:
+            refuse("phone", error.messages[0])
+        else:
+            if User.objects.filter(phone=phone).exists():
+                refuse("phone", _("该手机号码已注册账户，请先登录，再申请成为志愿者。"))
+
+    person = _existing_person(parsed.number) if parsed else None
+    if person is not None:
+        if hasattr(person, "volunteer"):
+            refuse("id_number", _("该身份证号码已注册为志愿者，请勿重复注册。"))
+        elif person.user_id and (user is None or person.user_id != user.pk):
+            refuse("id_number", _("该身份证号码已关联其他账户，请用该账户登录后申请。"))
+        elif person.name != data.name.strip():
+            refuse("name", _("姓名与该身份证号码登记的姓名不一致。"))
+    if user is not None and hasattr(user, "volunteer"):
+        refuse("name", _("您已经注册为志愿者。"))
+    if errors:
+        raise ValidationError(errors)
+    assert parsed is not None  # noqa: S101 (refused above otherwise)
+
+    if user is None:
+        try:
+            user = account_actions.user_create(
+                phone=phone, password=data.password, name=data.name.strip(), actor=actor
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                {name: messages for name, messages in error.message_dict.items()}
+            ) from error
+    guardian = data.guardian_name.strip()
+    consent = people_actions.ConsentInput(
+        method=Consent.Method.ONLINE if channel == Volunteer.Channel.SELF else Consent.Method.PAPER,
+        given_by=Consent.GivenBy.GUARDIAN if guardian else Consent.GivenBy.SELF,
+        guardian_name=guardian,
+        sensitive=True,
+    )
+    if person is None:
+        person = people_actions.resident_create(
+            station=station,
+            data=people_actions.ResidentInput(
+                name=data.name,
+                gender=parsed.gender,
+                birth_date=parsed.birth_date,
+                id_number=parsed.number,
+                phone=phone,
+            ),
+            consent=consent,
+            actor=actor or user,
+            status=Resident.Status.EXTERNAL,
+        )
+    else:
+        people_actions.consent_record(resident=person, consent=consent, actor=actor or user)
+    if person.user_id is None:
+        Resident.objects.filter(pk=person.pk).update(user=user)
+    now = timezone.now()
+    volunteer = Volunteer.objects.create(
+        station=station,
+        person=person,
+        user=user,
+        skills=data.skills.strip(),
+        availability=data.availability,
+        residence_area=data.residence_area.strip(),
+        occupation=data.occupation.strip(),
+        political_status=data.political_status,
+        guardian_name=guardian,
+        consent_version=CONSENT_VERSION,
+        consent_at=now,
+        channel=channel,
+        registered_at=now,
+        registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    VolunteerCategory.objects.bulk_create(
+        VolunteerCategory(volunteer=volunteer, category=code) for code in sorted(data.categories)
+    )
+    audit_record(
+        actor=actor or user,
+        action="volunteer.register",
+        target=volunteer,
+        station=station,
+        after={"channel": channel, "person": person.pk, "consent_version": CONSENT_VERSION},
+    )
+    return volunteer
+
+
+def _move(volunteer: Volunteer, target: str, *, actor: Any, reason: str = "") -> Volunteer:
+    """Change status along TRANSITIONS with the row locked; refuse anything else with a 409."""
+    locked = (
+        Volunteer.objects.select_for_update().select_related("station", "user").get(pk=volunteer.pk)
+    )
+    if target not in TRANSITIONS[locked.status]:
+        raise DomainError(
+            "invalid_transition",
+            _("志愿者当前状态为“%(status)s”，不能进行此操作。")
+            % {"status": locked.get_status_display()},
+            status=409,
+        )
+    before = locked.status
+    locked.status = target
+    locked.status_reason = reason
+    locked.decided_at = timezone.now()
+    locked.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.save(update_fields=["status", "status_reason", "decided_at", "decided_by"])
+    audit_record(
+        actor=actor,
+        action=f"volunteer.{target}",
+        target=locked,
+        station=locked.station,
+        before={"status": before},
+        after={"status": target, "reason": reason},
+    )
+    return locked
+
+
+def _next_number(station: Station, year: int) -> str:
+    """JIAOJIA202600001: station code, year of approval, a sequence per station and year.
+
+    The station row is locked while numbering, so two approvals never draw the same number.
+    """
+    Station.objects.select_for_update().get(pk=station.pk)
+    prefix = f"{station.code}{year}"
+    taken = (
+        Volunteer.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(taken[len(prefix) :]) + 1 if taken else 1
+    return f"{prefix}{sequence:05d}"
+
+
+def _grant_volunteer_role(volunteer: Volunteer, actor: Any) -> None:
+    held = RoleAssignment.objects.filter(
+        user=volunteer.user, role=Role.VOLUNTEER, station=volunteer.station
+    )
+    if not held.exists():
+        account_actions.role_grant(
+            user=volunteer.user, role=Role.VOLUNTEER, station=volunteer.station, actor=actor
+        )
+
+
+def _revoke_volunteer_role(volunteer: Volunteer, actor: Any) -> None:
+    for assignment in RoleAssignment.objects.filter(
+        user=volunteer.user, role=Role.VOLUNTEER, station=volunteer.station
+    ):
+        account_actions.role_revoke(assignment=assignment, actor=actor)
+
+
+@transaction.atomic
+def volunteer_approve(*, volunteer: Volunteer, actor: Any) -> Volunteer:
+    """pending → active: the volunteer gets their number and the `volunteer` role at the station."""
+    volunteer = _move(volunteer, Volunteer.Status.ACTIVE, actor=actor)
+    if not volunteer.number:
+        volunteer.number = _next_number(volunteer.station, timezone.localdate().year)
+        volunteer.save(update_fields=["number"])
+    _grant_volunteer_role(volunteer, actor)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_reject(*, volunteer: Volunteer, reason: str, actor: Any) -> Volunteer:
+    """pending → rejected, with the reason the applicant is told."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("请填写不通过的原因。")]})
+    return _move(volunteer, Volunteer.Status.REJECTED, actor=actor, reason=reason.strip())
+
+
+@transaction.atomic
+def volunteer_suspend(*, volunteer: Volunteer, reason: str, actor: Any) -> Volunteer:
+    if not reason.strip():
+        raise ValidationError({"reason": [_("请填写暂停的原因。")]})
+    volunteer = _move(volunteer, Volunteer.Status.SUSPENDED, actor=actor, reason=reason.strip())
+    _revoke_volunteer_role(volunteer, actor)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_reinstate(*, volunteer: Volunteer, actor: Any) -> Volunteer:
+    volunteer = _move(volunteer, Volunteer.Status.ACTIVE, actor=actor)
+    _grant_volunteer_role(volunteer, actor)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_leave(*, volunteer: Volunteer, reason: str, actor: Any) -> Volunteer:
+    """The volunteer leaves (their own wish, or staff recording it); their records are kept."""
+    volunteer = _move(volunteer, Volunteer.Status.LEFT, actor=actor, reason=reason.strip())
+    _revoke_volunteer_role(volunteer, actor)
+    return volunteer
+
+
+PROFILE_FIELDS = ("skills", "availability", "residence_area", "occupation", "political_status")
+
+
+@transaction.atomic
+def volunteer_profile_update(
+    *, volunteer: Volunteer, changes: dict[str, Any], actor: Any
+) -> Volunteer:
+    """The volunteer (or staff) changes profile fields and service categories; audited."""
+    locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    unknown = set(changes) - {*PROFILE_FIELDS, "categories"}
+    if unknown:
+        raise ValidationError({name: [_("该字段不能修改。")] for name in unknown})
+    if "availability" in changes and not 0 <= int(changes["availability"]) <= FULL_AVAILABILITY:
+        raise ValidationError({"availability": [_("可服务时间不正确。")]})
+    if "political_status" in changes and changes["political_status"] not in {
+        "",
+        *Volunteer.Political.values,
+    }:
+        raise ValidationError({"political_status": [_("政治面貌不正确。")]})
+    before = {name: getattr(locked, name) for name in PROFILE_FIELDS}
+    before["categories"] = sorted(locked.categories.values_list("category", flat=True))
+    for name in PROFILE_FIELDS:
+        if name in changes:
+            setattr(locked, name, changes[name])
+    locked.save(update_fields=[name for name in PROFILE_FIELDS if name in changes] or ["skills"])
+    if "categories" in changes:
+        wanted = set(changes["categories"])
+        unknown_codes = wanted - set(ServiceCategory.values)
+        if unknown_codes:
+            raise ValidationError({"categories": [_("未知服务类别。")]})
+        VolunteerCategory.objects.filter(volunteer=locked).exclude(category__in=wanted).delete()
+        have = set(
+            VolunteerCategory.objects.filter(volunteer=locked).values_list("category", flat=True)
+        )
+        VolunteerCategory.objects.bulk_create(
+            VolunteerCategory(volunteer=locked, category=code) for code in sorted(wanted - have)
+        )
+    after = {name: getattr(locked, name) for name in PROFILE_FIELDS}
+    after["categories"] = sorted(locked.categories.values_list("category", flat=True))
+    audit_record(
+        actor=actor,
+        action="volunteer.update",
+        target=locked,
+        station=locked.station,
+        before=before,
+        after=after,
+    )
+    return locked

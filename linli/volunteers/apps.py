@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class VolunteersConfig(AppConfig):
+    """Volunteers, their teams and their training (志愿者管理培训制度, 民政部令第67号)."""
+
+    name = "linli.volunteers"
+    label = "volunteers"
+    verbose_name = "志愿者"

@@ -1,0 +1,277 @@
+"""Volunteers (民政部令第67号 basic information), teams, and training (志愿者管理培训制度)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.categories import ServiceCategory
+
+# Availability is a 21-bit mask: bit (weekday * 3 + slot), weekday 0 = Monday, slot 0/1/2 =
+# morning / afternoon / evening. One integer, filterable with a bitwise AND on both databases.
+WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))
+SLOTS = (_("上午"), _("下午"), _("晚上"))
+
+
+def availability_bit(weekday: int, slot: int) -> int:
+    return 1 << (weekday * 3 + slot)
+
+
+class Volunteer(models.Model):
+    """A registered volunteer: one person record (people.Resident) and one account (User).
+
+    Identity (name, gender, birth date, ID number, phone) lives on the person record, so a
+    resident who volunteers is one person, not two. The status walks pending → active (on staff
+    approval) or rejected; an active volunteer may be suspended or leave.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        ACTIVE = "active", _("在册")
+        REJECTED = "rejected", _("未通过")
+        SUSPENDED = "suspended", _("暂停")
+        LEFT = "left", _("已退出")
+
+    class Political(models.TextChoices):
+        PARTY = "party", _("中共党员")
+        LEAGUE = "league", _("共青团员")
+        MASSES = "masses", _("群众")
+        OTHER = "other", _("其他")
+
+    class Channel(models.TextChoices):
+        SELF = "self", _("本人注册")
+        STAFF = "staff", _("工作人员代为登记")
+        IMPORT = "import", _("批量导入")
+
+    station = models.ForeignKey("org.Station", on_delete=models.PROTECT, related_name="volunteers")
+    person = models.OneToOneField(
+        "people.Resident", on_delete=models.PROTECT, related_name="volunteer"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="volunteer"
+    )
+    number = models.CharField(_("志愿者编号"), max_length=32, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    skills = models.CharField(_("专业技能"), max_length=200, blank=True)
+    availability = models.PositiveIntegerField(_("可服务时间"), default=0)
+    residence_area = models.CharField(_("居住区域"), max_length=100, blank=True)
+    occupation = models.CharField(_("职业"), max_length=50, blank=True)
+    political_status = models.CharField(
+        _("政治面貌"), max_length=10, choices=Political.choices, blank=True
+    )
+    guardian_name = models.CharField(_("监护人"), max_length=50, blank=True)
+    consent_version = models.CharField(_("承诺书版本"), max_length=20)
+    consent_at = models.DateTimeField(_("同意时间"))
+    channel = models.CharField(_("登记方式"), max_length=10, choices=Channel.choices)
+    registered_at = models.DateTimeField(_("注册时间"), default=timezone.now)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status_reason = models.CharField(_("原因"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["person__name_pinyin", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="volunteer_number_once"
+            )
+        ]
+        verbose_name = _("志愿者")
+        verbose_name_plural = _("志愿者")
+
+    def __str__(self) -> str:
+        return f"{self.person.name} {self.number}".strip()
+
+    def available(self, weekday: int, slot: int) -> bool:
+        return bool(self.availability & availability_bit(weekday, slot))
+
+
+class VolunteerCategory(models.Model):
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="categories")
+    category = models.CharField(max_length=20, choices=ServiceCategory.choices, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "category"], name="volunteer_category_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
+
+
+class VolunteerAward(models.Model):
+    """荣誉: name, date, granting body (67号令), e.g. 社区优秀防疫志愿者."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="awards")
+    name = models.CharField(_("荣誉名称"), max_length=100)
+    awarded_on = models.DateField(_("获得日期"))
+    granted_by = models.CharField(_("授予单位"), max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-awarded_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VolunteerEvaluation(models.Model):
+    """评价: a dated evaluation of a volunteer's service (67号令)."""
+
+    class Result(models.TextChoices):
+        EXCELLENT = "excellent", _("优秀")
+        GOOD = "good", _("良好")
+        PASS = "pass", _("合格")
+        FAIL = "fail", _("不合格")
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="evaluations")
+    evaluated_on = models.DateField(_("评价日期"))
+    result = models.CharField(_("评价结果"), max_length=10, choices=Result.choices)
+    comment = models.CharField(_("评语"), max_length=300, blank=True)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-evaluated_on"]
+
+    def __str__(self) -> str:
+        return f"{self.evaluated_on} {self.get_result_display()}"
+
+
+class Course(models.Model):
+    """培训课程: 名称, 主要内容, 学习时长, 举办单位 (67号令); held in dated sessions."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.PROTECT, related_name="courses")
+    name = models.CharField(_("课程名称"), max_length=100)
+    content = models.TextField(_("主要内容"), blank=True)
+    hours = models.DecimalField(_("学习时长（小时）"), max_digits=5, decimal_places=1)
+    organizer = models.CharField(_("举办单位"), max_length=100)
+
+    class Meta:
+        ordering = ["station_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["station", "name"], name="course_name_once")]
+        verbose_name = _("培训课程")
+        verbose_name_plural = _("培训课程")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingSession(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
+    held_on = models.DateField(_("日期"))
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    trainer = models.CharField(_("授课人"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.course.name} {self.held_on}"
+
+
+class TrainingAttendance(models.Model):
+    """A volunteer's attendance at a session. Training hours are kept apart from service hours."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="attendance"
+    )
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="training")
+    attended = models.BooleanField(default=True)
+    hours = models.DecimalField(_("学习时长（小时）"), max_digits=5, decimal_places=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "volunteer"], name="attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} @ {self.session}"
+
+
+class Team(models.Model):
+    """志愿服务队, or a sub-group of one (the 文体 team's three troupes)."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.PROTECT, related_name="teams")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="subgroups"
+    )
+    name = models.CharField(_("队伍名称"), max_length=100)
+    description = models.TextField(_("简介"), blank=True)
+    required_courses = models.ManyToManyField(
+        Course, blank=True, related_name="required_by", verbose_name=_("必修课程")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["station_id", "parent_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["station", "name"], name="team_name_once")]
+        verbose_name = _("志愿服务队")
+        verbose_name_plural = _("志愿服务队")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamCategory(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="categories")
+    category = models.CharField(max_length=20, choices=ServiceCategory.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "category"], name="team_category_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
+
+
+class TeamMembership(models.Model):
+    """A volunteer's place in a team: asked for, then active; leaders are members with a role."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("队员")
+        LEADER = "leader", _("队长")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("申请中")
+        ACTIVE = "active", _("在队")
+        DECLINED = "declined", _("未通过")
+        REMOVED = "removed", _("已移出")
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, db_index=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "volunteer"], name="membership_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} @ {self.team}"
