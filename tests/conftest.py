@@ -199,3 +199,91 @@ def registry(world: World) -> Registry:
         address=AddressInput("黄池新村", "1", "1", "201"),
     )
     return Registry(jinqiao, jiaojia_estate, huangchi_estate, wang, li, child, outsider)
+
+
+@dataclass
+class Corps:
+    """Volunteers and teams at JIAOJIA, one team at HUANGCHI (built on the `registry`).
+
+    `leader` is the team_leader user's volunteer record, leading `party_team`; `volunteer` is the
+    volunteer user's record, a member of `party_team`; `applicant` is pending; `law_team` needs
+    `law_course`; `outsider` is an active volunteer of HUANGCHI in `outsider_team`.
+    """
+
+    party_team: Any
+    law_team: Any
+    law_course: Any
+    leader: Any
+    volunteer: Any
+    applicant: Any
+    outsider: Any
+    outsider_team: Any
+
+
+def make_volunteer(
+    station: Station,
+    user: User | None,
+    name: str,
+    born: Any,
+    sequence: int,
+    *,
+    approve: bool = True,
+    phone: str = "",
+) -> Any:
+    from linli.core.idcard import make_id_number
+    from linli.volunteers.actions.registration import (
+        RegistrationInput,
+        volunteer_approve,
+        volunteer_register,
+    )
+
+    data = RegistrationInput(
+        name=name,
+        id_number=make_id_number("340521", born, sequence, "M" if sequence % 2 else "F"),
+        phone=phone,
+        password=PASSWORD,
+        consent=True,
+        categories=frozenset({"community"}),
+        availability=0b111,  # Monday, all day
+    )
+    volunteer = volunteer_register(
+        station=station, data=data, channel="staff" if user else "self", user=user
+    )
+    return volunteer_approve(volunteer=volunteer, actor=None) if approve else volunteer
+
+
+@pytest.fixture
+def corps(registry: Registry, world: World) -> Corps:
+    from datetime import date
+
+    from linli.volunteers.models import Course, Team, TeamMembership
+
+    party_team = Team.objects.create(station=world.jiaojia, name="党员志愿服务队")
+    law_team = Team.objects.create(station=world.jiaojia, name="法律援助志愿服务队")
+    law_course = Course.objects.create(
+        station=world.jiaojia, name="法律援助基础", hours=4, organizer="县司法局"
+    )
+    law_team.required_courses.add(law_course)
+    leader = make_volunteer(
+        world.jiaojia, world.user(Role.TEAM_LEADER), "张志强", date(1975, 3, 3), 11
+    )
+    volunteer = make_volunteer(
+        world.jiaojia, world.user(Role.VOLUNTEER), "黄文静", date(1995, 6, 6), 12
+    )
+    applicant = make_volunteer(
+        world.jiaojia, None, "周晓燕", date(2000, 2, 2), 14, approve=False, phone="13811110001"
+    )
+    outsider_team = Team.objects.create(station=world.huangchi, name="黄池志愿服务队")
+    outsider = make_volunteer(
+        world.huangchi, None, "钱进", date(1988, 8, 8), 15, phone="13811110002"
+    )
+    TeamMembership.objects.create(team=party_team, volunteer=leader, role="leader", status="active")
+    TeamMembership.objects.create(
+        team=party_team, volunteer=volunteer, role="member", status="active"
+    )
+    TeamMembership.objects.create(
+        team=outsider_team, volunteer=outsider, role="member", status="active"
+    )
+    return Corps(
+        party_team, law_team, law_course, leader, volunteer, applicant, outsider, outsider_team
+    )
