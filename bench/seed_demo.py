@@ -3,10 +3,11 @@
     uv run python bench/seed_demo.py
 
 Runs against a throwaway LINLI_DATA_DIR (SQLite; DATABASE_URL and REDIS_URL are ignored), times
-the seed, then times a second run, which must add nothing.
+the seed and each of its steps, then times a second run, which must add nothing.
 """
 
 import os
+import re
 import sys
 import tempfile
 import time
@@ -25,30 +26,61 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
+from linli.ops.demo import STEPS  # noqa: E402
 from linli.org.models import Station  # noqa: E402
 from linli.people.demo import describe, plan_registry  # noqa: E402
 from linli.people.models import ResidentTag, Tag  # noqa: E402
 from linli.people.queries import registry_counts  # noqa: E402
+from linli.stats.queries import summary  # noqa: E402
+from linli.volunteers.models import Team, TrainingAttendance, Volunteer  # noqa: E402
 
 
-def timed_seed() -> tuple[float, str]:
-    out = StringIO()
+class StampedOutput(StringIO):
+    """The command's output, with the moment each line was written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stamps: list[tuple[float, str]] = []
+
+    def write(self, text: str) -> int:
+        self.stamps.append((time.perf_counter(), text))
+        return super().write(text)
+
+
+def step_times(out: StampedOutput) -> dict[str, float]:
+    """Seconds from each step's "  label …" line to its "  label: 新增 N" line."""
+    started: dict[str, float] = {}
+    times: dict[str, float] = {}
+    for stamp, text in out.stamps:
+        if match := re.match(r"^  (\S+) …", text):
+            started[match.group(1)] = stamp
+        elif (match := re.match(r"^  (\S+): 新增", text)) and match.group(1) in started:
+            times[match.group(1)] = stamp - started[match.group(1)]
+    return times
+
+
+def timed_seed() -> tuple[float, str, dict[str, float]]:
+    out = StampedOutput()
     started = time.perf_counter()
     call_command("demo", seed_only=True, stdout=out)
-    return time.perf_counter() - started, out.getvalue()
+    return time.perf_counter() - started, out.getvalue(), step_times(out)
 
 
 def main() -> None:
     print(f"data dir: {os.environ['LINLI_DATA_DIR']}")
     call_command("migrate", verbosity=0)
-    first, output = timed_seed()
+    first, output, first_steps = timed_seed()
     print(output.split("\n演示账户")[0])
-    second, _output = timed_seed()
+    second, _output, second_steps = timed_seed()
     station = Station.objects.get(code="JIAOJIA")
     counts = registry_counts([station.pk])
     disabled = ResidentTag.objects.filter(resident__station=station, tag="disabled").count()
     print(f"first seed:  {first:.1f} s")
     print(f"second seed: {second:.1f} s (adds nothing)")
+    for label, _step in STEPS:
+        print(
+            f"  {label}: {first_steps.get(label, 0):.1f} s, then {second_steps.get(label, 0):.1f} s"
+        )
     print(
         "counts: {estates} estates, {buildings} buildings, {households} households, "
         "{residents} residents".format(**counts)
@@ -61,6 +93,14 @@ def main() -> None:
         f"({mix['elderly'] / mix['residents']:.1%}, {mix['aged_80_plus']} aged 80+)"
     )
     print("tags: " + ", ".join(f"{tag} {mix[tag]}" for tag in Tag.values if tag in mix))
+    figures = summary([station.pk], year=None)
+    linked = Volunteer.objects.filter(station=station, person__household__isnull=False).count()
+    print(
+        f"volunteers: {figures['volunteers']} active of {Volunteer.objects.count()} registered "
+        f"({linked} of them registry residents), {figures['teams']} teams "
+        f"(+{Team.objects.filter(parent__isnull=False).count()} troupes), "
+        f"{TrainingAttendance.objects.count()} training records"
+    )
 
 
 if __name__ == "__main__":

@@ -21,8 +21,15 @@ def test_seed_creates_the_tree_and_the_accounts_once(db, settings):
     first = run_seed()
     assert "13900000002" in first
     assert settings.DEMO_PASSWORD in first
+    demo_accounts = User.objects.filter(phone__startswith="139000000")
+    assert Station.objects.count() == 3
+    assert sorted(demo_accounts.values_list("phone", flat=True)) == sorted(
+        phone for phone, *_ in DEMO_ACCOUNTS
+    )
+    for phone, _name, role, station in DEMO_ACCOUNTS:
+        held = RoleAssignment.objects.filter(user__phone=phone, role=role)
+        assert held.filter(station__code=station).exists() if station else held.exists()
     counts = (Station.objects.count(), User.objects.count(), RoleAssignment.objects.count())
-    assert counts == (3, 8, 8)
     second = run_seed()
     assert "新增 0" in second
     assert (Station.objects.count(), User.objects.count(), RoleAssignment.objects.count()) == counts

@@ -39,19 +39,26 @@ class AccountError(DomainError):
 
 
 @transaction.atomic
-def user_create(*, phone: str, password: str, name: str = "", actor: Any) -> User:
+def user_create(*, phone: str, password: str | None, name: str = "", actor: Any) -> User:
     """Create an account. The phone is a valid mainland mobile number, unique; the password passes
-    the configured validators and is stored as an argon2 hash."""
+    the configured validators and is stored as an argon2 hash.
+
+    `password=None` makes an account nobody can sign in to yet (imported people, whose password
+    is set later): an unusable password, not a random secret someone could be handed.
+    """
     phone = normalize_phone(phone)
     validate_mobile(phone)
     if User.objects.filter(phone=phone).exists():
         raise ValidationError({"phone": _("该手机号码已注册。")}, code="duplicate_phone")
     user = User(phone=phone, name=name.strip())
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from error
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from error
+        user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     audit_record(

@@ -10,6 +10,12 @@ from linli.accounts.models import Role
 # (url name, label, roles that see the link): the header's sections, in order.
 SECTIONS: list[tuple[str, Any, set[str]]] = [
     ("people:resident_list", _("居民"), {Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF}),
+    (
+        "volunteers:list",
+        _("志愿者"),
+        {Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF, Role.TEAM_LEADER},
+    ),
+    ("volunteers:team_list", _("队伍"), {str(role) for role in Role.values}),
     ("org:station_list", _("站点"), {str(role) for role in Role.values}),
     ("audit:list", _("审计"), {Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF}),
 ]

@@ -13,6 +13,7 @@ from linli.accounts.models import Role, RoleAssignment, User
 from linli.org.actions import station_create
 from linli.org.models import Station
 from linli.people.demo import seed_registry
+from linli.volunteers.demo import seed_volunteers
 
 Progress = Callable[[str], None]
 
@@ -69,6 +70,7 @@ STEPS: list[tuple[str, Callable[[Progress], int]]] = [
     ("站点组织架构", seed_stations),
     ("演示账户", seed_accounts),
     ("社区居民登记", seed_registry),
+    ("志愿者、队伍与培训", seed_volunteers),
 ]
 
 

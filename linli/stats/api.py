@@ -22,6 +22,8 @@ class SummaryOut(Schema):
     buildings: int
     households: int
     residents: int
+    volunteers: int = Field(description="active volunteers")
+    teams: int = Field(description="volunteer teams; the troupes under a team are not counted")
 
 
 @router.get(

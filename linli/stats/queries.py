@@ -3,8 +3,9 @@
 from typing import Any
 
 from linli.people.queries import registry_counts
+from linli.volunteers.stats import volunteer_counts
 
 
 def summary(station_ids: Any, *, year: int | None) -> dict[str, int]:
     """Counts over the given stations; `year` narrows the figures that happen in time."""
-    return {**registry_counts(station_ids)}
+    return {**registry_counts(station_ids), **volunteer_counts(station_ids)}

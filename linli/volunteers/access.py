@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from linli.accounts.access import get_in_reach, has_role, in_reach, station_filter
+from linli.accounts.access import get_in_reach, has_role, in_reach, is_admin, station_filter
 from linli.accounts.models import Role
 from linli.volunteers.models import Team, TeamMembership, Volunteer
 
@@ -25,7 +25,7 @@ def led_team_ids(user: Any) -> list[int]:
     volunteer = (
         getattr(user, "volunteer", None) if getattr(user, "is_authenticated", False) else None
     )
-    if volunteer is None:
+    if volunteer is None or volunteer.status != Volunteer.Status.ACTIVE:
         return []
     led = TeamMembership.objects.filter(
         volunteer=volunteer,
@@ -37,6 +37,8 @@ def led_team_ids(user: Any) -> list[int]:
 
 def volunteers_for_user(user: Any) -> QuerySet[Volunteer]:
     """Staff see their stations' volunteers; a leader their teams' members; anyone themselves."""
+    if is_admin(user):
+        return Volunteer.objects.all()
     condition = station_filter(user, roles=READ_ROLES, prefix="station__")
     teams = led_team_ids(user)
     if teams:
@@ -86,3 +88,27 @@ def can_manage_team(user: Any, team: Team) -> bool:
     if in_reach(Team.objects.filter(pk=team.pk), user, roles=WRITE_ROLES).exists():
         return True
     return team.pk in led_team_ids(user)
+
+
+def staff_reach(
+    queryset: QuerySet[Any], user: Any, *, manage: bool = False, station_field: str = "station"
+) -> QuerySet[Any]:
+    """Rows at stations the user runs as staff: station staff and admin (`manage`), or also
+    supervisors (read). For what only staff do: create teams, set a team's leader and training
+    rule, keep courses, sessions and attendance. Leaders and volunteers reach nothing here.
+    """
+    roles = WRITE_ROLES if manage else READ_ROLES
+    return in_reach(queryset, user, roles=roles, station_field=station_field)
+
+
+def volunteers_managed_by(user: Any) -> QuerySet[Volunteer]:
+    """Volunteers whose application and status the user decides: those of the stations they run
+    as station staff, every one for admin (the rows `get_volunteer_for_user(write=True)` gives).
+    """
+    return in_reach(Volunteer.objects.all(), user, roles=WRITE_ROLES)
+
+
+def can_browse_volunteers(user: Any) -> bool:
+    """The volunteer list, its Excel export and the card scanner: staff who read volunteers, and
+    team leaders. What each then sees is `volunteers_for_user` (a leader: their teams' members)."""
+    return has_role(user, *READ_ROLES, Role.TEAM_LEADER)

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("linli.volunteers.urls_registration")),
     path("", include("linli.volunteers.urls_teams")),
     path("", include("linli.volunteers.urls_card")),
+    path("", include("linli.volunteers.urls_xlsx")),
 ]

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,7 @@ from linli.org.models import Station
 from linli.people import actions as people_actions
 from linli.people.models import Consent, Resident
 from linli.volunteers.consent import CONSENT_VERSION
-from linli.volunteers.models import Volunteer, VolunteerCategory
+from linli.volunteers.models import TeamMembership, Volunteer, VolunteerCategory
 
 # The status machine: from → the states it may go to.
 TRANSITIONS: dict[str, set[str]] = {
@@ -134,14 +134,31 @@ def volunteer_register(
             if User.objects.filter(phone=phone).exists():
                 refuse("phone", _("该手机号码已注册账户，请先登录，再申请成为志愿者。"))
 
+    staff_path = channel != Volunteer.Channel.SELF
+    own_person = getattr(user, "resident", None) if user is not None else None
     person = _existing_person(parsed.number) if parsed else None
-    if person is not None:
+    if own_person is not None:
+        # The account already stands for a person: that is who becomes the volunteer.
+        if person is not None and person.pk != own_person.pk:
+            refuse("id_number", _("该身份证号码与您账户登记的身份不一致，请到站点核对。"))
+        elif own_person.id_number_hash and person is None and parsed is not None:
+            refuse("id_number", _("该身份证号码与您账户登记的身份不一致，请到站点核对。"))
+        person = own_person
+    elif person is not None:
         if hasattr(person, "volunteer"):
             refuse("id_number", _("该身份证号码已注册为志愿者，请勿重复注册。"))
+        elif not staff_path:
+            # Online, nobody proves they are the person on record: say only that the number is
+            # taken, never whose it is, and never link a stranger to someone's record.
+            refuse("id_number", _("该身份证号码已在站点登记。请持身份证到站点办理志愿者注册。"))
         elif person.user_id and (user is None or person.user_id != user.pk):
             refuse("id_number", _("该身份证号码已关联其他账户，请用该账户登录后申请。"))
         elif person.name != data.name.strip():
             refuse("name", _("姓名与该身份证号码登记的姓名不一致。"))
+    if person is not None and hasattr(person, "volunteer") and "id_number" not in errors:
+        refuse("id_number", _("该身份证号码已注册为志愿者，请勿重复注册。"))
+    if data.political_status and data.political_status not in Volunteer.Political.values:
+        refuse("political_status", _("政治面貌不正确。"))
     if user is not None and hasattr(user, "volunteer"):
         refuse("name", _("您已经注册为志愿者。"))
     if errors:
@@ -149,9 +166,11 @@ def volunteer_register(
     assert parsed is not None  # noqa: S101 (refused above otherwise)
 
     if user is None:
+        # Imported volunteers may come without a password: they sign in once one is set.
+        password = data.password or (None if channel == Volunteer.Channel.IMPORT else "")
         try:
             user = account_actions.user_create(
-                phone=phone, password=data.password, name=data.name.strip(), actor=actor
+                phone=phone, password=password, name=data.name.strip(), actor=actor
             )
         except ValidationError as error:
             raise ValidationError(
@@ -161,7 +180,7 @@ def volunteer_register(
     consent = people_actions.ConsentInput(
         method=Consent.Method.ONLINE if channel == Volunteer.Channel.SELF else Consent.Method.PAPER,
         given_by=Consent.GivenBy.GUARDIAN if guardian else Consent.GivenBy.SELF,
-        guardian_name=guardian,
+        guardian_name=data.guardian_name.strip(),
         sensitive=True,
     )
     if person is None:
@@ -180,28 +199,21 @@ def volunteer_register(
         )
     else:
         people_actions.consent_record(resident=person, consent=consent, actor=actor or user)
+        if not person.id_number_hash:
+            people_actions.resident_update(
+                resident=person, changes={"id_number": parsed.number}, actor=actor or user
+            )
     if person.user_id is None:
         Resident.objects.filter(pk=person.pk).update(user=user)
     now = timezone.now()
-    volunteer = Volunteer.objects.create(
-        station=station,
-        person=person,
-        user=user,
-        skills=data.skills.strip(),
-        availability=data.availability,
-        residence_area=data.residence_area.strip(),
-        occupation=data.occupation.strip(),
-        political_status=data.political_status,
-        guardian_name=guardian,
-        consent_version=CONSENT_VERSION,
-        consent_at=now,
-        channel=channel,
-        registered_at=now,
-        registered_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    VolunteerCategory.objects.bulk_create(
-        VolunteerCategory(volunteer=volunteer, category=code) for code in sorted(data.categories)
-    )
+    try:
+        with transaction.atomic():
+            volunteer = _create_volunteer(station, person, user, data, channel, actor, now)
+    except IntegrityError as error:
+        # Two registrations of one person at the same moment: the second meets the constraint.
+        raise ValidationError(
+            {"id_number": [_("该身份证号码已注册为志愿者，请勿重复注册。")]}
+        ) from error
     audit_record(
         actor=actor or user,
         action="volunteer.register",
@@ -212,12 +224,49 @@ def volunteer_register(
     return volunteer
 
 
-def _move(volunteer: Volunteer, target: str, *, actor: Any, reason: str = "") -> Volunteer:
-    """Change status along TRANSITIONS with the row locked; refuse anything else with a 409."""
+def _create_volunteer(
+    station: Station,
+    person: Resident,
+    user: User,
+    data: RegistrationInput,
+    channel: str,
+    actor: Any,
+    now: Any,
+) -> Volunteer:
+    volunteer = Volunteer.objects.create(
+        station=station,
+        person=person,
+        user=user,
+        skills=data.skills.strip(),
+        availability=data.availability,
+        residence_area=data.residence_area.strip(),
+        occupation=data.occupation.strip(),
+        political_status=data.political_status,
+        guardian_name=data.guardian_name.strip(),
+        consent_version=CONSENT_VERSION,
+        consent_at=now,
+        channel=channel,
+        registered_at=now,
+        registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    VolunteerCategory.objects.bulk_create(
+        VolunteerCategory(volunteer=volunteer, category=code) for code in sorted(data.categories)
+    )
+    return volunteer
+
+
+def _move(
+    volunteer: Volunteer, target: str, *, source: str | None = None, actor: Any, reason: str = ""
+) -> Volunteer:
+    """Change status along TRANSITIONS with the row locked; refuse anything else with a 409.
+
+    `source` pins the one state an action starts from: approving starts from pending and
+    reinstating from suspended, though both end in active.
+    """
     locked = (
         Volunteer.objects.select_for_update().select_related("station", "user").get(pk=volunteer.pk)
     )
-    if target not in TRANSITIONS[locked.status]:
+    if target not in TRANSITIONS[locked.status] or (source is not None and locked.status != source):
         raise DomainError(
             "invalid_transition",
             _("志愿者当前状态为“%(status)s”，不能进行此操作。")
@@ -268,6 +317,17 @@ def _grant_volunteer_role(volunteer: Volunteer, actor: Any) -> None:
         )
 
 
+def _end_leadership(volunteer: Volunteer, actor: Any) -> None:
+    """A volunteer who stops serving stops leading: each team they lead loses them as leader."""
+    from linli.volunteers.actions.teams import leader_unset  # teams build on registration
+
+    led = TeamMembership.objects.filter(
+        volunteer=volunteer, role=TeamMembership.Role.LEADER, status=TeamMembership.Status.ACTIVE
+    ).select_related("team")
+    for membership in led:
+        leader_unset(team=membership.team, actor=actor)
+
+
 def _revoke_volunteer_role(volunteer: Volunteer, actor: Any) -> None:
     for assignment in RoleAssignment.objects.filter(
         user=volunteer.user, role=Role.VOLUNTEER, station=volunteer.station
@@ -278,7 +338,9 @@ def _revoke_volunteer_role(volunteer: Volunteer, actor: Any) -> None:
 @transaction.atomic
 def volunteer_approve(*, volunteer: Volunteer, actor: Any) -> Volunteer:
     """pending → active: the volunteer gets their number and the `volunteer` role at the station."""
-    volunteer = _move(volunteer, Volunteer.Status.ACTIVE, actor=actor)
+    volunteer = _move(
+        volunteer, Volunteer.Status.ACTIVE, source=Volunteer.Status.PENDING, actor=actor
+    )
     if not volunteer.number:
         volunteer.number = _next_number(volunteer.station, timezone.localdate().year)
         volunteer.save(update_fields=["number"])
@@ -299,13 +361,16 @@ def volunteer_suspend(*, volunteer: Volunteer, reason: str, actor: Any) -> Volun
     if not reason.strip():
         raise ValidationError({"reason": [_("请填写暂停的原因。")]})
     volunteer = _move(volunteer, Volunteer.Status.SUSPENDED, actor=actor, reason=reason.strip())
+    _end_leadership(volunteer, actor)
     _revoke_volunteer_role(volunteer, actor)
     return volunteer
 
 
 @transaction.atomic
 def volunteer_reinstate(*, volunteer: Volunteer, actor: Any) -> Volunteer:
-    volunteer = _move(volunteer, Volunteer.Status.ACTIVE, actor=actor)
+    volunteer = _move(
+        volunteer, Volunteer.Status.ACTIVE, source=Volunteer.Status.SUSPENDED, actor=actor
+    )
     _grant_volunteer_role(volunteer, actor)
     return volunteer
 
@@ -314,6 +379,7 @@ def volunteer_reinstate(*, volunteer: Volunteer, actor: Any) -> Volunteer:
 def volunteer_leave(*, volunteer: Volunteer, reason: str, actor: Any) -> Volunteer:
     """The volunteer leaves (their own wish, or staff recording it); their records are kept."""
     volunteer = _move(volunteer, Volunteer.Status.LEFT, actor=actor, reason=reason.strip())
+    _end_leadership(volunteer, actor)
     _revoke_volunteer_role(volunteer, actor)
     return volunteer
 

@@ -1,0 +1,233 @@
+"""Reads of volunteers that span relations: the filtered list that the page, the API and the two
+Excel exports share, and how a volunteer's availability reads.
+
+`VolunteerFilter.from_params` takes the page's query string or the API's query parameters;
+`filter_volunteers` applies it to a queryset already narrowed by `access.volunteers_for_user`
+(or, for the national export, by station staff's reach); `with_list_relations` loads what a row
+shows in a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from linli.accounts.access import station_filter
+from linli.core.categories import ServiceCategory
+from linli.people.queries import search_condition
+from linli.volunteers.access import READ_ROLES, led_team_ids
+from linli.volunteers.models import (
+    SLOTS,
+    WEEKDAYS,
+    Team,
+    TeamMembership,
+    Volunteer,
+    VolunteerCategory,
+    availability_bit,
+)
+
+# Readable codes for the 21 bits of `Volunteer.availability` (the API's `availability_slots`,
+# the filter's `weekday` and `slot` parameters): "mon-am", "sat-eve".
+WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SLOT_CODES = ("am", "pm", "eve")
+ALL_STATUSES = "all"
+# JIAOJIA2026 or JIAOJIA202600017: the start of a volunteer number. Digits alone are matched
+# against the end of the number (and the phone), letters alone are pinyin.
+NUMBER_PREFIX_QUERY = re.compile(r"^[A-Za-z][A-Za-z-]*\d+$")
+DIGITS_QUERY = re.compile(r"^\d{3,}$")
+
+
+# --- availability ----------------------------------------------------------------------------------
+
+
+def availability_mask(weekday: int | None, slot: int | None) -> int:
+    """The bits a (weekday, time of day) choice covers: one bit, a whole day, one slot of every day,
+    or nothing when neither is chosen."""
+    if weekday is None and slot is None:
+        return 0
+    days = range(len(WEEKDAY_CODES)) if weekday is None else (weekday,)
+    slots = range(len(SLOT_CODES)) if slot is None else (slot,)
+    return sum(availability_bit(day, part) for day in days for part in slots)
+
+
+def availability_codes(mask: int) -> list[str]:
+    """["mon-am", "mon-pm", …] in week order."""
+    return [
+        f"{day_code}-{slot_code}"
+        for day, day_code in enumerate(WEEKDAY_CODES)
+        for slot, slot_code in enumerate(SLOT_CODES)
+        if mask & availability_bit(day, slot)
+    ]
+
+
+def availability_text(mask: int) -> str:
+    """周一全天、周三上午、周六下午 — the same words the import reads back."""
+    parts = []
+    for day, day_label in enumerate(WEEKDAYS):
+        slots = [slot for slot in range(len(SLOTS)) if mask & availability_bit(day, slot)]
+        if len(slots) == len(SLOTS):
+            parts.append(f"{day_label}{_('全天')}")
+        else:
+            parts.extend(f"{day_label}{SLOTS[slot]}" for slot in slots)
+    return "、".join(parts)
+
+
+# --- the filter ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VolunteerFilter:
+    """What the list is narrowed by. Unknown values are dropped, as on the resident list.
+
+    The 星级 (star level) filter joins here, as `star_level`, once the hours ledger exists: it is
+    a condition on verified hours, applied in `filter_volunteers` like the others.
+    """
+
+    q: str = ""
+    team: int | None = None
+    skill: str = ""
+    category: str = ""
+    status: str = Volunteer.Status.ACTIVE  # or ALL_STATUSES
+    weekday: int | None = None  # 0 = Monday
+    slot: int | None = None  # 0 morning, 1 afternoon, 2 evening
+
+    @classmethod
+    def from_params(cls, params: Any) -> VolunteerFilter:
+        def text(name: str) -> str:
+            return str(params.get(name) or "").strip()
+
+        def code_index(name: str, codes: tuple[str, ...]) -> int | None:
+            value = text(name).lower()
+            return codes.index(value) if value in codes else None
+
+        team = text("team")
+        category = text("category")
+        status = text("status") or Volunteer.Status.ACTIVE
+        return cls(
+            q=text("q"),
+            team=int(team) if team.isdigit() else None,
+            skill=text("skill")[:50],
+            category=category if category in ServiceCategory.values else "",
+            status=status
+            if status in Volunteer.Status.values or status == ALL_STATUSES
+            else Volunteer.Status.ACTIVE,
+            weekday=code_index("weekday", WEEKDAY_CODES),
+            slot=code_index("slot", SLOT_CODES),
+        )
+
+    @property
+    def availability_mask(self) -> int:
+        return availability_mask(self.weekday, self.slot)
+
+    def audit_summary(self) -> dict[str, Any]:
+        """The filters for an audit row; what was searched may itself be an ID number: not kept."""
+        return {
+            "q": bool(self.q),
+            "team": self.team,
+            "skill": self.skill,
+            "category": self.category,
+            "status": self.status,
+            "availability": self.availability_mask,
+        }
+
+
+def prefixed(condition: Q, prefix: str) -> Q:
+    """The same condition on a related model: `Q(phone__contains=…)` → `Q(person__phone__contains=…)`."""
+    copy = Q()
+    copy.connector = condition.connector
+    copy.negated = condition.negated
+    children: list[Any] = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            children.append(prefixed(child, prefix))
+        else:
+            lookup, value = child  # type: ignore[misc]
+            children.append((f"{prefix}{lookup}", value))
+    copy.children = children
+    return copy
+
+
+def volunteer_search_condition(q: str) -> Q:
+    """The registry's search on the person (name, pinyin `huangwenjing`, initials `hwj`, phone
+    digits, an exact ID number), plus the volunteer number: its start, or its last digits."""
+    condition = prefixed(search_condition(q), "person__")
+    if DIGITS_QUERY.match(q):
+        condition |= Q(number__endswith=q)
+    elif NUMBER_PREFIX_QUERY.match(q):
+        condition |= Q(number__istartswith=q)
+    return condition
+
+
+def filter_volunteers(
+    volunteers: QuerySet[Volunteer], criteria: VolunteerFilter
+) -> QuerySet[Volunteer]:
+    if criteria.status != ALL_STATUSES:
+        volunteers = volunteers.filter(status=criteria.status)
+    if criteria.q:
+        volunteers = volunteers.filter(volunteer_search_condition(criteria.q))
+    if criteria.team:
+        volunteers = volunteers.filter(
+            memberships__team_id=criteria.team,
+            memberships__status=TeamMembership.Status.ACTIVE,
+        )
+    if criteria.skill:
+        volunteers = volunteers.filter(skills__icontains=criteria.skill)
+    if criteria.category:
+        volunteers = volunteers.filter(categories__category=criteria.category)
+    mask = criteria.availability_mask
+    if mask:
+        # Free at any of the chosen times: a bitwise AND, the same SQL on SQLite and PostgreSQL.
+        volunteers = volunteers.annotate(free=F("availability").bitand(mask)).filter(free__gt=0)
+    return volunteers
+
+
+def with_list_relations(volunteers: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
+    """What a list row, an API item or an export row shows: the person, their household, the
+    station, the service categories and the teams they are active in (as `active_memberships`)."""
+    return volunteers.select_related(
+        "person__household__building__estate", "station"
+    ).prefetch_related(
+        Prefetch("categories", queryset=VolunteerCategory.objects.order_by("category")),
+        Prefetch(
+            "memberships",
+            queryset=TeamMembership.objects.filter(status=TeamMembership.Status.ACTIVE)
+            .select_related("team")
+            .order_by("team__name"),
+            to_attr="active_memberships",
+        ),
+    )
+
+
+def category_codes(volunteer: Volunteer) -> list[str]:
+    """The volunteer's service category codes, read from the prefetch when there is one."""
+    return [row.category for row in volunteer.categories.all()]
+
+
+def category_labels(volunteer: Volunteer) -> list[str]:
+    return [str(row.get_category_display()) for row in volunteer.categories.all()]
+
+
+def active_memberships(volunteer: Volunteer) -> list[TeamMembership]:
+    prefetched = getattr(volunteer, "active_memberships", None)
+    if prefetched is not None:
+        return list(prefetched)
+    return list(
+        volunteer.memberships.filter(status=TeamMembership.Status.ACTIVE)
+        .select_related("team")
+        .order_by("team__name")
+    )
+
+
+def filter_teams_for_user(user: Any) -> QuerySet[Team]:
+    """The teams the list may be narrowed to: every team of the stations whose volunteers the user
+    reads, and the teams they lead."""
+    condition = station_filter(user, roles=READ_ROLES, prefix="station__")
+    led = led_team_ids(user)
+    # An empty Q() is admin's "every station"; OR-ing onto it would narrow it to `led` alone.
+    if led and condition:
+        condition |= Q(pk__in=led)
+    return Team.objects.filter(condition).select_related("station").order_by("station_id", "name")

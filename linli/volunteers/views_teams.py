@@ -1,0 +1,599 @@
+"""Team and training pages: the teams of a station, a team's roster, courses, sessions, the roll.
+
+Every check goes through linli.volunteers.access: anyone in reach reads a team; its leader and
+station staff manage its roster (htmx fragments of team_detail.html); only staff create teams,
+set the training rule and the leader, and keep courses and attendance.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from linli.accounts.access import role_required, visible_stations
+from linli.core.errors import DomainError
+from linli.org.models import Station
+from linli.volunteers import access
+from linli.volunteers.actions import teams as team_actions
+from linli.volunteers.actions import training as training_actions
+from linli.volunteers.forms_teams import (
+    AttendanceForm,
+    CourseChoiceForm,
+    CourseForm,
+    DecisionForm,
+    NameFilterForm,
+    SessionForm,
+    TeamForm,
+    VolunteerChoiceForm,
+)
+from linli.volunteers.models import Course, Team, TeamMembership, TrainingSession, Volunteer
+from linli.volunteers.qualification import missing_courses
+from linli.volunteers.queries_teams import (
+    add_candidates,
+    courses_with_counts,
+    leader_of,
+    name_condition,
+    qualified_member_ids,
+    roll_volunteers,
+    roster,
+    sessions_with_counts,
+    team_tree,
+    with_team_relations,
+)
+
+CANDIDATE_LIMIT = 30
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _writable_station(request: HttpRequest) -> Station:
+    """The station a new team or course goes to: the one the user runs, or `?station=`."""
+    stations = visible_stations(request.user, roles=access.WRITE_ROLES).filter(
+        kind=Station.Kind.STATION
+    )
+    code = request.GET.get("station") or request.POST.get("station")
+    if code:
+        station = stations.filter(code=code).first()
+        if station is None:
+            raise Http404("station")
+        return station
+    first = stations.first()
+    if first is None:
+        raise PermissionDenied
+    return first
+
+
+def _staff_team(request: HttpRequest, team_id: int) -> Team:
+    """A team whose station the user runs as staff (or admin); 404 otherwise."""
+    teams = Team.objects.select_related("station", "parent")
+    return get_object_or_404(access.staff_reach(teams, request.user, manage=True), pk=team_id)
+
+
+def _own_volunteer(request: HttpRequest) -> Volunteer | None:
+    return getattr(request.user, "volunteer", None)
+
+
+# --- teams -----------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    """The teams of the user's stations, each with its sub-groups, leader, members and rule."""
+    teams = access.teams_for_user(request.user)
+    return render(
+        request,
+        "volunteers/team_list.html",
+        {
+            "stations": team_tree(teams),
+            "can_create": access.can_manage_volunteers(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@role_required(*access.WRITE_ROLES)
+def team_create(request: HttpRequest) -> HttpResponse:
+    station = _writable_station(request)
+    parents = Team.objects.filter(station=station, parent__isnull=True).order_by("name")
+    form = TeamForm(request.POST or None, parents=parents, initial=request.GET.dict() or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            team = team_actions.team_create(
+                station=station,
+                name=data["name"],
+                parent=data["parent"],
+                description=data["description"],
+                categories=data["categories"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.attach_errors(error.message_dict)
+        else:
+            messages.success(request, _("已建立 %(name)s。") % {"name": team.name})
+            return redirect("volunteers:team_detail", team_id=team.pk)
+    return render(
+        request, "volunteers/team_form.html", {"form": form, "station": station, "creating": True}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = _staff_team(request, team_id)
+    parents = (
+        Team.objects.filter(station=team.station, parent__isnull=True)
+        .exclude(pk=team.pk)
+        .order_by("name")
+    )
+    initial = {
+        "name": team.name,
+        "parent": team.parent_id,
+        "description": team.description,
+        "categories": list(team.categories.values_list("category", flat=True)),
+    }
+    form = TeamForm(request.POST or None, parents=parents, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            team_actions.team_update(team=team, changes=changes, actor=request.user)
+        except ValidationError as error:
+            form.attach_errors(error.message_dict)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("volunteers:team_detail", team_id=team.pk)
+    return render(
+        request, "volunteers/team_form.html", {"form": form, "station": team.station, "team": team}
+    )
+
+
+def _roster_context(request: HttpRequest, team: Team, **extra: Any) -> dict[str, Any]:
+    """What the roster fragment shows: for managers and staff readers, the people; else nothing."""
+    user = request.user
+    can_manage = access.can_manage_team(user, team)
+    is_staff = access.staff_reach(Team.objects.filter(pk=team.pk), user, manage=True).exists()
+    can_read = can_manage or access.staff_reach(Team.objects.filter(pk=team.pk), user).exists()
+    context: dict[str, Any] = {
+        "team": team,
+        "can_manage": can_manage,
+        "is_staff": is_staff,
+        "can_read_roster": can_read,
+        **extra,
+    }
+    if can_read:
+        rows = roster(team)
+        context["members"] = [row for row in rows if row.status == TeamMembership.Status.ACTIVE]
+        context["requests"] = [row for row in rows if row.status == TeamMembership.Status.REQUESTED]
+        context["qualified_ids"] = qualified_member_ids(team)
+    return context
+
+
+def _join_context(request: HttpRequest, team: Team, **extra: Any) -> dict[str, Any]:
+    """What the signed-in volunteer sees: their place in the team and the training they lack."""
+    volunteer = _own_volunteer(request)
+    context: dict[str, Any] = {"team": team, "own_volunteer": None, **extra}
+    if volunteer is None or volunteer.station_id != team.station_id:
+        return context
+    context["own_volunteer"] = volunteer
+    context["own_membership"] = TeamMembership.objects.filter(
+        team=team, volunteer=volunteer
+    ).first()
+    context["own_missing"] = missing_courses(volunteer, team)
+    return context
+
+
+def _rule_context(request: HttpRequest, team: Team, **extra: Any) -> dict[str, Any]:
+    own = list(team.required_courses.order_by("name"))
+    inherited = list(team.parent.required_courses.order_by("name")) if team.parent else []
+    is_staff = access.staff_reach(Team.objects.filter(pk=team.pk), request.user, manage=True)
+    context: dict[str, Any] = {
+        "team": team,
+        "own_courses": own,
+        "inherited_courses": inherited,
+        "rule_editable": is_staff.exists(),
+        **extra,
+    }
+    if context["rule_editable"]:
+        choices = Course.objects.filter(station=team.station).exclude(
+            pk__in=[course.pk for course in own]
+        )
+        context["rule_form"] = CourseChoiceForm(courses=choices)
+    return context
+
+
+@require_GET
+@login_required
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = access.get_team_for_user(request.user, team_id)
+    loaded = with_team_relations(Team.objects.filter(pk=team.pk)).get()
+    subgroups = with_team_relations(team.subgroups.all()).order_by("name")
+    context = {
+        **_rule_context(request, team),
+        **_join_context(request, team),
+        **_roster_context(request, team),
+        "team": loaded,
+        "leader": leader_of(loaded),
+        "subgroups": subgroups,
+    }
+    return render(request, "volunteers/team_detail.html", context)
+
+
+def _roster_response(request: HttpRequest, team: Team, **extra: Any) -> HttpResponse:
+    if _is_htmx(request):
+        return render(
+            request, "volunteers/team_detail.html#roster", _roster_context(request, team, **extra)
+        )
+    if extra.get("error"):
+        messages.error(request, extra["error"])
+    elif extra.get("notice"):
+        messages.success(request, extra["notice"])
+    return redirect("volunteers:team_detail", team_id=team.pk)
+
+
+@require_POST
+@login_required
+def team_join(request: HttpRequest, team_id: int) -> HttpResponse:
+    """A volunteer asks to join (申请加入); the leader decides on the roster."""
+    team = access.get_team_for_user(request.user, team_id)
+    volunteer = _own_volunteer(request)
+    if volunteer is None:
+        raise PermissionDenied
+    extra: dict[str, Any] = {}
+    try:
+        team_actions.membership_request(team=team, volunteer=volunteer, actor=request.user)
+    except (DomainError, ValidationError) as error:
+        extra["error"] = _message(error)
+    else:
+        extra["notice"] = _("已提交申请，请等待队长审核。")
+    if _is_htmx(request):
+        return render(
+            request, "volunteers/team_detail.html#join", _join_context(request, team, **extra)
+        )
+    if extra.get("error"):
+        messages.error(request, extra["error"])
+    else:
+        messages.success(request, extra["notice"])
+    return redirect("volunteers:team_detail", team_id=team.pk)
+
+
+def _message(error: DomainError | ValidationError) -> str:
+    if isinstance(error, DomainError):
+        return error.message
+    return " ".join(error.messages)
+
+
+def _managed_membership(request: HttpRequest, team_id: int, membership_id: int) -> TeamMembership:
+    team = access.get_team_for_user(request.user, team_id, manage=True)
+    return get_object_or_404(
+        TeamMembership.objects.select_related("team__station", "volunteer__person"),
+        pk=membership_id,
+        team=team,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def member_add(request: HttpRequest, team_id: int) -> HttpResponse:
+    """GET: volunteers to add, found by name or pinyin initials; POST: add one to the roster."""
+    team = access.get_team_for_user(request.user, team_id, manage=True)
+    if request.method == "GET":
+        search = NameFilterForm(request.GET)
+        q = search.cleaned_data["q"] if search.is_valid() else ""
+        candidates = list(add_candidates(team, q)[:CANDIDATE_LIMIT]) if q else []
+        return render(
+            request,
+            "volunteers/team_detail.html#candidates",
+            {"team": team, "candidates": candidates, "searched": bool(q)},
+        )
+    form = VolunteerChoiceForm(request.POST, volunteers=add_candidates(team))
+    if not form.is_valid():
+        return _roster_response(request, team, error=_("请选择本站在册、尚未入队的志愿者。"))
+    volunteer = form.cleaned_data["volunteer"]
+    try:
+        team_actions.member_add(team=team, volunteer=volunteer, actor=request.user)
+    except (DomainError, ValidationError) as error:
+        return _roster_response(request, team, error=_message(error))
+    return _roster_response(
+        request, team, notice=_("已将 %(name)s 加入本队。") % {"name": volunteer.person.name}
+    )
+
+
+@require_POST
+@login_required
+def member_decide(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
+    membership = _managed_membership(request, team_id, membership_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _roster_response(request, membership.team, error=_("请选择通过或不通过。"))
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        team_actions.membership_decide(
+            membership=membership,
+            approve=approve,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except (DomainError, ValidationError) as error:
+        return _roster_response(request, membership.team, error=_message(error))
+    name = membership.volunteer.person.name
+    notice = _("已同意 %(name)s 入队。") if approve else _("已婉拒 %(name)s 的申请。")
+    return _roster_response(request, membership.team, notice=notice % {"name": name})
+
+
+@require_POST
+@login_required
+def member_remove(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
+    membership = _managed_membership(request, team_id, membership_id)
+    try:
+        team_actions.member_remove(membership=membership, actor=request.user)
+    except (DomainError, ValidationError) as error:
+        return _roster_response(request, membership.team, error=_message(error))
+    return _roster_response(
+        request,
+        membership.team,
+        notice=_("已将 %(name)s 移出本队。") % {"name": membership.volunteer.person.name},
+    )
+
+
+@require_POST
+@login_required
+def leader_set(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
+    """Staff only: make a member the team's leader (and give them the team_leader role)."""
+    team = _staff_team(request, team_id)
+    membership = get_object_or_404(
+        TeamMembership.objects.select_related("volunteer__person"), pk=membership_id, team=team
+    )
+    try:
+        team_actions.leader_set(team=team, volunteer=membership.volunteer, actor=request.user)
+    except (DomainError, ValidationError) as error:
+        return _roster_response(request, team, error=_message(error))
+    return _roster_response(
+        request,
+        team,
+        notice=_("已任命 %(name)s 为队长。") % {"name": membership.volunteer.person.name},
+    )
+
+
+@require_POST
+@login_required
+def leader_unset(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = _staff_team(request, team_id)
+    try:
+        team_actions.leader_unset(team=team, actor=request.user)
+    except (DomainError, ValidationError) as error:
+        return _roster_response(request, team, error=_message(error))
+    return _roster_response(request, team, notice=_("已撤销队长职务。"))
+
+
+def _rule_response(request: HttpRequest, team: Team, **extra: Any) -> HttpResponse:
+    if _is_htmx(request):
+        return render(
+            request, "volunteers/team_detail.html#rule", _rule_context(request, team, **extra)
+        )
+    if extra.get("error"):
+        messages.error(request, extra["error"])
+    return redirect("volunteers:team_detail", team_id=team.pk)
+
+
+@require_POST
+@login_required
+def team_course_add(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Staff add a course to the team's training rule."""
+    team = _staff_team(request, team_id)
+    form = CourseChoiceForm(request.POST, courses=Course.objects.filter(station=team.station))
+    if not form.is_valid():
+        return _rule_response(request, team, error=_("请选择本站的培训课程。"))
+    try:
+        team_actions.team_require_course(
+            team=team, course=form.cleaned_data["course"], actor=request.user
+        )
+    except (DomainError, ValidationError) as error:
+        return _rule_response(request, team, error=_message(error))
+    return _rule_response(request, team)
+
+
+@require_POST
+@login_required
+def team_course_remove(request: HttpRequest, team_id: int, course_id: int) -> HttpResponse:
+    team = _staff_team(request, team_id)
+    course = get_object_or_404(Course, pk=course_id, station=team.station)
+    try:
+        team_actions.team_unrequire_course(team=team, course=course, actor=request.user)
+    except DomainError as error:
+        return _rule_response(request, team, error=error.message)
+    return _rule_response(request, team)
+
+
+# --- courses, sessions, attendance -------------------------------------------------------------
+
+
+def _courses(request: HttpRequest, *, manage: bool = False) -> QuerySet[Course]:
+    return access.staff_reach(Course.objects.select_related("station"), request.user, manage=manage)
+
+
+@require_GET
+@login_required
+@role_required(*access.READ_ROLES)
+def course_list(request: HttpRequest) -> HttpResponse:
+    courses = courses_with_counts(_courses(request)).order_by("station__path", "name")
+    return render(
+        request,
+        "volunteers/course_list.html",
+        {"courses": courses, "can_create": access.can_manage_volunteers(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@role_required(*access.WRITE_ROLES)
+def course_create(request: HttpRequest) -> HttpResponse:
+    station = _writable_station(request)
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            course = training_actions.course_create(
+                station=station,
+                name=data["name"],
+                hours=data["hours"],
+                organizer=data["organizer"],
+                content=data["content"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.attach_errors(error.message_dict)
+        else:
+            messages.success(request, _("已添加课程 %(name)s。") % {"name": course.name})
+            return redirect("volunteers:course_detail", course_id=course.pk)
+    return render(request, "volunteers/course_form.html", {"form": form, "station": station})
+
+
+@require_GET
+@login_required
+def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(_courses(request), pk=course_id)
+    can_manage = _courses(request, manage=True).filter(pk=course.pk).exists()
+    return render(
+        request,
+        "volunteers/course_detail.html",
+        {
+            "course": course,
+            "sessions": sessions_with_counts(course),
+            "teams": course.required_by.order_by("name"),
+            "can_manage": can_manage,
+            "session_form": SessionForm() if can_manage else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def session_create(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(_courses(request, manage=True), pk=course_id)
+    form = SessionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = training_actions.session_create(
+                course=course,
+                held_on=data["held_on"],
+                place=data["place"],
+                trainer=data["trainer"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.attach_errors(error.message_dict)
+        else:
+            messages.success(request, _("已添加培训场次。"))
+            return redirect("volunteers:session_detail", course_id=course.pk, session_id=session.pk)
+    return render(
+        request,
+        "volunteers/course_detail.html",
+        {
+            "course": course,
+            "sessions": sessions_with_counts(course),
+            "teams": course.required_by.order_by("name"),
+            "can_manage": True,
+            "session_form": form,
+        },
+        status=422,
+    )
+
+
+def _session(
+    request: HttpRequest, course_id: int, session_id: int, *, manage: bool = False
+) -> TrainingSession:
+    sessions = access.staff_reach(
+        TrainingSession.objects.select_related("course__station"),
+        request.user,
+        manage=manage,
+        station_field="course__station",
+    )
+    return get_object_or_404(sessions, pk=session_id, course_id=course_id)
+
+
+def _roll_context(
+    session: TrainingSession, volunteers: QuerySet[Volunteer], q: str, checked: set[int]
+) -> dict[str, Any]:
+    """The roll's checkboxes: those matching the filter, with the checked ones outside it kept
+    as hidden inputs so filtering never loses a tick."""
+    shown = list(volunteers.filter(name_condition(q)) if q else volunteers)
+    shown_ids = {volunteer.pk for volunteer in shown}
+    return {
+        "session": session,
+        "shown": shown,
+        "checked": checked,
+        "hidden_checked": sorted(checked - shown_ids),
+        "q": q,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_detail(request: HttpRequest, course_id: int, session_id: int) -> HttpResponse:
+    """The session and its roll; staff tick who attended (filter by name or pinyin initials)."""
+    session = _session(request, course_id, session_id)
+    can_manage = access.staff_reach(
+        TrainingSession.objects.filter(pk=session.pk),
+        request.user,
+        manage=True,
+        station_field="course__station",
+    ).exists()
+    if request.method == "POST" and not can_manage:
+        raise Http404("session")
+    volunteers = roll_volunteers(session)
+    attendance = session.attendance.select_related("volunteer__person").order_by(
+        "-attended", "volunteer__person__name_pinyin"
+    )
+    recorded = {row.volunteer_id for row in attendance if row.attended}
+    form = AttendanceForm(request.POST or None, volunteers=volunteers)
+    q = request.GET.get("q", "").strip()[:30]
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                training_actions.attendance_record(
+                    session=session,
+                    present=form.cleaned_data["present"],
+                    hours=form.cleaned_data["hours"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.attach_errors(error.message_dict)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("已保存出勤记录。"))
+                return redirect(
+                    "volunteers:session_detail", course_id=course_id, session_id=session.pk
+                )
+        checked = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
+    elif _is_htmx(request):
+        checked = {int(pk) for pk in request.GET.getlist("present") if pk.isdigit()}
+    else:
+        checked = recorded
+    context = {
+        **_roll_context(session, volunteers, q, checked),
+        "course": session.course,
+        "attendance": attendance,
+        "can_manage": can_manage,
+        "form": form,
+        "search": NameFilterForm(initial={"q": q}),
+    }
+    if _is_htmx(request) and request.method == "GET":
+        return render(request, "volunteers/session_detail.html#roll", context)
+    return render(
+        request,
+        "volunteers/session_detail.html",
+        context,
+        status=422 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,204 @@
+"""Pages for volunteers in Excel: the import (upload, dry-run report and progress, confirm), its
+template, the list export and the export for 全国志愿服务信息系统.
+
+Importing is for station staff and admin (`access.can_manage_volunteers`) into a station they run;
+a job of another station answers 404. The list export follows the list page's reach and filters;
+the national export is for station staff and admin only (403 for everyone else).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from linli.accounts.access import get_in_reach, in_reach, visible_stations
+from linli.org.models import Station
+from linli.volunteers import access, exporting, importing
+from linli.volunteers.models import VolunteerImportJob
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+RECENT_JOBS = 20
+
+
+class VolunteerImportForm(forms.Form):
+    station = forms.ChoiceField(label=gettext_lazy("导入到"))
+    file = forms.FileField(
+        label=gettext_lazy("Excel 文件（.xlsx）"),
+        help_text=gettext_lazy(
+            "最大 10 MB；可以直接用站里原有的志愿者花名册，列名和顺序不必与模板一致。"
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+    consent_confirmed = forms.BooleanField(
+        label=gettext_lazy(
+            "我确认：表中每位志愿者都已签署《志愿者注册承诺书及个人信息处理告知》（含身份证号码的单独同意）；"
+            "未满 18 周岁的由监护人签署，监护人姓名已填在“监护人”列。"
+        ),
+        error_messages={"required": gettext_lazy("请先确认已收集签字的注册承诺书。")},
+    )
+    approve = forms.BooleanField(
+        label=gettext_lazy("已审核，直接在册（导入后即为在册志愿者并编号；不勾选则为待审核）"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, stations: list[Station], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        station_field = self.fields["station"]
+        assert isinstance(station_field, forms.ChoiceField)  # noqa: S101 (declared above)
+        station_field.choices = [(station.code, station.name) for station in stations]
+        if len(stations) == 1:
+            station_field.widget = forms.HiddenInput()
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(".xlsx"):
+            raise ValidationError(
+                _("请上传 .xlsx 文件。旧的 .xls 文件请在 Excel 或 WPS 中“另存为” .xlsx 后再上传。")
+            )
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("文件超过 10 MB，请分成几个文件上传。"))
+        return upload
+
+
+def _require_manager(user: Any) -> None:
+    if not access.can_manage_volunteers(user):
+        raise PermissionDenied
+
+
+def _managed_stations(user: Any) -> list[Station]:
+    return list(visible_stations(user, roles=access.WRITE_ROLES).filter(kind=Station.Kind.STATION))
+
+
+def _jobs_for_user(user: Any) -> QuerySet[VolunteerImportJob]:
+    """Import jobs of the stations whose volunteers the user manages."""
+    return in_reach(
+        VolunteerImportJob.objects.select_related("station", "uploaded_by", "committed_by"),
+        user,
+        roles=access.WRITE_ROLES,
+    )
+
+
+def _get_job(user: Any, job_id: int) -> VolunteerImportJob:
+    """A job of a station whose volunteers the user manages; anyone else's answers 404."""
+    return get_in_reach(
+        VolunteerImportJob.objects.select_related("station", "uploaded_by", "committed_by"),
+        user,
+        job_id,
+        roles=access.WRITE_ROLES,
+    )
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exporting.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """The upload form (to the first station the user runs, or `?station=CODE`) and the recent
+    imports of the user's stations."""
+    _require_manager(request.user)
+    stations = _managed_stations(request.user)
+    if not stations:
+        raise PermissionDenied
+    wanted = request.GET.get("station") or ""
+    if wanted and wanted not in {station.code for station in stations}:
+        raise Http404("station")
+    form = VolunteerImportForm(
+        request.POST or None,
+        request.FILES or None,
+        stations=stations,
+        initial={"station": wanted or stations[0].code},
+    )
+    if request.method == "POST" and form.is_valid():
+        station = next(s for s in stations if s.code == form.cleaned_data["station"])
+        try:
+            job = importing.volunteer_import_create(
+                station=station,
+                upload=form.cleaned_data["file"],
+                consent_confirmed=form.cleaned_data["consent_confirmed"],
+                approve=form.cleaned_data["approve"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("volunteers:import_job", job_id=job.pk)
+    context = {
+        "form": form,
+        "jobs": _jobs_for_user(request.user)[:RECENT_JOBS],
+        "max_rows": importing.MAX_ROWS,
+    }
+    return render(request, "volunteers/import_upload.html", context)
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Progress while checking or importing (htmx polls the status fragment), then the report."""
+    _require_manager(request.user)
+    job = _get_job(request.user, job_id)
+    done = importing.import_progress(job)
+    percent = min(100, round(100 * done / job.total_rows)) if job.total_rows else 0
+    context = {"job": job, "report": job.report or {}, "done": done, "percent": percent}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "volunteers/import_job.html#job-status", context)
+    return render(request, "volunteers/import_job.html", context)
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
+    """确认导入: queue the import of a checked job that has no bad rows."""
+    _require_manager(request.user)
+    job = _get_job(request.user, job_id)
+    try:
+        importing.volunteer_import_commit(job=job, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("volunteers:import_job", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require_manager(request.user)
+    return _xlsx_response(exporting.template_workbook(), "志愿者导入模板.xlsx")
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """The volunteer list (its filters: `q`, `team`, `skill`, `category`, `status`, `weekday`,
+    `slot`) as xlsx, ID numbers masked."""
+    content, _count = exporting.export_volunteers(user=request.user, params=request.GET)
+    return _xlsx_response(content, f"志愿者名册-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+@require_GET
+def export_national(request: HttpRequest) -> HttpResponse:
+    """The list's volunteers for 全国志愿服务信息系统, full ID numbers: station staff and admin."""
+    content, _count = exporting.export_national(user=request.user, params=request.GET)
+    return _xlsx_response(
+        content, f"全国志愿服务信息系统-志愿者-{timezone.localdate():%Y%m%d}.xlsx"
+    )
