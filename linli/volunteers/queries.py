@@ -69,11 +69,10 @@ def availability_text(mask: int) -> str:
     parts = []
     for day, day_label in enumerate(WEEKDAYS):
         slots = [slot for slot in range(len(SLOTS)) if mask & availability_bit(day, slot)]
-        if len(slots) == len(SLOTS):
-            parts.append(f"{day_label}{_('全天')}")
-        else:
-            parts.extend(f"{day_label}{SLOTS[slot]}" for slot in slots)
-    return "、".join(parts)
+        labels = [_("全天")] if len(slots) == len(SLOTS) else [SLOTS[slot] for slot in slots]
+        # Translators: a weekday and a time of day, e.g. 周六上午 → "Saturday morning".
+        parts.extend(_("%(day)s%(slot)s") % {"day": day_label, "slot": label} for label in labels)
+    return _("、").join(parts)
 
 
 # --- the filter ------------------------------------------------------------------------------------
