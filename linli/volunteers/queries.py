@@ -66,10 +66,10 @@ def availability_codes(mask: int) -> list[str]:
 
 def availability_text(mask: int) -> str:
     """周一全天、周三上午、周六下午 — the same words the import reads back."""
-    parts = []
+    parts: list[str] = []
     for day, day_label in enumerate(WEEKDAYS):
         slots = [slot for slot in range(len(SLOTS)) if mask & availability_bit(day, slot)]
-        labels = [_("全天")] if len(slots) == len(SLOTS) else [SLOTS[slot] for slot in slots]
+        labels = [_("全天")] if len(slots) == len(SLOTS) else [str(SLOTS[slot]) for slot in slots]
         # Translators: a weekday and a time of day, e.g. 周六上午 → "Saturday morning".
         parts.extend(_("%(day)s%(slot)s") % {"day": day_label, "slot": label} for label in labels)
     return _("、").join(parts)
