@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "linli.audit",
     "linli.people",
     "linli.volunteers",
+    "linli.activities",
+    "linli.ledger",
     "linli.stats",
     "linli.ops",
 ]
@@ -225,6 +227,12 @@ SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W006"]
 
 OTP_TOTP_ISSUER = "邻里 Linli"
 API_TOKEN_DAYS = int(os.environ.get("LINLI_API_TOKEN_DAYS", "30"))
+# SPEC §3: star levels by cumulative verified hours (1★ … 5★), and how served time is rounded.
+STAR_THRESHOLDS = [int(h) for h in env_list("LINLI_STAR_THRESHOLDS", "100,300,600,1000,1500")]
+HOURS_ROUNDING = os.environ.get(
+    "LINLI_HOURS_ROUNDING", "floor_half"
+)  # floor_half | nearest_half | tenth
+VERIFY_WITHIN_WORKING_DAYS = int(os.environ.get("LINLI_VERIFY_WITHIN_WORKING_DAYS", "10"))
 AUDIT_RETENTION_DAYS = int(os.environ.get("LINLI_AUDIT_RETENTION_DAYS", "1095"))
 
 # --- sessions, cookies, transport security --------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Every write to activities, sign-ups and attendance goes through these modules' functions."""
