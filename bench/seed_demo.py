@@ -11,6 +11,7 @@ import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from io import StringIO
 from pathlib import Path
 
@@ -25,7 +26,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
+from linli.ledger.queries import star_level, with_hours  # noqa: E402
 from linli.ops.demo import STEPS  # noqa: E402
 from linli.org.models import Station  # noqa: E402
 from linli.people.demo import describe, plan_registry  # noqa: E402
@@ -33,6 +36,8 @@ from linli.people.models import ResidentTag, Tag  # noqa: E402
 from linli.people.queries import registry_counts  # noqa: E402
 from linli.stats.queries import summary  # noqa: E402
 from linli.volunteers.models import Team, TrainingAttendance, Volunteer  # noqa: E402
+
+ACTIVITIES_STEP = "志愿活动与服务时长"
 
 
 class StampedOutput(StringIO):
@@ -101,6 +106,16 @@ def main() -> None:
         f"(+{Team.objects.filter(parent__isnull=False).count()} troupes), "
         f"{TrainingAttendance.objects.count()} training records"
     )
+    print(f"activity history: {first_steps.get(ACTIVITIES_STEP, 0):.1f} s to seed")
+    for year in range(2021, timezone.localdate().year + 1):
+        figures = summary([station.pk], year=year)
+        print(
+            f"  {year}: {figures['activities']} activities, {figures['service_hours']:.0f} hours, "
+            f"{figures['person_times']} person-times"
+        )
+    totals = with_hours(Volunteer.objects.filter(station=station, status=Volunteer.Status.ACTIVE))
+    stars = Counter(star_level(volunteer.total_hours) for volunteer in totals)
+    print("star levels: " + ", ".join(f"{level}★ {stars[level]}" for level in range(6)))
 
 
 if __name__ == "__main__":

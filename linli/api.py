@@ -119,10 +119,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _add_routers() -> None:
     from linli.accounts.api import router as accounts_router
-    from linli.org.api import router as org_router
     from linli.activities.api import router as activities_router
     from linli.ledger.api import router as hours_router
     from linli.ledger.api_public import router as certificates_router
+    from linli.org.api import router as org_router
     from linli.people.api import router as people_router
     from linli.stats.api import router as stats_router
     from linli.volunteers.api_list import router as volunteer_list_router

@@ -16,6 +16,7 @@ SECTIONS: list[tuple[str, Any, set[str]]] = [
         {Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF, Role.TEAM_LEADER},
     ),
     ("volunteers:team_list", _("队伍"), {str(role) for role in Role.values}),
+    ("activities:list", _("活动"), {str(role) for role in Role.values}),
     ("org:station_list", _("站点"), {str(role) for role in Role.values}),
     ("audit:list", _("审计"), {Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF}),
 ]

@@ -105,6 +105,8 @@ def correction_request_create(*, entry: LedgerEntry, message: str, actor: Any) -
     """The volunteer asks for a correction of one of their own entries."""
     if not message.strip():
         raise ValidationError({"message": [_("请说明哪里有误。")]})
+    if entry.reverses_id is not None or LedgerEntry.objects.filter(reverses=entry).exists():
+        raise DomainError("not_correctable", _("该记录已冲正，不能再申请更正。"), status=409)
     if CorrectionRequest.objects.filter(
         entry=entry, status=CorrectionRequest.Status.PENDING
     ).exists():

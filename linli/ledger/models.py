@@ -26,6 +26,16 @@ class EntryKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("补录")
 
 
+class AppendOnlyQuerySet(models.QuerySet["LedgerEntry"]):
+    """Bulk changes are refused like single ones: the ledger only grows."""
+
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("ledger entries are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("ledger entries are never deleted")
+
+
 class LedgerEntry(models.Model):
     volunteer = models.ForeignKey(
         "volunteers.Volunteer", on_delete=models.PROTECT, related_name="ledger_entries"
@@ -55,6 +65,8 @@ class LedgerEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

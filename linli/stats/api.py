@@ -24,6 +24,13 @@ class SummaryOut(Schema):
     residents: int
     volunteers: int = Field(description="active volunteers")
     teams: int = Field(description="volunteer teams; the troupes under a team are not counted")
+    activities: int = Field(description="activities not cancelled, starting in `year` if given")
+    service_hours: float = Field(
+        description="hours in the ledger (reversals included), served in `year` if given"
+    )
+    person_times: int = Field(
+        description="volunteers' person-times of service: attendance rows with hours"
+    )
 
 
 @router.get(

@@ -76,6 +76,8 @@ def checkout(
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     if locked.status not in CHECKIN_STATES:
         raise DomainError("not_open", _("活动未在进行，不能签退。"), status=409)
+    if method not in AttendanceMethod.values:
+        raise ValidationError({"method": [_("签退方式不正确。")]})
     row = (
         Attendance.objects.select_for_update().filter(activity=locked, volunteer=volunteer).first()
     )
@@ -104,6 +106,7 @@ def claim_create(
     actor: Any,
 ) -> HourClaim:
     """补报: the volunteer served but could not check in; staff approve or reject before verifying."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.status not in {ActivityStatus.ONGOING, ActivityStatus.CLOSED}:
         raise DomainError(
             "not_claimable", _("只能为进行中或已结束、未核定的活动补报。"), status=409

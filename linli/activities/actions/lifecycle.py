@@ -282,8 +282,6 @@ def activity_verify(*, activity: Activity, actor: Any) -> Activity:
 
     Pending hour claims must be decided first, so nobody's report is lost.
     """
-    if HourClaim.objects.filter(activity=activity, status=HourClaim.Status.PENDING).exists():
-        raise DomainError("claims_pending", _("还有待审核的补报时长，请先处理。"), status=409)
     locked = _move(
         activity,
         ActivityStatus.VERIFIED,
@@ -291,6 +289,9 @@ def activity_verify(*, activity: Activity, actor: Any) -> Activity:
         verified_at=timezone.now(),
         verified_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    # Checked with the activity locked, so no claim slips in between (the move rolls back).
+    if HourClaim.objects.filter(activity=locked, status=HourClaim.Status.PENDING).exists():
+        raise DomainError("claims_pending", _("还有待审核的补报时长，请先处理。"), status=409)
     served_on = timezone.localdate(locked.starts_at)
     for row in locked.attendance.select_related("volunteer").filter(hours__gt=0):
         ledger_credit(

@@ -72,6 +72,9 @@ def signup_create(*, activity: Activity, volunteer: Volunteer, actor: Any) -> Si
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     if locked.status not in OPEN_STATES:
         raise DomainError("not_open", _("该活动当前不接受报名。"), status=409)
+    # The volunteer's row is locked too: two sign-ups of one person to overlapping activities
+    # lock different activities, and must still see each other.
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     problem = eligibility_problem(locked, volunteer)
     if problem:
         raise DomainError("not_eligible", problem, status=409)

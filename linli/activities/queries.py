@@ -1,0 +1,176 @@
+"""Reads for the activity pages: each list in a fixed number of queries, whatever its length."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
+from django.utils import timezone
+
+from linli.accounts.access import in_reach
+from linli.activities.access import RUN_ROLES, activities_for_user
+from linli.activities.models import (
+    Activity,
+    ActivityStatus,
+    Attendance,
+    HourClaim,
+    Signup,
+    SignupStatus,
+)
+from linli.ledger.models import CorrectionRequest
+from linli.volunteers.access import led_team_ids
+from linli.volunteers.models import Volunteer
+
+PUBLICITY_DAYS = 7
+
+
+def with_counts(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    return activities.select_related("team", "station").annotate(
+        confirmed_count=Count("signups", filter=Q(signups__status=SignupStatus.CONFIRMED)),
+        waitlisted_count=Count("signups", filter=Q(signups__status=SignupStatus.WAITLISTED)),
+    )
+
+
+def activity_list(
+    user: Any,
+    *,
+    status: str = "",
+    team: Any = None,
+    category: str = "",
+    month: date | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Activity]:
+    """The user's stations' activities: those not yet over first, soonest first; then the rest,
+    latest first."""
+    now = now or timezone.now()
+    activities = activities_for_user(user)
+    if status:
+        activities = activities.filter(status=status)
+    if team is not None:
+        activities = activities.filter(team=team)
+    if category:
+        activities = activities.filter(category=category)
+    if month is not None:
+        start = timezone.make_aware(datetime.combine(month.replace(day=1), time()))
+        following = (start + timedelta(days=32)).replace(day=1)
+        activities = activities.filter(starts_at__gte=start, starts_at__lt=following)
+    upcoming_start = Case(
+        When(ends_at__gte=now, then=F("starts_at")), default=None, output_field=DateTimeField()
+    )
+    return with_counts(activities).order_by(
+        upcoming_start.asc(nulls_last=True), F("starts_at").desc(), "id"
+    )
+
+
+def my_signups(volunteer: Volunteer) -> QuerySet[Signup]:
+    """A volunteer's sign-ups, latest activity first, with the activity's team."""
+    return (
+        Signup.objects.filter(volunteer=volunteer)
+        .select_related("activity", "activity__team", "activity__station")
+        .order_by("-activity__starts_at", "-id")
+    )
+
+
+def waitlist_position(signup: Signup) -> int | None:
+    """1 for the first on the waitlist, …; None for anyone not waitlisted."""
+    if signup.status != SignupStatus.WAITLISTED:
+        return None
+    ahead = Signup.objects.filter(activity_id=signup.activity_id, status=SignupStatus.WAITLISTED)
+    ahead = ahead.filter(
+        Q(created_at__lt=signup.created_at) | Q(created_at=signup.created_at, id__lt=signup.pk)
+    )
+    return ahead.count() + 1
+
+
+def roster(activity: Activity) -> list[tuple[Signup, Attendance | None]]:
+    """Live sign-ups in order (confirmed, then the waitlist) with each one's attendance."""
+    signups = (
+        Signup.objects.filter(
+            activity=activity, status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITLISTED]
+        )
+        .select_related("volunteer__person")
+        .order_by(Case(When(status=SignupStatus.CONFIRMED, then=0), default=1), "created_at", "id")
+    )
+    attendance = {row.volunteer_id: row for row in activity.attendance.all()}
+    return [(signup, attendance.get(signup.volunteer_id)) for signup in signups]
+
+
+def attendance_rows(activity: Activity) -> QuerySet[Attendance]:
+    return activity.attendance.select_related("volunteer__person").order_by(
+        "no_show", "volunteer__person__name", "id"
+    )
+
+
+def pending_claims(activity: Activity) -> QuerySet[HourClaim]:
+    return activity.claims.filter(status=HourClaim.Status.PENDING).select_related(
+        "volunteer__person"
+    )
+
+
+def managed_activities(user: Any) -> QuerySet[Activity]:
+    """Activities the user runs: their stations' as staff or admin, their teams' as leader."""
+    run = in_reach(Activity.objects.all(), user, roles=RUN_ROLES)
+    teams = led_team_ids(user)
+    if teams:
+        return (run | Activity.objects.filter(team_id__in=teams)).distinct()
+    return run
+
+
+def closed_activities(user: Any) -> QuerySet[Activity]:
+    return with_counts(managed_activities(user).filter(status=ActivityStatus.CLOSED)).order_by(
+        "ends_at", "id"
+    )
+
+
+def claimable_signups(volunteer: Volunteer) -> QuerySet[Signup]:
+    """Confirmed sign-ups of ongoing or closed activities where the volunteer has no check-in
+    and no claim waiting: the ones a 补报 may be made for."""
+    checked_in = Attendance.objects.filter(
+        activity=OuterRef("activity"), volunteer=volunteer, checked_in_at__isnull=False
+    )
+    waiting = HourClaim.objects.filter(
+        activity=OuterRef("activity"), volunteer=volunteer, status=HourClaim.Status.PENDING
+    )
+    return (
+        my_signups(volunteer)
+        .filter(
+            status=SignupStatus.CONFIRMED,
+            activity__status__in=[ActivityStatus.ONGOING, ActivityStatus.CLOSED],
+        )
+        .exclude(Exists(checked_in))
+        .exclude(Exists(waiting))
+    )
+
+
+def pending_corrections(user: Any) -> QuerySet[CorrectionRequest]:
+    return (
+        in_reach(
+            CorrectionRequest.objects.filter(status=CorrectionRequest.Status.PENDING),
+            user,
+            roles=RUN_ROLES,
+            station_field="volunteer__station",
+        )
+        .select_related("volunteer__person", "entry", "entry__activity")
+        .order_by("created_at", "id")
+    )
+
+
+def publicity(user: Any, *, now: datetime | None = None) -> list[tuple[Activity, list[Any]]]:
+    """Activities verified in the last 7 days, each with who served and their verified hours."""
+    since = (now or timezone.now()) - timedelta(days=PUBLICITY_DAYS)
+    activities = list(
+        activities_for_user(user)
+        .filter(status=ActivityStatus.VERIFIED, verified_at__gte=since)
+        .select_related("team")
+        .order_by("-verified_at", "id")
+    )
+    rows = (
+        Attendance.objects.filter(activity__in=activities, hours__gt=0)
+        .select_related("volunteer__person")
+        .order_by("volunteer__person__name", "id")
+    )
+    by_activity: dict[int, list[Any]] = {}
+    for row in rows:
+        by_activity.setdefault(row.activity_id, []).append(row)
+    return [(activity, by_activity.get(activity.pk, [])) for activity in activities]
