@@ -22,6 +22,7 @@ def test_resident_obtains_a_token_and_reads_me(world):
     body = response.json()
     assert body["token"].startswith("linli_")
     assert body["expires_at"].endswith("+08:00")
+    assert "no-store" in response["Cache-Control"]  # the secret must not be kept by a proxy
     me = Client().get("/api/v1/me", **bearer(body["token"])).json()
     assert me["phone"] == resident.phone
     assert me["roles"] == [
@@ -55,6 +56,17 @@ def test_wrong_password_is_401_in_the_error_format(world):
     assert response.json() == {
         "error": {"code": "invalid_credentials", "message": "手机号码或密码不正确。"}
     }
+
+
+def test_a_password_typed_as_the_phone_is_not_audited(world):
+    response = Client().post(
+        "/api/v1/auth/token",
+        {"phone": "my-secret-pass", "password": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    row = AuditLog.objects.get(action="login.failed")
+    assert "my-secret-pass" not in str(row.after)
 
 
 def test_sixth_wrong_password_locks_the_api_too(world):

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -68,6 +68,23 @@ def test_an_entry_is_never_saved_again(corps):
         entry.save()
     with pytest.raises(PermissionError):
         entry.save(update_fields=["amount"])
+    assert LedgerEntry.objects.get(pk=entry.pk).amount == D("3.00")
+
+
+def test_a_new_instance_with_an_existing_pk_cannot_overwrite_an_entry(corps):
+    entry = credit(corps.volunteer, "3")
+    forged = LedgerEntry(
+        pk=entry.pk,
+        volunteer=corps.volunteer,
+        account=Account.HOURS,
+        kind=EntryKind.ACTIVITY,
+        amount=D("30"),
+        served_on=entry.served_on,
+        description=entry.description,
+        source_key="forged",
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged.save()
     assert LedgerEntry.objects.get(pk=entry.pk).amount == D("3.00")
 
 

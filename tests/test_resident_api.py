@@ -1,9 +1,12 @@
 """Residents in the API (SPEC §5): list, create with consent, read masked, patch; and the summary."""
 
+import json
+
 from django.test import Client
 
 from linli.accounts.models import Role
 from linli.audit.models import AuditLog
+from linli.core import crypto
 from linli.people.models import Resident
 from tests.conftest import WANG_ID, api_token, bearer
 
@@ -111,6 +114,22 @@ def test_patch_changes_only_what_is_sent(registry, world):
     assert body["tags"] == ["living_alone"]
     assert body["id_number_masked"] == "3405**********1229"
     assert AuditLog.objects.filter(action="resident.update").count() == 1
+
+
+def test_patch_of_one_sensitive_field_keeps_the_others(registry, world):
+    response = Client().patch(
+        f"/api/v1/residents/{registry.wang.pk}",
+        {"health_notes": "高血压"},
+        content_type="application/json",
+        **bearer(api_token(world.user(Role.STATION_STAFF))),
+    )
+    assert response.status_code == 200, response.json()
+    wang = Resident.objects.get(pk=registry.wang.pk)
+    assert json.loads(crypto.decrypt(wang.sensitive_cipher)) == {
+        "disability_type": "肢体",
+        "disability_grade": "二级",
+        "health_notes": "高血压",
+    }
 
 
 def test_patch_refuses_a_birth_date_against_the_id_number(registry, world):

@@ -10,10 +10,15 @@ import pytest
 from linli.accounts.models import Role
 from linli.core.idcard import make_id_number
 from linli.volunteers.actions.registration import volunteer_profile_update
-from linli.volunteers.models import Team, TeamMembership, Volunteer, availability_bit
+from linli.volunteers.models import (
+    Team,
+    TeamMembership,
+    Volunteer,
+    availability_bit,
+    availability_codes,
+)
 from linli.volunteers.queries import (
     VolunteerFilter,
-    availability_codes,
     availability_mask,
     availability_text,
     filter_volunteers,
@@ -172,7 +177,7 @@ def test_filter_by_team_skill_and_category(corps, barber, staff_client):
     ("params", "expected"),
     [
         ({"weekday": "mon"}, ["黄文静", "张志强"]),
-        ({"weekday": "mon", "slot": "eve"}, ["黄文静", "张志强"]),
+        ({"weekday": "mon", "slot": "ev"}, ["黄文静", "张志强"]),
         ({"weekday": "sat"}, ["李秀英"]),
         ({"weekday": "sat", "slot": "am"}, ["李秀英"]),
         ({"weekday": "sat", "slot": "pm"}, []),
@@ -193,8 +198,8 @@ def test_availability_masks_codes_and_words():
     assert availability_codes(MONDAY_ALL_DAY | availability_bit(6, 2)) == [
         "mon-am",
         "mon-pm",
-        "mon-eve",
-        "sun-eve",
+        "mon-ev",
+        "sun-ev",
     ]
     assert availability_text(MONDAY_ALL_DAY | availability_bit(2, 0)) == "周一全天、周三上午"
     assert availability_text(0) == ""

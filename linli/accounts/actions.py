@@ -24,7 +24,7 @@ from linli.accounts.access import forget_grants
 from linli.accounts.models import ApiToken, Role, RoleAssignment, User
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
-from linli.core.phone import normalize_phone, validate_mobile
+from linli.core.phone import MOBILE_RE, normalize_phone, validate_mobile
 from linli.org.models import Station
 
 TOKEN_PREFIX = "linli_"  # noqa: S105 (a marker, not a secret)
@@ -181,6 +181,9 @@ def sign_in_check_password(
         return SignIn(user=user)
     locked = bool(getattr(request, "axes_locked_out", False))
     account = User.objects.filter(phone=phone).first()
+    # What was typed as the phone is kept only if it is one: a password typed into the wrong
+    # box (the API does not validate the field) must not land in the audit log.
+    phone = phone if MOBILE_RE.match(phone) else "(not a mobile number)"
     audit_record(
         actor=None,
         action="login.failed",

@@ -1,4 +1,4 @@
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -8,6 +8,7 @@ from linli.accounts.models import ApiToken
 from linli.accounts.queries import user_profile
 from linli.accounts.schemas import ErrorOut, TokenIn, TokenInfo, TokenOut, UserOut
 from linli.core.errors import DomainError
+from linli.core.middleware import mark_private
 
 router = Router(tags=["auth"])
 
@@ -18,7 +19,7 @@ router = Router(tags=["auth"])
     response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
     summary="Exchange phone, password (and OTP) for a bearer token",
 )
-def token_obtain(request: HttpRequest, payload: TokenIn) -> dict:
+def token_obtain(request: HttpRequest, response: HttpResponse, payload: TokenIn) -> dict:
     sign_in = actions.sign_in_check_password(
         request, phone=payload.phone, password=payload.password, channel="api"
     )
@@ -45,6 +46,8 @@ def token_obtain(request: HttpRequest, payload: TokenIn) -> dict:
         raise DomainError("2fa_setup_required", _("工作人员须先在网页上启用两步验证。"), status=403)
     secret, token = actions.token_create(user=user, name=payload.name, actor=user)
     actions.sign_in_succeeded(user=user, channel="api")
+    # The secret and the profile are personal, but this request carried no session or token.
+    mark_private(response)
     return {"token": secret, "expires_at": token.expires_at, "user": user_profile(user)}
 
 

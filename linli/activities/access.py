@@ -6,13 +6,15 @@ Every role at a station sees its activities (volunteers find what to sign up for
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from linli.accounts.access import get_in_reach, has_role, in_reach
+from linli.accounts.access import get_in_reach, has_role, in_reach, visible_stations
 from linli.accounts.models import Role
 from linli.activities.models import Activity
+from linli.org.models import Station
 from linli.volunteers.access import led_team_ids
+from linli.volunteers.models import Team, Volunteer
 
 ALL_ROLES = frozenset(Role.values)
 RUN_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})
@@ -35,11 +37,44 @@ def get_activity_for_user(user: Any, pk: Any, *, manage: bool = False) -> Activi
     return activity
 
 
+def own_volunteer(user: Any) -> Volunteer | None:
+    """The caller's own volunteer record, or None: what "yourself" means in sign-ups, check-ins,
+    补报, hours and certificates. The one place that resolves it for activities and the ledger."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "volunteer", None)
+
+
+def runs_station_of(user: Any, activity: Activity) -> bool:
+    """Station staff or admin of the activity's station (a team leader alone is not)."""
+    return in_reach(Activity.objects.filter(pk=activity.pk), user, roles=RUN_ROLES).exists()
+
+
 def can_manage_activity(user: Any, activity: Activity) -> bool:
-    if in_reach(Activity.objects.filter(pk=activity.pk), user, roles=RUN_ROLES).exists():
+    if runs_station_of(user, activity):
         return True
     return activity.team_id is not None and activity.team_id in led_team_ids(user)
 
 
 def can_create_activities(user: Any) -> bool:
     return has_role(user, *RUN_ROLES, Role.TEAM_LEADER)
+
+
+def stations_run_by(user: Any) -> QuerySet[Station]:
+    """The stations (not districts) where the user, as staff or admin, creates any activity."""
+    return visible_stations(user, roles=RUN_ROLES).filter(kind=Station.Kind.STATION)
+
+
+def creation_stations(user: Any) -> QuerySet[Station]:
+    """Every station where the user may create some activity: those they run, and the stations
+    of the teams they lead."""
+    return Station.objects.filter(
+        Q(pk__in=stations_run_by(user).values("pk")) | Q(teams__pk__in=led_team_ids(user))
+    ).distinct()
+
+
+def can_create_at(user: Any, station: Station, team: Team | None) -> bool:
+    """Staff or admin at a station they run; a team leader only for a team they lead."""
+    if stations_run_by(user).filter(pk=station.pk).exists():
+        return True
+    return team is not None and team.pk in led_team_ids(user)

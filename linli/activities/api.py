@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from linli.accounts.access import visible_stations
 from linli.accounts.schemas import ErrorOut
 from linli.activities import access
 from linli.activities.actions import attendance as attendance_actions
@@ -87,10 +86,6 @@ def _managed(user: Any, activity_id: int) -> Activity:
     return activity
 
 
-def _own_volunteer(user: Any) -> Volunteer | None:
-    return Volunteer.objects.filter(user_id=user.pk).first()
-
-
 def _station_volunteer(activity: Activity, volunteer_id: int) -> Volunteer:
     volunteer = Volunteer.objects.filter(pk=volunteer_id, station_id=activity.station_id).first()
     if volunteer is None:
@@ -103,11 +98,7 @@ def _creation_target(user: Any, payload: ActivityIn) -> tuple[Station, Team | No
     for a team they lead. A caller who may create nowhere gets 403, an unknown station 404."""
     if not access.can_create_activities(user):
         raise PermissionDenied
-    run = visible_stations(user, roles=access.RUN_ROLES).filter(kind=Station.Kind.STATION)
-    led = access.led_team_ids(user)
-    candidates = Station.objects.filter(
-        Q(pk__in=run.values("pk")) | Q(teams__pk__in=led)
-    ).distinct()
+    candidates = access.creation_stations(user)
     if payload.station:
         station = candidates.filter(code=payload.station).first()
         if station is None:
@@ -124,7 +115,7 @@ def _creation_target(user: Any, payload: ActivityIn) -> tuple[Station, Team | No
         team = Team.objects.filter(pk=payload.team, station=station).first()
         if team is None:
             raise ValidationError({"team": [_("只能选择本站的志愿服务队。")]})
-    if not run.filter(pk=station.pk).exists() and (team is None or team.pk not in led):
+    if not access.can_create_at(user, station, team):
         raise PermissionDenied
     return station, team
 
@@ -249,7 +240,7 @@ def activity_verify(request: HttpRequest, activity_id: int) -> Any:
 def signup_create(request: HttpRequest, activity_id: int, payload: SignupIn) -> Any:
     user = _caller(request)
     activity = access.get_activity_for_user(user, activity_id)
-    own = _own_volunteer(user)
+    own = access.own_volunteer(user)
     if payload.volunteer is None or (own is not None and payload.volunteer == own.pk):
         if own is None:
             if access.can_manage_activity(user, activity):
@@ -272,7 +263,8 @@ def signup_create(request: HttpRequest, activity_id: int, payload: SignupIn) -> 
 def signup_cancel(request: HttpRequest, activity_id: int, volunteer_id: int) -> Any:
     user = _caller(request)
     activity = access.get_activity_for_user(user, activity_id)
-    is_self = Volunteer.objects.filter(pk=volunteer_id, user_id=user.pk).exists()
+    own = access.own_volunteer(user)
+    is_self = own is not None and own.pk == volunteer_id
     if not is_self and not access.can_manage_activity(user, activity):
         raise PermissionDenied
     signup = Signup.objects.filter(activity=activity, volunteer_id=volunteer_id).first()
@@ -370,7 +362,7 @@ def attendance_hours(
 def claim_create(request: HttpRequest, activity_id: int, payload: ClaimIn) -> Any:
     user = _caller(request)
     activity = access.get_activity_for_user(user, activity_id)
-    own = _own_volunteer(user)
+    own = access.own_volunteer(user)
     if own is None:
         raise PermissionDenied
     claim = attendance_actions.claim_create(

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.access import visible_stations
 from linli.activities import access, queries, themes
 from linli.activities.actions import lifecycle, signups
 from linli.activities.actions.recurrence import activity_create_series
@@ -50,7 +49,7 @@ def refusal(error: ValidationError | DomainError) -> str:
 
 
 def own_volunteer(request: HttpRequest) -> Volunteer | None:
-    return getattr(request.user, "volunteer", None)
+    return access.own_volunteer(request.user)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -281,7 +280,7 @@ def _creation_scope(request: HttpRequest) -> tuple[Station | None, QuerySet[Team
     Station staff and admin create for a station they run (`?station=` picks one); a team
     leader only for a team they lead, at that team's station.
     """
-    run = visible_stations(request.user, roles=access.RUN_ROLES).filter(kind=Station.Kind.STATION)
+    run = access.stations_run_by(request.user)
     code = request.GET.get("station") or request.POST.get("station")
     station = run.filter(code=code).first() if code else run.order_by("code").first()
     if code and station is None:
@@ -382,9 +381,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if activity.status not in lifecycle.EDITABLE_STATES:
         messages.error(request, _("活动已开始或已结束，不能再修改。"))
         return redirect("activities:detail", pk=activity.pk)
-    if access.in_reach(
-        Activity.objects.filter(pk=pk), request.user, roles=access.RUN_ROLES
-    ).exists():
+    if access.runs_station_of(request.user, activity):
         teams = Team.objects.filter(station=activity.station).order_by("name")
         team_required = False
     else:

@@ -17,6 +17,11 @@ class PrivatePagesMiddleware:
         response = self.get_response(request)
         personal = request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META
         if personal:
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True)
+            mark_private(response)
         return response
+
+
+def mark_private(response: HttpResponse) -> None:
+    """The no-store rule itself; also for a response made before anyone is signed in (a token)."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)

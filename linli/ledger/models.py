@@ -85,6 +85,8 @@ class LedgerEntry(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if not self._state.adding:
             raise PermissionError("ledger entries are append-only")
+        # Always an INSERT: a new instance given an existing pk would otherwise UPDATE that row.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from linli.accounts.access import visible_stations
+from linli.activities import access as activities_access
 from linli.core.errors import DomainError
 from linli.ledger import calendar, certificates, exporting
 from linli.ledger.api import pdf_response
@@ -71,11 +72,7 @@ class PeriodForm(forms.Form):
 
 
 def _own_volunteer(request: HttpRequest) -> Volunteer | None:
-    return (
-        Volunteer.objects.select_related("person", "station")
-        .filter(user=request.user)  # type: ignore[misc]
-        .first()
-    )
+    return activities_access.own_volunteer(request.user)
 
 
 def _certificate_page(request: HttpRequest, volunteer: Volunteer | None, *, own: bool) -> Any:

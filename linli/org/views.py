@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from linli.accounts import access
-from linli.accounts.models import RoleAssignment
+from linli.accounts.models import Role, RoleAssignment
 
 
 @require_GET
@@ -21,7 +21,7 @@ def station_detail(request: HttpRequest, code: str) -> HttpResponse:
     station = access.get_station_for_user(request.user, code)
     staff = (
         RoleAssignment.objects.filter(station=station)
-        .exclude(role__in=["volunteer", "resident"])
+        .exclude(role__in=[Role.VOLUNTEER, Role.RESIDENT])
         .select_related("user")
         .order_by("role", "user__name")
     )

@@ -40,6 +40,11 @@ def can_write_registry(user: Any) -> bool:
     return has_role(user, *WRITE_ROLES)
 
 
+def may_reveal_somewhere(user: Any) -> bool:
+    """Whether to offer unmasked values at all (the full export); each row is still checked."""
+    return has_role(user, *REVEAL_ROLES)
+
+
 def revealable(residents: QuerySet[Resident], user: Any) -> QuerySet[Resident]:
     """Those of `residents` whose sensitive fields the user may see unmasked (one query for all)."""
     return in_reach(residents, user, roles=REVEAL_ROLES)

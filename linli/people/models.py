@@ -68,7 +68,7 @@ class Resident(models.Model):
     The ID number is never stored in clear: `id_number_cipher` (Fernet, LINLI_FIELD_KEYS),
     `id_number_hash` (keyed hash, for exact lookup and uniqueness) and `id_number_masked` (what
     every list shows). Health and disability details are encrypted together in `sensitive_cipher`.
-    Reading either in clear goes through `people.queries.reveal_*`, which audits the read.
+    Reading either in clear goes through `people.actions.resident_reveal_*`, which audit the read.
     """
 
     class Status(models.TextChoices):

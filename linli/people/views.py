@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.access import has_role, role_required, visible_stations
+from linli.accounts.access import role_required, visible_stations
 from linli.org.models import Estate, Station
 from linli.people import access, actions
 from linli.people.forms import ResidentCreateForm, ResidentFilterForm, ResidentForm
@@ -61,7 +61,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "form": form,
         "can_write": access.can_write_registry(request.user),
-        "can_reveal": has_role(request.user, *access.REVEAL_ROLES),
+        "can_reveal": access.may_reveal_somewhere(request.user),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "people/resident_list.html#results", context)

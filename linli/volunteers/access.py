@@ -10,9 +10,17 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from linli.accounts.access import get_in_reach, has_role, in_reach, is_admin, station_filter
+from linli.accounts.access import (
+    get_in_reach,
+    has_role,
+    in_reach,
+    is_admin,
+    station_filter,
+    visible_stations,
+)
 from linli.accounts.models import Role
-from linli.volunteers.models import Team, TeamMembership, Volunteer
+from linli.org.models import Station
+from linli.volunteers.models import Team, TeamMembership, Volunteer, VolunteerImportJob
 
 READ_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
 WRITE_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})
@@ -85,9 +93,15 @@ def get_team_for_user(user: Any, pk: Any, *, manage: bool = False) -> Team:
 
 
 def can_manage_team(user: Any, team: Team) -> bool:
-    if in_reach(Team.objects.filter(pk=team.pk), user, roles=WRITE_ROLES).exists():
+    if is_team_staff(user, team, manage=True):
         return True
     return team.pk in led_team_ids(user)
+
+
+def is_team_staff(user: Any, team: Team, *, manage: bool = False) -> bool:
+    """Whether the user runs the team's station as staff: station staff and admin (`manage`),
+    or also supervisors (read). Team leaders are not staff of their own team."""
+    return staff_reach(Team.objects.filter(pk=team.pk), user, manage=manage).exists()
 
 
 def staff_reach(
@@ -101,6 +115,12 @@ def staff_reach(
     return in_reach(queryset, user, roles=roles, station_field=station_field)
 
 
+def managed_stations(user: Any) -> QuerySet[Station]:
+    """The 站 (not districts) the user runs as station staff, or every one for admin: where
+    they create teams and courses, register volunteers at the desk, and import rosters."""
+    return visible_stations(user, roles=WRITE_ROLES).filter(kind=Station.Kind.STATION)
+
+
 def volunteers_managed_by(user: Any) -> QuerySet[Volunteer]:
     """Volunteers whose application and status the user decides: those of the stations they run
     as station staff, every one for admin (the rows `get_volunteer_for_user(write=True)` gives).
@@ -112,3 +132,22 @@ def can_browse_volunteers(user: Any) -> bool:
     """The volunteer list, its Excel export and the card scanner: staff who read volunteers, and
     team leaders. What each then sees is `volunteers_for_user` (a leader: their teams' members)."""
     return has_role(user, *READ_ROLES, Role.TEAM_LEADER)
+
+
+def import_jobs_for_user(user: Any) -> QuerySet[VolunteerImportJob]:
+    """Import jobs of the stations whose volunteers the user manages (station staff, admin)."""
+    return in_reach(
+        VolunteerImportJob.objects.select_related("station", "uploaded_by", "committed_by"),
+        user,
+        roles=WRITE_ROLES,
+    )
+
+
+def get_import_job_for_user(user: Any, pk: Any) -> VolunteerImportJob:
+    """A job of a station whose volunteers the user manages; anyone else's: 404."""
+    return get_in_reach(
+        VolunteerImportJob.objects.select_related("station", "uploaded_by", "committed_by"),
+        user,
+        pk,
+        roles=WRITE_ROLES,
+    )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from linli.accounts.access import get_station_for_user, visible_stations
+from linli.accounts.access import get_station_for_user
 from linli.accounts.schemas import ErrorOut
 from linli.org.models import Station
 from linli.volunteers import access
@@ -33,9 +33,7 @@ def _target_station(user: Any, code: str | None) -> Station:
     """`?station=CODE`, or the one station the caller runs as staff."""
     if code:
         return get_station_for_user(user, code, write=True)
-    writable = list(
-        visible_stations(user, roles=access.WRITE_ROLES).filter(kind=Station.Kind.STATION)[:2]
-    )
+    writable = list(access.managed_stations(user)[:2])
     if not writable:
         raise PermissionDenied
     if len(writable) > 1:

@@ -23,7 +23,6 @@ from openpyxl.styles import Alignment  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
-from linli.accounts.access import in_reach
 from linli.audit.actions import audit_record
 from linli.core import crypto
 from linli.core.categories import ServiceCategory
@@ -175,9 +174,7 @@ def export_national(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, int
         raise PermissionDenied
     criteria = VolunteerFilter.from_params(params)
     volunteers = with_list_relations(
-        filter_volunteers(
-            in_reach(Volunteer.objects.all(), user, roles=access.WRITE_ROLES), criteria
-        )
+        filter_volunteers(access.volunteers_managed_by(user), criteria)
     )
     labels = _labels()
     workbook = openpyxl.Workbook(write_only=True)

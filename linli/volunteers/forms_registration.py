@@ -18,22 +18,15 @@ from linli.core.categories import ServiceCategory
 from linli.people.models import Gender
 from linli.volunteers.actions.registration import RegistrationInput
 from linli.volunteers.models import (
+    AVAILABILITY_BITS,
+    SLOT_CODES,
     SLOTS,
+    WEEKDAY_CODES,
     WEEKDAYS,
     Volunteer,
     VolunteerEvaluation,
-    availability_bit,
 )
 
-# Availability as codes: "mon-am" … "sun-ev" (weekday, then 上午 am / 下午 pm / 晚上 ev). The page's
-# 7×3 grid of checkboxes and the API both speak these; the database keeps the 21-bit mask.
-WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SLOT_CODES = ("am", "pm", "ev")
-AVAILABILITY_BITS: dict[str, int] = {
-    f"{day}-{slot}": availability_bit(weekday, index)
-    for weekday, day in enumerate(WEEKDAY_CODES)
-    for index, slot in enumerate(SLOT_CODES)
-}
 CONSENT_REQUIRED = _("请阅读并同意《志愿者注册承诺书及个人信息处理告知》。")
 
 
@@ -49,10 +42,6 @@ def availability_mask(codes: Iterable[str]) -> int:
     for code in codes:
         mask |= AVAILABILITY_BITS[code]
     return mask
-
-
-def availability_codes(mask: int) -> list[str]:
-    return [code for code, bit in AVAILABILITY_BITS.items() if mask & bit]
 
 
 def availability_rows(selected: Iterable[str]) -> list[dict[str, Any]]:

@@ -52,7 +52,12 @@ from linli.volunteers.actions.registration import (
     volunteer_approve,
     volunteer_register,
 )
-from linli.volunteers.models import Volunteer, VolunteerImportJob, availability_bit
+from linli.volunteers.models import (
+    FULL_AVAILABILITY,
+    Volunteer,
+    VolunteerImportJob,
+    availability_bit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -267,7 +272,7 @@ def parse_availability(value: Any) -> int:
         if not word:
             continue
         if word in ANY_TIME:
-            mask |= (1 << 21) - 1
+            mask |= FULL_AVAILABILITY
             continue
         match = AVAILABILITY_WORD.match(word)
         if match is None or not any(match.groups()):

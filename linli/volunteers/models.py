@@ -16,8 +16,28 @@ WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("
 SLOTS = (_("上午"), _("下午"), _("晚上"))
 
 
+# Every time of every day: the largest valid mask (the import's 不限).
+FULL_AVAILABILITY = (1 << (len(WEEKDAYS) * len(SLOTS))) - 1
+
+
 def availability_bit(weekday: int, slot: int) -> int:
     return 1 << (weekday * 3 + slot)
+
+
+# The public spelling of the 21 bits, shared by the pages, the API and the xlsx files:
+# "mon-am" … "sun-ev" (weekday, then 上午 am / 下午 pm / 晚上 ev).
+WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SLOT_CODES = ("am", "pm", "ev")
+AVAILABILITY_BITS: dict[str, int] = {
+    f"{day}-{slot}": availability_bit(weekday, index)
+    for weekday, day in enumerate(WEEKDAY_CODES)
+    for index, slot in enumerate(SLOT_CODES)
+}
+
+
+def availability_codes(mask: int) -> list[str]:
+    """["mon-am", "mon-pm", …] in week order."""
+    return [code for code, bit in AVAILABILITY_BITS.items() if mask & bit]
 
 
 class Volunteer(models.Model):
@@ -90,9 +110,6 @@ class Volunteer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.name} {self.number}".strip()
-
-    def available(self, weekday: int, slot: int) -> bool:
-        return bool(self.availability & availability_bit(weekday, slot))
 
 
 class VolunteerCategory(models.Model):

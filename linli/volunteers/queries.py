@@ -21,7 +21,9 @@ from linli.core.categories import ServiceCategory
 from linli.people.queries import search_condition
 from linli.volunteers.access import READ_ROLES, led_team_ids
 from linli.volunteers.models import (
+    SLOT_CODES,
     SLOTS,
+    WEEKDAY_CODES,
     WEEKDAYS,
     Team,
     TeamMembership,
@@ -30,10 +32,6 @@ from linli.volunteers.models import (
     availability_bit,
 )
 
-# Readable codes for the 21 bits of `Volunteer.availability` (the API's `availability_slots`,
-# the filter's `weekday` and `slot` parameters): "mon-am", "sat-eve".
-WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SLOT_CODES = ("am", "pm", "eve")
 ALL_STATUSES = "all"
 # JIAOJIA2026 or JIAOJIA202600017: the start of a volunteer number. Digits alone are matched
 # against the end of the number (and the phone), letters alone are pinyin.
@@ -52,16 +50,6 @@ def availability_mask(weekday: int | None, slot: int | None) -> int:
     days = range(len(WEEKDAY_CODES)) if weekday is None else (weekday,)
     slots = range(len(SLOT_CODES)) if slot is None else (slot,)
     return sum(availability_bit(day, part) for day in days for part in slots)
-
-
-def availability_codes(mask: int) -> list[str]:
-    """["mon-am", "mon-pm", …] in week order."""
-    return [
-        f"{day_code}-{slot_code}"
-        for day, day_code in enumerate(WEEKDAY_CODES)
-        for slot, slot_code in enumerate(SLOT_CODES)
-        if mask & availability_bit(day, slot)
-    ]
 
 
 def availability_text(mask: int) -> str:

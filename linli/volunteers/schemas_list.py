@@ -6,8 +6,8 @@ from ninja import Schema
 from pydantic import Field
 
 from linli.core.schemas import LocalDateTime
-from linli.volunteers.models import Volunteer
-from linli.volunteers.queries import active_memberships, availability_codes, category_codes
+from linli.volunteers.models import Volunteer, availability_codes
+from linli.volunteers.queries import active_memberships, category_codes
 
 
 class VolunteerTeamOut(Schema):
@@ -36,7 +36,7 @@ class VolunteerOut(Schema):
         "slot 0/1/2 = morning/afternoon/evening"
     )
     availability_slots: list[str] = Field(
-        description="the same as codes", examples=[["mon-am", "mon-pm", "sat-eve"]]
+        description="the same as codes", examples=[["mon-am", "mon-pm", "sat-ev"]]
     )
     residence_area: str
     occupation: str

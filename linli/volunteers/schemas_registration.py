@@ -7,7 +7,7 @@ from ninja import Schema
 from pydantic import Field
 
 from linli.core.schemas import LocalDateTime
-from linli.volunteers.forms_registration import AVAILABILITY_BITS
+from linli.volunteers.models import AVAILABILITY_BITS
 
 AVAILABILITY_DESCRIPTION = (
     "When the volunteer can serve, as a list of codes `<day>-<slot>`: day `mon tue wed thu fri "

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.access import grants, role_required, visible_stations
+from linli.accounts.access import grants, role_required
 from linli.accounts.models import User
 from linli.core import crypto
 from linli.core.errors import DomainError
@@ -36,13 +36,13 @@ from linli.volunteers.forms_registration import (
     EvaluationForm,
     ProfileForm,
     RegistrationForm,
-    availability_codes,
     availability_rows,
 )
 from linli.volunteers.models import (
     TeamMembership,
     TrainingAttendance,
     Volunteer,
+    availability_codes,
 )
 
 PAGE_SIZE = 30
@@ -184,9 +184,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Station staff register someone at the desk, with the consent they took on paper."""
-    stations = visible_stations(request.user, roles=access.WRITE_ROLES).filter(
-        kind=Station.Kind.STATION
-    )
+    stations = access.managed_stations(request.user)
     code = request.POST.get("station") or request.GET.get("station")
     station = stations.filter(code=code).first() if code else stations.first()
     if station is None and code:

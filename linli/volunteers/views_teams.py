@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.access import role_required, visible_stations
+from linli.accounts.access import role_required
 from linli.core.errors import DomainError
 from linli.org.models import Station
 from linli.volunteers import access
@@ -56,9 +56,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def _writable_station(request: HttpRequest) -> Station:
     """The station a new team or course goes to: the one the user runs, or `?station=`."""
-    stations = visible_stations(request.user, roles=access.WRITE_ROLES).filter(
-        kind=Station.Kind.STATION
-    )
+    stations = access.managed_stations(request.user)
     code = request.GET.get("station") or request.POST.get("station")
     if code:
         station = stations.filter(code=code).first()
@@ -161,8 +159,8 @@ def _roster_context(request: HttpRequest, team: Team, **extra: Any) -> dict[str,
     """What the roster fragment shows: for managers and staff readers, the people; else nothing."""
     user = request.user
     can_manage = access.can_manage_team(user, team)
-    is_staff = access.staff_reach(Team.objects.filter(pk=team.pk), user, manage=True).exists()
-    can_read = can_manage or access.staff_reach(Team.objects.filter(pk=team.pk), user).exists()
+    is_staff = access.is_team_staff(user, team, manage=True)
+    can_read = can_manage or access.is_team_staff(user, team)
     context: dict[str, Any] = {
         "team": team,
         "can_manage": can_manage,
@@ -195,12 +193,11 @@ def _join_context(request: HttpRequest, team: Team, **extra: Any) -> dict[str, A
 def _rule_context(request: HttpRequest, team: Team, **extra: Any) -> dict[str, Any]:
     own = list(team.required_courses.order_by("name"))
     inherited = list(team.parent.required_courses.order_by("name")) if team.parent else []
-    is_staff = access.staff_reach(Team.objects.filter(pk=team.pk), request.user, manage=True)
     context: dict[str, Any] = {
         "team": team,
         "own_courses": own,
         "inherited_courses": inherited,
-        "rule_editable": is_staff.exists(),
+        "rule_editable": access.is_team_staff(request.user, team, manage=True),
         **extra,
     }
     if context["rule_editable"]:

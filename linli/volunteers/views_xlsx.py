@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,10 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.access import get_in_reach, in_reach, visible_stations
 from linli.org.models import Station
 from linli.volunteers import access, exporting, importing
-from linli.volunteers.models import VolunteerImportJob
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 RECENT_JOBS = 20
@@ -82,29 +79,6 @@ def _require_manager(user: Any) -> None:
         raise PermissionDenied
 
 
-def _managed_stations(user: Any) -> list[Station]:
-    return list(visible_stations(user, roles=access.WRITE_ROLES).filter(kind=Station.Kind.STATION))
-
-
-def _jobs_for_user(user: Any) -> QuerySet[VolunteerImportJob]:
-    """Import jobs of the stations whose volunteers the user manages."""
-    return in_reach(
-        VolunteerImportJob.objects.select_related("station", "uploaded_by", "committed_by"),
-        user,
-        roles=access.WRITE_ROLES,
-    )
-
-
-def _get_job(user: Any, job_id: int) -> VolunteerImportJob:
-    """A job of a station whose volunteers the user manages; anyone else's answers 404."""
-    return get_in_reach(
-        VolunteerImportJob.objects.select_related("station", "uploaded_by", "committed_by"),
-        user,
-        job_id,
-        roles=access.WRITE_ROLES,
-    )
-
-
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=exporting.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
@@ -117,7 +91,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     """The upload form (to the first station the user runs, or `?station=CODE`) and the recent
     imports of the user's stations."""
     _require_manager(request.user)
-    stations = _managed_stations(request.user)
+    stations = list(access.managed_stations(request.user))
     if not stations:
         raise PermissionDenied
     wanted = request.GET.get("station") or ""
@@ -145,7 +119,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             return redirect("volunteers:import_job", job_id=job.pk)
     context = {
         "form": form,
-        "jobs": _jobs_for_user(request.user)[:RECENT_JOBS],
+        "jobs": access.import_jobs_for_user(request.user)[:RECENT_JOBS],
         "max_rows": importing.MAX_ROWS,
     }
     return render(request, "volunteers/import_upload.html", context)
@@ -156,7 +130,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """Progress while checking or importing (htmx polls the status fragment), then the report."""
     _require_manager(request.user)
-    job = _get_job(request.user, job_id)
+    job = access.get_import_job_for_user(request.user, job_id)
     done = importing.import_progress(job)
     percent = min(100, round(100 * done / job.total_rows)) if job.total_rows else 0
     context = {"job": job, "report": job.report or {}, "done": done, "percent": percent}
@@ -170,7 +144,7 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
 def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
     """确认导入: queue the import of a checked job that has no bad rows."""
     _require_manager(request.user)
-    job = _get_job(request.user, job_id)
+    job = access.get_import_job_for_user(request.user, job_id)
     try:
         importing.volunteer_import_commit(job=job, actor=request.user)
     except ValidationError as error:

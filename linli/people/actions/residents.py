@@ -182,6 +182,10 @@ def residents_bulk_create(
     return residents
 
 
+# The columns `_apply` and `resident_update` write; a save touches no other (status, user, …).
+RESIDENT_EDITABLE_COLUMNS = ["name", "name_pinyin", "name_initials", "gender", "birth_date", "phone",
+                             "relation", "note", "id_number_cipher", "id_number_hash",
+                             "id_number_masked", "sensitive_cipher", "household", "updated_at"]  # fmt: skip
 UPDATABLE = ("name", "gender", "birth_date", "id_number", "phone", "address", "relation", "tags",
              "note", "disability_type", "disability_grade", "health_notes")  # fmt: skip
 
@@ -227,20 +231,21 @@ def resident_update(*, resident: Resident, changes: dict[str, Any], actor: Any) 
     if "id_number" not in changes and resident.id_number_cipher:
         # Birth date and gender were derived from the stored number: check them against it.
         merged = replace(merged, id_number=crypto.decrypt(resident.id_number_cipher))
-    checked = resident_check(station=resident.station, data=merged, consent=None, existing=resident)
     sensitive_changed = any(
         name in changes for name in ("disability_type", "disability_grade", "health_notes")
     )
-    if ("id_number" in changes or sensitive_changed) and not has_sensitive_consent(resident):
-        raise ValidationError(
-            {"consent": [_("该居民尚无有效的敏感个人信息单独同意，请先记录同意。")]}
-        )
     if sensitive_changed and resident.sensitive_cipher:
-        # Fields not in this change keep their values: merge into what is stored.
+        # Fields not in this change keep their values: merge into what is stored, before the
+        # check, so that the blob written below (from `checked.data`) carries them.
         stored = json.loads(crypto.decrypt(resident.sensitive_cipher))
         merged = replace(
             merged,
             **{name: changes.get(name, stored.get(name, "")) for name in stored},
+        )
+    checked = resident_check(station=resident.station, data=merged, consent=None, existing=resident)
+    if ("id_number" in changes or sensitive_changed) and not has_sensitive_consent(resident):
+        raise ValidationError(
+            {"consent": [_("该居民尚无有效的敏感个人信息单独同意，请先记录同意。")]}
         )
     _apply(
         resident,
@@ -258,7 +263,7 @@ def resident_update(*, resident: Resident, changes: dict[str, Any], actor: Any) 
     elif "address" in changes:
         resident.household = None
     resident.updated_at = timezone.now()
-    resident.save()
+    resident.save(update_fields=RESIDENT_EDITABLE_COLUMNS)
     if "tags" in changes:
         ResidentTag.objects.filter(resident=resident).exclude(tag__in=checked.tags).delete()
         ResidentTag.objects.bulk_create(

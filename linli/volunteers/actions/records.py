@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
 from linli.people.models import Resident
-from linli.volunteers.forms_registration import availability_codes
 from linli.volunteers.models import (
     TeamMembership,
     TrainingAttendance,
     Volunteer,
     VolunteerAward,
     VolunteerEvaluation,
+    availability_codes,
 )
 
 # An applicant who was never accepted has done no volunteer service to honour or evaluate.

@@ -27,7 +27,12 @@ from linli.org.models import Station
 from linli.people import actions as people_actions
 from linli.people.models import Consent, Resident
 from linli.volunteers.consent import CONSENT_VERSION
-from linli.volunteers.models import TeamMembership, Volunteer, VolunteerCategory
+from linli.volunteers.models import (
+    FULL_AVAILABILITY,
+    TeamMembership,
+    Volunteer,
+    VolunteerCategory,
+)
 
 # The status machine: from → the states it may go to.
 TRANSITIONS: dict[str, set[str]] = {
@@ -39,7 +44,6 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 ADULT_AGE = 18
 MIN_AGE_ALONE = 14
-FULL_AVAILABILITY = (1 << 21) - 1
 
 
 @dataclass(frozen=True)
