@@ -151,6 +151,14 @@ def can_manage_roles(user: Any) -> bool:
     return is_admin(user)
 
 
+# Who reads the summary figures, for the stations they reach.
+STATS_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
+
+
+def can_read_stats(user: Any) -> bool:
+    return has_role(user, *STATS_ROLES)
+
+
 def can_read_audit(user: Any) -> bool:
     return has_role(user, Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF)
 

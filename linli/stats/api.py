@@ -5,14 +5,11 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from linli.accounts.access import has_role, visible_stations
-from linli.accounts.models import Role
+from linli.accounts.access import STATS_ROLES, can_read_stats, visible_stations
 from linli.accounts.schemas import ErrorOut
 from linli.stats.queries import summary
 
 router = Router(tags=["statistics"])
-
-STATS_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
 
 
 class SummaryOut(Schema):
@@ -42,7 +39,7 @@ def stats_summary(
     request: HttpRequest, station: str | None = None, year: int | None = None
 ) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
-    if not has_role(user, *STATS_ROLES):
+    if not can_read_stats(user):
         raise PermissionDenied
     reach = visible_stations(user, roles=STATS_ROLES)
     if station:
