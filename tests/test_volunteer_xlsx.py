@@ -2,6 +2,7 @@
 duplicates, approval on import, who may), the list export and the national-system export."""
 
 import io
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -509,7 +510,7 @@ def test_a_database_failure_half_way_leaves_nothing_behind(
     assert job.status == VolunteerImportJob.Status.FAILED
     assert "已全部撤销" in job.report["message"]
     # The database's own text (which can quote row values) stays in the server log.
-    assert "IntegrityError" in job.report["message"]
+    assert re.search(r"（\w+Error）", job.report["message"])  # the kind of error, no more
     assert "disk I/O error" not in job.report["message"]
     assert counts() == before  # four volunteers, their accounts and roles: all undone
     assert AuditLog.objects.count() == audit_before  # and their audit rows with them
