@@ -285,15 +285,11 @@ def _attendance_out(row: Attendance) -> Attendance:
     return Attendance.objects.select_related("volunteer__person").get(pk=row.pk)
 
 
-@router.post(
-    "/{activity_id}/checkins",
-    response={200: AttendanceOut, **ERRORS},
-    summary="Check a confirmed volunteer in (staff, the team's leader; method `manual`)",
-)
-def checkin(request: HttpRequest, activity_id: int, payload: AttendanceIn) -> Any:
+def _record(request: HttpRequest, activity_id: int, payload: AttendanceIn, action: Any) -> Any:
+    """Check-in and check-out through the API: staff or the team's leader, method `manual`."""
     user = _caller(request)
     activity = _managed(user, activity_id)
-    row = attendance_actions.checkin(
+    row = action(
         activity=activity,
         volunteer=_station_volunteer(activity, payload.volunteer),
         method=AttendanceMethod.MANUAL,
@@ -301,6 +297,15 @@ def checkin(request: HttpRequest, activity_id: int, payload: AttendanceIn) -> An
         at=_aware(payload.at) if payload.at else None,
     )
     return _attendance_out(row)
+
+
+@router.post(
+    "/{activity_id}/checkins",
+    response={200: AttendanceOut, **ERRORS},
+    summary="Check a confirmed volunteer in (staff, the team's leader; method `manual`)",
+)
+def checkin(request: HttpRequest, activity_id: int, payload: AttendanceIn) -> Any:
+    return _record(request, activity_id, payload, attendance_actions.checkin)
 
 
 @router.post(
@@ -309,16 +314,7 @@ def checkin(request: HttpRequest, activity_id: int, payload: AttendanceIn) -> An
     summary="Check a volunteer out (staff, the team's leader; method `manual`)",
 )
 def checkout(request: HttpRequest, activity_id: int, payload: AttendanceIn) -> Any:
-    user = _caller(request)
-    activity = _managed(user, activity_id)
-    row = attendance_actions.checkout(
-        activity=activity,
-        volunteer=_station_volunteer(activity, payload.volunteer),
-        method=AttendanceMethod.MANUAL,
-        actor=user,
-        at=_aware(payload.at) if payload.at else None,
-    )
-    return _attendance_out(row)
+    return _record(request, activity_id, payload, attendance_actions.checkout)
 
 
 @router.get(
