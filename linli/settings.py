@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "linli.volunteers",
     "linli.activities",
     "linli.ledger",
+    "linli.assistance",
+    "linli.notifications",
     "linli.stats",
     "linli.ops",
 ]
@@ -234,6 +236,33 @@ HOURS_ROUNDING = os.environ.get(
 )  # floor_half | nearest_half | tenth
 VERIFY_WITHIN_WORKING_DAYS = int(os.environ.get("LINLI_VERIFY_WITHIN_WORKING_DAYS", "10"))
 AUDIT_RETENTION_DAYS = int(os.environ.get("LINLI_AUDIT_RETENTION_DAYS", "1095"))
+
+# --- service requests (SPEC §4) and notifications -------------------------------------------------
+# A dispatched request nobody has accepted after this long is escalated (urgent ones after half).
+REQUEST_ACCEPT_WITHIN_MINUTES = int(os.environ.get("LINLI_REQUEST_ACCEPT_WITHIN_MINUTES", "120"))
+# A completed request still unrated after this many days sends the requester a reminder.
+REQUEST_RATING_REMINDER_DAYS = int(os.environ.get("LINLI_REQUEST_RATING_REMINDER_DAYS", "3"))
+# SPEC §3: a rating of 2 or less opens a follow-up that staff close within this many working days.
+FOLLOWUP_WORKING_DAYS = int(os.environ.get("LINLI_FOLLOWUP_WORKING_DAYS", "15"))
+REQUEST_PHOTO_MAX_BYTES = int(os.environ.get("LINLI_REQUEST_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+# Outgoing channels. SMS goes to an HTTP gateway (JSON POST) when LINLI_SMS_URL is set; e-mail
+# through Django's SMTP settings when LINLI_EMAIL_HOST is set, else it is written to the log.
+SMS_GATEWAY_URL = os.environ.get("LINLI_SMS_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("LINLI_SMS_TOKEN", "")
+EMAIL_HOST = os.environ.get("LINLI_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("LINLI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("LINLI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LINLI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("LINLI_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("LINLI_EMAIL_FROM", "linli@localhost")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+# Delivery attempts before a notification is marked failed; waits grow 1, 2, 4, 8 … minutes.
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("LINLI_NOTIFY_MAX_ATTEMPTS", "6"))
+NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("LINLI_NOTIFY_RETRY_BASE_SECONDS", "60"))
 
 # --- sessions, cookies, transport security --------------------------------------------------------
 SESSION_COOKIE_AGE = 12 * 3600

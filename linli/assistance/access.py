@@ -1,0 +1,218 @@
+"""Who may see a service request, see its contact details, and do each action on it.
+
+Built on accounts.access, the one gate. Station staff (and admin) run their station's requests;
+supervisors read their subtree; the requester follows their own; a volunteer sees the requests
+they may take and those dispatched to or taken by them. A request outside all of these answers
+404. The resident's phone and address are shown to a volunteer only while the request is theirs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from linli.accounts.access import has_role, in_reach, station_filter, visible_stations
+from linli.accounts.models import Role
+from linli.assistance.models import (
+    ASSIGNED_STATES,
+    DispatchMode,
+    MenuCategory,
+    RequestStatus,
+    ServiceRequest,
+)
+from linli.org.models import Station
+from linli.volunteers.models import TeamMembership, TrainingAttendance, Volunteer
+from linli.volunteers.qualification import is_qualified
+
+READ_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
+RUN_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})
+# Who may post a request at a station: its residents (and relatives acting for one), and staff.
+SUBMIT_ROLES = frozenset({Role.RESIDENT, Role.ADMIN, Role.STATION_STAFF})
+
+
+def _volunteer(user: Any) -> Volunteer | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    volunteer = getattr(user, "volunteer", None)
+    if volunteer is None or volunteer.status != Volunteer.Status.ACTIVE:
+        return None
+    return volunteer
+
+
+def takeable_requests(volunteer: Volunteer) -> QuerySet[ServiceRequest]:
+    """Dispatched requests this volunteer may accept: dispatched to them, to a team they are an
+    active member of, or opened to the station; the item's required course must be attended
+    and a team's training rule met (checked again in `can_accept`)."""
+    teams = TeamMembership.objects.filter(
+        volunteer=volunteer, status=TeamMembership.Status.ACTIVE
+    ).values("team_id")
+    attended = TrainingAttendance.objects.filter(volunteer=volunteer, attended=True).values(
+        "session__course_id"
+    )
+    dispatched = ServiceRequest.objects.filter(status=RequestStatus.DISPATCHED)
+    return dispatched.filter(
+        Q(dispatch_mode=DispatchMode.VOLUNTEER, dispatch_volunteer=volunteer)
+        | Q(dispatch_mode=DispatchMode.TEAM, dispatch_team__in=teams)
+        | Q(dispatch_mode=DispatchMode.OPEN, station_id=volunteer.station_id)
+    ).filter(Q(item__required_course__isnull=True) | Q(item__required_course__in=attended))
+
+
+def requests_for_user(user: Any) -> QuerySet[ServiceRequest]:
+    """Every request the user may open."""
+    if not getattr(user, "is_authenticated", False):
+        return ServiceRequest.objects.none()
+    condition = station_filter(user, roles=READ_ROLES, prefix="station__")
+    condition |= Q(requester_id=user.pk)
+    volunteer = _volunteer(user)
+    if volunteer is not None:
+        condition |= Q(volunteer=volunteer) | Q(dispatch_volunteer=volunteer)
+        condition |= Q(pk__in=takeable_requests(volunteer).values("pk"))
+    return ServiceRequest.objects.filter(condition)
+
+
+def get_request_for_user(user: Any, pk: Any, *, lock: bool = False) -> ServiceRequest:
+    """The request if the user may open it; else 404 (the same answer as a missing one)."""
+    found = requests_for_user(user).filter(pk=pk).values_list("pk", flat=True).first()
+    if found is None:
+        raise Http404("service_request")
+    queryset = ServiceRequest.objects.select_related(
+        "station", "resident", "building__estate", "item", "volunteer__person", "dispatch_team"
+    )
+    return queryset.get(pk=found)
+
+
+def runs_station(user: Any, station: Station | int) -> bool:
+    """Station staff or admin of that station: they review, dispatch and confirm."""
+    station_id = station if isinstance(station, int) else station.pk
+    return visible_stations(user, roles=RUN_ROLES).filter(pk=station_id).exists()
+
+
+def is_requester(user: Any, service_request: ServiceRequest) -> bool:
+    return (
+        getattr(user, "is_authenticated", False)
+        and service_request.requester_id is not None
+        and service_request.requester_id == user.pk
+    )
+
+
+def is_assignee(user: Any, service_request: ServiceRequest) -> bool:
+    volunteer = _volunteer(user)
+    return volunteer is not None and service_request.volunteer_id == volunteer.pk
+
+
+def can_see_contact(user: Any, service_request: ServiceRequest) -> bool:
+    """Phone and address: staff who run or supervise the station, the requester, and the
+    accepting volunteer only while the request is theirs (accepted or in service)."""
+    if in_reach(
+        ServiceRequest.objects.filter(pk=service_request.pk), user, roles=READ_ROLES
+    ).exists():
+        return True
+    if is_requester(user, service_request):
+        return True
+    return is_assignee(user, service_request) and service_request.status in ASSIGNED_STATES
+
+
+def accept_problem(volunteer: Volunteer | None, service_request: ServiceRequest) -> str | None:
+    """Why this volunteer may not accept the request, or None. Does not look at the status."""
+    from django.utils.translation import gettext as _
+
+    if volunteer is None:
+        return _("只有在册志愿者可以接单。")
+    mode = service_request.dispatch_mode
+    if mode == DispatchMode.VOLUNTEER and service_request.dispatch_volunteer_id != volunteer.pk:
+        return _("这张单已指派给其他志愿者。")
+    if mode == DispatchMode.TEAM:
+        member = TeamMembership.objects.filter(
+            team_id=service_request.dispatch_team_id or 0,
+            volunteer=volunteer,
+            status=TeamMembership.Status.ACTIVE,
+        ).exists()
+        if not member:
+            return _("这张单只派给了%(team)s的队员。") % {"team": service_request.dispatch_team}
+        if not is_qualified(volunteer, service_request.dispatch_team):  # type: ignore[arg-type]
+            return _("须先完成本队要求的培训。")
+    if mode == DispatchMode.OPEN and volunteer.station_id != service_request.station_id:
+        return _("只能接本站的单。")
+    item = service_request.item
+    if (
+        item is not None
+        and item.required_course_id is not None
+        and not TrainingAttendance.objects.filter(
+            volunteer=volunteer, attended=True, session__course_id=item.required_course_id
+        ).exists()
+    ):
+        return _("接这类单须先完成培训：%(course)s。") % {"course": item.required_course}
+    return None
+
+
+# The one table of who may do what: action → the kinds of people allowed.
+#   staff: station staff or admin of the request's station
+#   requester: the account that follows the request
+#   assignee: the volunteer who accepted it
+#   volunteer: a volunteer the dispatch reaches (checked in detail by accept_problem)
+ACTION_PEOPLE: dict[str, frozenset[str]] = {
+    "dispatch": frozenset({"staff"}),
+    "reject": frozenset({"staff"}),
+    "accept": frozenset({"volunteer"}),
+    "start": frozenset({"staff", "assignee"}),
+    "complete": frozenset({"staff", "assignee"}),
+    "confirm": frozenset({"staff"}),
+    "rate": frozenset({"staff", "requester"}),
+    "cancel": frozenset({"staff", "requester"}),
+    "reopen": frozenset({"staff", "requester"}),
+    "follow_up": frozenset({"staff"}),
+}
+
+
+def may(user: Any, service_request: ServiceRequest, action: str) -> bool:
+    """Whether the user is among the people allowed to do `action` (the state is the action's
+    own check). `user` None is the system itself (timers, the demo seed)."""
+    if user is None:
+        return True
+    people = ACTION_PEOPLE[action]
+    if "staff" in people and runs_station(user, service_request.station_id):
+        return True
+    if "requester" in people and is_requester(user, service_request):
+        return True
+    if "assignee" in people and is_assignee(user, service_request):
+        return True
+    return "volunteer" in people and _volunteer(user) is not None
+
+
+def authorize(user: Any, service_request: ServiceRequest, action: str) -> None:
+    """Raise PermissionDenied (403) unless `may`; callers have already shown the user can see it."""
+    if not may(user, service_request, action):
+        raise PermissionDenied(action)
+
+
+def submit_stations(user: Any) -> QuerySet[Station]:
+    """Stations where the user may post a request: as a resident there, or as staff running it."""
+    return visible_stations(user, roles=SUBMIT_ROLES).filter(kind=Station.Kind.STATION)
+
+
+def can_submit_at(user: Any, station: Station) -> bool:
+    return submit_stations(user).filter(pk=station.pk).exists()
+
+
+def can_run_any(user: Any) -> bool:
+    return has_role(user, *RUN_ROLES)
+
+
+def can_read_board(user: Any) -> bool:
+    return has_role(user, *READ_ROLES)
+
+
+def menu_categories_for_user(user: Any) -> QuerySet[MenuCategory]:
+    """Menus of every station the user reaches (any role: residents read the menu to order)."""
+    return in_reach(MenuCategory.objects.all(), user, roles=frozenset(Role.values))
+
+
+def get_menu_category_for_user(user: Any, pk: Any) -> MenuCategory:
+    """A menu category the user may edit: station staff or admin of its station; else 404."""
+    found = in_reach(MenuCategory.objects.all(), user, roles=RUN_ROLES).filter(pk=pk).first()
+    if found is None:
+        raise Http404("menu_category")
+    return found

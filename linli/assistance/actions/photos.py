@@ -1,0 +1,55 @@
+"""Photos of finished work: at most six, each an image of a known type and under the size limit.
+
+The type is read from the file itself with Pillow, never trusted from the name or the browser.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from linli.assistance.models import RequestPhoto, ServiceRequest
+
+MAX_PHOTOS = 6
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+def photo_content_type(upload: Any) -> str:
+    """The checked MIME type of an uploaded image, or a ValidationError saying what is wrong."""
+    limit = settings.REQUEST_PHOTO_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            {"photos": [_("照片不能超过 %(mb)s MB。") % {"mb": limit // (1024 * 1024)}]}
+        )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            kind = image.format or ""
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError({"photos": [_("只能上传 JPG、PNG 或 WebP 照片。")]}) from error
+    finally:
+        upload.seek(0)
+    if kind not in FORMATS:
+        raise ValidationError({"photos": [_("只能上传 JPG、PNG 或 WebP 照片。")]})
+    return FORMATS[kind]
+
+
+def store_photos(service_request: ServiceRequest, uploads: list[Any], *, actor: Any) -> None:
+    """Check every upload first, then store them all: one bad photo stores none."""
+    if not uploads:
+        return
+    if service_request.photos.count() + len(uploads) > MAX_PHOTOS:
+        raise ValidationError({"photos": [_("每张单最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS}]})
+    checked = [(upload, photo_content_type(upload)) for upload in uploads]
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    for upload, content_type in checked:
+        photo = RequestPhoto(
+            request=service_request, content_type=content_type, size=upload.size, uploaded_by=user
+        )
+        photo.file.save(upload.name or "photo", upload, save=False)
+        photo.save()
