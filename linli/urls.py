@@ -13,6 +13,8 @@ urlpatterns = [
     path("volunteers/", include("linli.volunteers.urls")),
     path("activities/", include("linli.activities.urls")),
     path("hours/", include("linli.ledger.urls")),
+    path("requests/", include("linli.assistance.urls")),
+    path("inbox/", include("linli.notifications.urls")),
     path("verify/", include(("linli.ledger.urls_public", "verify"))),
     path("prefs/display/", core_views.display_preferences, name="display_preferences"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -287,3 +287,89 @@ def corps(registry: Registry, world: World) -> Corps:
     return Corps(
         party_team, law_team, law_course, leader, volunteer, applicant, outsider, outsider_team
     )
+
+
+@dataclass
+class Menu:
+    """JIAOJIA's service menu (built on `corps`): 社区服务 with 水电维修 and 代买代办 served by the
+    party team, 助老助残 with 陪同就医, 法律服务 with 法律咨询 (needs `corps.law_course`, served by
+    the law team); HUANGCHI has 社区服务 with 水电维修 too."""
+
+    community: Any
+    elderly: Any
+    legal: Any
+    repair: Any  # 水电维修
+    errands: Any  # 代买代办
+    escort: Any  # 陪同就医
+    legal_advice: Any  # 法律咨询, requires the law course
+    outsider_repair: Any  # HUANGCHI's 水电维修
+
+
+@pytest.fixture
+def menu(corps: Corps, world: World) -> Menu:
+    from linli.assistance.actions import MenuItemInput, menu_category_save, menu_item_save
+
+    community = menu_category_save(
+        station=world.jiaojia,
+        code="community",
+        response_hours=4,
+        teams=[corps.party_team],
+        actor=None,
+    )
+    elderly = menu_category_save(
+        station=world.jiaojia, code="elderly_disabled", response_hours=2, teams=[], actor=None
+    )
+    legal = menu_category_save(
+        station=world.jiaojia, code="legal", response_hours=24, teams=[corps.law_team], actor=None
+    )
+    repair = menu_item_save(
+        category=community,
+        data=MenuItemInput(name="水电维修", skills="水电 维修", keywords="漏水 水管 跳闸 停电 水龙头"),
+        actor=None,
+    )
+    errands = menu_item_save(
+        category=community,
+        data=MenuItemInput(name="代买代办", keywords="代买 买菜 取药 代办"),
+        actor=None,
+    )
+    escort = menu_item_save(
+        category=elderly,
+        data=MenuItemInput(name="陪同就医", skills="护理", keywords="看病 医院 就医 陪同"),
+        actor=None,
+    )
+    legal_advice = menu_item_save(
+        category=legal,
+        data=MenuItemInput(
+            name="法律咨询",
+            skills="法律",
+            keywords="法律 律师 纠纷 欠薪",
+            required_course_id=corps.law_course.pk,
+        ),
+        actor=None,
+    )
+    outside_community = menu_category_save(
+        station=world.huangchi, code="community", response_hours=4, teams=[], actor=None
+    )
+    outsider_repair = menu_item_save(
+        category=outside_community, data=MenuItemInput(name="水电维修"), actor=None
+    )
+    return Menu(
+        community, elderly, legal, repair, errands, escort, legal_advice, outsider_repair
+    )
+
+
+def submit_request(station: Station, actor: Any = None, **fields: Any) -> Any:
+    """A request at `station` (default: 社区服务, "水管漏水", requested by `actor` on the web)."""
+    from linli.assistance.actions import RequestInput, request_submit
+
+    channel = fields.pop("channel", "web")
+    requester = fields.pop("requester", actor)
+    data = RequestInput(
+        category=fields.pop("category", "community"),
+        description=fields.pop("description", "厨房水管漏水"),
+        requester_name=fields.pop("requester_name", "" if requester else "王秀梅"),
+        **fields,
+    )
+    return request_submit(
+        station=station, data=data, channel=channel, actor=actor, requester=requester
+    )

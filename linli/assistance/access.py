@@ -36,10 +36,12 @@ SUBMIT_ROLES = frozenset({Role.RESIDENT, Role.ADMIN, Role.STATION_STAFF})
 def _volunteer(user: Any) -> Volunteer | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    volunteer = getattr(user, "volunteer", None)
-    if volunteer is None or volunteer.status != Volunteer.Status.ACTIVE:
-        return None
-    return volunteer
+    # Read afresh, not from the user object's cache: approval or suspension may have just happened.
+    return (
+        Volunteer.objects.filter(user_id=user.pk, status=Volunteer.Status.ACTIVE)
+        .select_related("person")
+        .first()
+    )
 
 
 def takeable_requests(volunteer: Volunteer) -> QuerySet[ServiceRequest]:
