@@ -120,8 +120,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _add_routers() -> None:
     from linli.accounts.api import router as accounts_router
     from linli.activities.api import router as activities_router
+    from linli.assistance.api import menu_router, requests_router
     from linli.ledger.api import router as hours_router
     from linli.ledger.api_public import router as certificates_router
+    from linli.notifications.api import router as notifications_router
     from linli.org.api import router as org_router
     from linli.people.api import router as people_router
     from linli.stats.api import router as stats_router
@@ -139,6 +141,9 @@ def _add_routers() -> None:
     api.add_router("/activities", activities_router)
     api.add_router("/volunteers", hours_router)
     api.add_router("/certificates", certificates_router)
+    api.add_router("/service-menu", menu_router)
+    api.add_router("/service-requests", requests_router)
+    api.add_router("/notifications", notifications_router)
 
 
 _add_routers()

@@ -1,11 +1,12 @@
 """Timers and escalation (SPEC §4: a request not dispatched or not accepted in time is escalated).
 
-Each timer is a queued task (`assistance.tasks.request_timer`) set to run at its deadline, so it
-survives restarts; when it runs it reads the request again and acts only if the deadline has
-really passed and the request still waits. Each fires once per waiting period: the mark
-(`review_alerted_at` …) is cleared when the period starts again (reopen, re-dispatch,
-completion). `linli request_timers` sweeps every waiting request the same way, to catch up
-after the queue was lost or the clock moved.
+Timers are derived from the data, never sleeping threads: a deadline is a time stored on the
+request (submitted, dispatched, completed) plus a configured span. A queued task
+(`assistance.tasks.sweep_request_timers`) runs `sweep` every few minutes and re-queues itself, so
+it survives restarts; `linli serve` queues the first one, and `linli request_timers` runs a
+sweep at once. Each timer fires once per waiting period: its mark (`review_alerted_at` …) is
+cleared when the period starts again (reopen, re-dispatch, completion), so sweeping twice, or
+two sweeps at once (the row is locked), alert once.
 """
 
 from __future__ import annotations
@@ -56,15 +57,6 @@ def rating_deadline(service_request: ServiceRequest) -> datetime:
 
 
 DEADLINES = {"review": review_deadline, "accept": accept_deadline, "rating": rating_deadline}
-
-
-def schedule_timer(kind: str, service_request: ServiceRequest) -> None:
-    """Queue the timer for the request's current waiting period, after the commit."""
-    from linli.assistance.tasks import request_timer
-
-    run_at = DEADLINES[kind](service_request)
-    request_id = service_request.pk
-    transaction.on_commit(lambda: request_timer.using(run_after=run_at).enqueue(request_id, kind))
 
 
 def _event(service_request: ServiceRequest, kind: str, at: datetime, note: str) -> None:

@@ -116,12 +116,6 @@ def _move(
     )
 
 
-def _schedule(kind: str, service_request: ServiceRequest) -> None:
-    from linli.assistance.timers import schedule_timer
-
-    schedule_timer(kind, service_request)
-
-
 def _menu_item(station: Station, category: str, item_id: int | None) -> MenuItem | None:
     menu = MenuCategory.objects.filter(station=station, code=category, active=True).first()
     if menu is None:
@@ -225,7 +219,6 @@ def request_submit(
         after={"category": data.category, "channel": channel, "urgency": data.urgency},
     )
     tell.submitted(service_request)
-    _schedule("review", service_request)
     return service_request
 
 
@@ -299,7 +292,6 @@ def request_dispatch(
         ],
     )
     tell.dispatched(locked)
-    _schedule("accept", locked)
     return locked
 
 
@@ -391,7 +383,6 @@ def request_complete(
         fields=["hours", "completion_note", "completed_at", "rating_reminded_at"],
     )
     tell.completed(locked)
-    _schedule("rating", locked)
     return locked
 
 
@@ -577,7 +568,6 @@ def request_reopen(
         ],
     )
     tell.reopened(locked)
-    _schedule("review", locked)
     return locked
 
 

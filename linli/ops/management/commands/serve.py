@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from linli.assistance.tasks import schedule_request_sweep
 from linli.audit.tasks import schedule_audit_prune
 from linli.ops.processes import describe_backend, gunicorn_command, run_together, worker_command
 
@@ -13,6 +14,7 @@ def start_services(
     """Prepare static files, queue the housekeeping, then run gunicorn and the task workers."""
     call_command("collectstatic", interactive=False, verbosity=0)
     schedule_audit_prune()
+    schedule_request_sweep()
     command.stdout.write(
         f"邻里 Linli 正在 http://{host}:{port}/ 提供服务（{workers} 个网页进程，"
         f"{task_workers} 个后台任务进程，{describe_backend()}）。按 Ctrl+C 停止。"
