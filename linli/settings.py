@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "linli.core.context_processors.display_preferences",
                 "linli.accounts.context_processors.navigation",
+                "linli.notifications.context_processors.unread_count",
             ],
         },
     }
@@ -263,6 +264,8 @@ EMAIL_BACKEND = (
 # Delivery attempts before a notification is marked failed; waits grow 1, 2, 4, 8 … minutes.
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("LINLI_NOTIFY_MAX_ATTEMPTS", "6"))
 NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("LINLI_NOTIFY_RETRY_BASE_SECONDS", "60"))
+# A receiver slower than this counts as a failed attempt (retried later); sending never waits longer.
+NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("LINLI_NOTIFY_TIMEOUT_SECONDS", "5"))
 
 # --- sessions, cookies, transport security --------------------------------------------------------
 SESSION_COOKIE_AGE = 12 * 3600

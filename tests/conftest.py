@@ -324,7 +324,9 @@ def menu(corps: Corps, world: World) -> Menu:
     )
     repair = menu_item_save(
         category=community,
-        data=MenuItemInput(name="水电维修", skills="水电 维修", keywords="漏水 水管 跳闸 停电 水龙头"),
+        data=MenuItemInput(
+            name="水电维修", skills="水电 维修", keywords="漏水 水管 跳闸 停电 水龙头"
+        ),
         actor=None,
     )
     errands = menu_item_save(
@@ -353,9 +355,7 @@ def menu(corps: Corps, world: World) -> Menu:
     outsider_repair = menu_item_save(
         category=outside_community, data=MenuItemInput(name="水电维修"), actor=None
     )
-    return Menu(
-        community, elderly, legal, repair, errands, escort, legal_advice, outsider_repair
-    )
+    return Menu(community, elderly, legal, repair, errands, escort, legal_advice, outsider_repair)
 
 
 def submit_request(station: Station, actor: Any = None, **fields: Any) -> Any:

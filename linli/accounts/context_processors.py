@@ -17,6 +17,9 @@ SECTIONS: list[tuple[str, Any, set[str]]] = [
     ),
     ("volunteers:team_list", _("队伍"), {str(role) for role in Role.values}),
     ("activities:list", _("活动"), {str(role) for role in Role.values}),
+    ("assistance:board", _("派单台"), {Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF}),
+    ("assistance:mine", _("我的需求"), {Role.RESIDENT}),
+    ("assistance:tasks", _("我的任务"), {Role.VOLUNTEER}),
     ("org:station_list", _("站点"), {str(role) for role in Role.values}),
     ("audit:list", _("审计"), {Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF}),
 ]

@@ -8,13 +8,14 @@ they may take and those dispatched to or taken by them. A request outside all of
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from linli.accounts.access import has_role, in_reach, station_filter, visible_stations
+from linli.accounts.access import has_role, in_reach, is_admin, station_filter, visible_stations
 from linli.accounts.models import Role
 from linli.assistance.models import (
     ASSIGNED_STATES,
@@ -33,7 +34,8 @@ RUN_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})
 SUBMIT_ROLES = frozenset({Role.RESIDENT, Role.ADMIN, Role.STATION_STAFF})
 
 
-def _volunteer(user: Any) -> Volunteer | None:
+def active_volunteer(user: Any) -> Volunteer | None:
+    """The user's own volunteer record if it is active (others cannot take or serve requests)."""
     if not getattr(user, "is_authenticated", False):
         return None
     # Read afresh, not from the user object's cache: approval or suspension may have just happened.
@@ -66,9 +68,11 @@ def requests_for_user(user: Any) -> QuerySet[ServiceRequest]:
     """Every request the user may open."""
     if not getattr(user, "is_authenticated", False):
         return ServiceRequest.objects.none()
+    if is_admin(user):
+        return ServiceRequest.objects.all()  # an empty Q (admin's reach) would vanish in an OR
     condition = station_filter(user, roles=READ_ROLES, prefix="station__")
     condition |= Q(requester_id=user.pk)
-    volunteer = _volunteer(user)
+    volunteer = active_volunteer(user)
     if volunteer is not None:
         condition |= Q(volunteer=volunteer) | Q(dispatch_volunteer=volunteer)
         condition |= Q(pk__in=takeable_requests(volunteer).values("pk"))
@@ -101,7 +105,7 @@ def is_requester(user: Any, service_request: ServiceRequest) -> bool:
 
 
 def is_assignee(user: Any, service_request: ServiceRequest) -> bool:
-    volunteer = _volunteer(user)
+    volunteer = active_volunteer(user)
     return volunteer is not None and service_request.volunteer_id == volunteer.pk
 
 
@@ -115,6 +119,26 @@ def can_see_contact(user: Any, service_request: ServiceRequest) -> bool:
     if is_requester(user, service_request):
         return True
     return is_assignee(user, service_request) and service_request.status in ASSIGNED_STATES
+
+
+# Door numbers and mobile numbers inside free text: 3栋2单元502室, 8号楼101, 3-2-502, 13912345678.
+_DOOR = re.compile(
+    r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:号楼|栋|幢|#)\s*(?:\d{1,2}\s*单元)?\s*\d{3,4}\s*室?"
+    r"|\d{1,3}\s*-\s*\d{1,2}\s*-\s*\d{3,4}"
+)
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
+
+
+def visible_description(service_request: ServiceRequest, contact: bool) -> str:
+    """The description as a reader may see it: with `contact` (access.can_see_contact) in full;
+    otherwise door and mobile numbers written into the text are hidden, so a volunteer deciding
+    whether to take a request learns the estate, not the door (the contact comes with accepting)."""
+    from django.utils.translation import gettext as _
+
+    if contact:
+        return service_request.description
+    hidden = _MOBILE.sub(_("［电话接单后可见］"), service_request.description)
+    return _DOOR.sub(_("［门牌接单后可见］"), hidden)
 
 
 def accept_problem(volunteer: Volunteer | None, service_request: ServiceRequest) -> str | None:
@@ -181,7 +205,7 @@ def may(user: Any, service_request: ServiceRequest, action: str) -> bool:
         return True
     if "assignee" in people and is_assignee(user, service_request):
         return True
-    return "volunteer" in people and _volunteer(user) is not None
+    return "volunteer" in people and active_volunteer(user) is not None
 
 
 def authorize(user: Any, service_request: ServiceRequest, action: str) -> None:

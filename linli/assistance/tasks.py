@@ -31,6 +31,11 @@ def schedule_request_sweep(now: datetime | None = None) -> bool:
 
 @task()
 def sweep_request_timers() -> dict[str, int]:
+    """Every five minutes: the request timers, and (on the same beat, so one chain of tasks keeps
+    the platform's clocks) notification deliveries whose queued task was lost."""
+    from linli.notifications.tasks import requeue_due_deliveries
+
     fired = sweep()
+    requeue_due_deliveries()
     schedule_request_sweep(timezone.now() + timedelta(seconds=1))
     return fired

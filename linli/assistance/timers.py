@@ -30,11 +30,19 @@ def _halved_if_urgent(service_request: ServiceRequest, span: timedelta) -> timed
     return span
 
 
-def review_deadline(service_request: ServiceRequest) -> datetime:
-    """Submitted + the item's response time (else the category's); urgent requests half that."""
+def review_deadline(
+    service_request: ServiceRequest, *, category_hours: int | None = None
+) -> datetime:
+    """Submitted + the item's response time (else the category's); urgent requests half that.
+
+    `category_hours` spares the read of the menu category when the caller has it already (the
+    board computes many deadlines from one read).
+    """
     from linli.assistance.models import MenuCategory
 
     hours = service_request.item.response_hours if service_request.item else None
+    if hours is None:
+        hours = category_hours
     if hours is None:
         category = MenuCategory.objects.filter(
             station_id=service_request.station_id, code=service_request.category
@@ -75,7 +83,7 @@ def check_timer(kind: str, request_id: int, *, now: datetime | None = None) -> b
     """Fire the `kind` timer of one request if it is due and has not fired; True if it fired."""
     now = now or timezone.now()
     service_request = (
-        ServiceRequest.objects.select_for_update()
+        ServiceRequest.objects.select_for_update(of=("self",))
         .select_related("station", "item", "volunteer__person")
         .filter(pk=request_id)
         .first()

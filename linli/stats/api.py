@@ -28,6 +28,39 @@ class SummaryOut(Schema):
     person_times: int = Field(
         description="volunteers' person-times of service: attendance rows with hours"
     )
+    requests: int = Field(
+        description="service requests (群众点单) of every status; this and every request "
+        "figure below count the requests submitted in `year`, if given"
+    )
+    requests_by_status: dict[str, int] = Field(
+        description="service requests by status code (submitted, dispatched, accepted, "
+        "in_service, completed, rated, rejected, cancelled); every code is present, zeros "
+        "included"
+    )
+    requests_by_category: dict[str, int] = Field(
+        description="service requests by service category code (SPEC §4a), most asked first; "
+        "only categories with requests"
+    )
+    median_minutes_to_dispatch: float | None = Field(
+        description="median minutes from submission to the first dispatch; null when none "
+        "was dispatched"
+    )
+    median_minutes_to_accept: float | None = Field(
+        description="median minutes from the dispatch a volunteer took (the latest, after a "
+        "re-dispatch) to its acceptance; null when none was accepted"
+    )
+    median_minutes_to_complete: float | None = Field(
+        description="median minutes from submission to completion, over completed and rated "
+        "requests; null when none is completed"
+    )
+    satisfaction_rate: float | None = Field(
+        description="share (0–1) of rated requests scored 4 满意 or 5 非常满意, by each "
+        "request's latest rating; null when none is rated"
+    )
+    rated_count: int = Field(description="service requests with a rating")
+    open_followups: int = Field(
+        description="follow-ups (回访) of ratings of 2 or less that are not closed yet"
+    )
 
 
 @router.get(

@@ -3,14 +3,16 @@
 from typing import Any
 
 from linli.activities.stats import activity_counts
+from linli.assistance.stats import request_figures
 from linli.people.queries import registry_counts
 from linli.volunteers.stats import volunteer_counts
 
 
-def summary(station_ids: Any, *, year: int | None) -> dict[str, int | float]:
+def summary(station_ids: Any, *, year: int | None) -> dict[str, Any]:
     """Counts over the given stations; `year` narrows the figures that happen in time."""
     return {
         **registry_counts(station_ids),
         **volunteer_counts(station_ids),
         **activity_counts(station_ids, year),
+        **request_figures(station_ids, year),
     }

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from linli.assistance import access
 from linli.assistance.models import MenuCategory, MenuItem
 from linli.audit.actions import audit_record
 from linli.core.categories import ServiceCategory
@@ -26,7 +27,10 @@ def menu_category_save(
     active: bool = True,
     actor: Any,
 ) -> MenuCategory:
-    """Put a category on the station's menu, or change it: its teams and response time."""
+    """Put a category on the station's menu, or change it: its teams and response time.
+    Only the station's staff (or admin) may; `actor` None is the system (the demo seed)."""
+    if actor is not None and not access.runs_station(actor, station):
+        raise PermissionDenied("menu")
     if code not in ServiceCategory.values:
         raise ValidationError({"code": [_("服务类别无效。")]})
     if not 1 <= response_hours <= 24 * 30:
@@ -76,7 +80,10 @@ def menu_item_save(
     actor: Any,
     item: MenuItem | None = None,
 ) -> MenuItem:
-    """Add an item to a menu category, or change one (`item`). Names are unique per category."""
+    """Add an item to a menu category, or change one (`item`). Names are unique per category.
+    Only the station's staff (or admin) may; `actor` None is the system (the demo seed)."""
+    if actor is not None and not access.runs_station(actor, category.station_id):
+        raise PermissionDenied("menu")
     name = data.name.strip()
     if not name:
         raise ValidationError({"name": [_("请填写服务项目名称。")]})

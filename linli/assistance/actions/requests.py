@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +73,7 @@ def _user(actor: Any) -> Any:
 
 def _lock(service_request: ServiceRequest) -> ServiceRequest:
     return (
-        ServiceRequest.objects.select_for_update()
+        ServiceRequest.objects.select_for_update(of=("self",))
         .select_related("station", "item", "dispatch_team")
         .get(pk=service_request.pk)
     )
@@ -144,6 +144,8 @@ def request_submit(
     resident must belong to the station; without an address the resident's household gives one.
     """
     now = at or timezone.now()
+    if actor is not None and not access.can_submit_at(actor, station):
+        raise PermissionDenied("submit")
     if channel not in Channel.values:
         raise ValidationError({"channel": [_("来源无效。")]})
     if data.urgency not in Urgency.values:
@@ -304,7 +306,7 @@ def request_accept(
     now = at or timezone.now()
     locked = _lock(service_request)
     access.authorize(actor, locked, "accept")
-    volunteer = access._volunteer(actor) if actor is not None else locked.dispatch_volunteer
+    volunteer = access.active_volunteer(actor) if actor is not None else locked.dispatch_volunteer
     if locked.status in {RequestStatus.ACCEPTED, RequestStatus.IN_SERVICE}:
         raise DomainError("already_taken", _("这张单已被其他志愿者接走了。"), status=409)
     if locked.status != RequestStatus.DISPATCHED:
@@ -383,6 +385,32 @@ def request_complete(
         fields=["hours", "completion_note", "completed_at", "rating_reminded_at"],
     )
     tell.completed(locked)
+    return locked
+
+
+@transaction.atomic
+def request_add_photos(
+    *, service_request: ServiceRequest, actor: Any, photos: list[Any]
+) -> ServiceRequest:
+    """More photos of the work, by the volunteer serving it or staff, while in service or after."""
+    locked = _lock(service_request)
+    access.authorize(actor, locked, "complete")
+    if locked.status not in {
+        RequestStatus.IN_SERVICE,
+        RequestStatus.COMPLETED,
+        RequestStatus.RATED,
+    }:
+        raise DomainError("not_in_service", _("开始服务后才能上传照片。"), status=409)
+    if not photos:
+        raise ValidationError({"photos": [_("请选择照片。")]})
+    store_photos(locked, photos, actor=actor)
+    audit_record(
+        actor=actor,
+        action="service_request.photos_added",
+        target=locked,
+        station=locked.station,
+        after={"count": len(photos)},
+    )
     return locked
 
 

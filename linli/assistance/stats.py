@@ -1,0 +1,127 @@
+"""The service-request figures of the summary (SPEC §4, §5), computed from rows.
+
+Every function takes the stations (ids, or a queryset of ids) and an optional year; the year
+narrows the figures to requests submitted in it (local time). Medians are taken in Python from
+the two timestamps of each request, the same on SQLite and PostgreSQL; a median of nothing is
+None, as is the satisfaction rate of nothing rated.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+from typing import Any
+
+from django.db.models import Count, F, QuerySet
+
+from linli.assistance.models import FollowUp, RequestStatus, ServiceRequest
+
+SATISFIED_FROM = 4  # 满意 (4) and 非常满意 (5) count as satisfied (SPEC §3)
+
+
+def _requests(station_ids: Any, year: int | None) -> QuerySet[ServiceRequest]:
+    requests = ServiceRequest.objects.filter(station_id__in=station_ids)
+    if year is not None:
+        requests = requests.filter(submitted_at__year=year)
+    return requests
+
+
+def _median_minutes(pairs: Any) -> float | None:
+    """The median of (start, end) spans in minutes, to one decimal."""
+    spans = [(end - start).total_seconds() / 60 for start, end in pairs]
+    return round(median(spans), 1) if spans else None
+
+
+def requests_by_status(station_ids: Any, year: int | None = None) -> dict[str, int]:
+    """Every status code with its count, zeros included, in the order of RequestStatus."""
+    counts = dict(
+        _requests(station_ids, year)
+        .order_by()
+        .values("status")
+        .annotate(count=Count("pk"))
+        .values_list("status", "count")
+    )
+    return {status: counts.get(status, 0) for status in RequestStatus.values}
+
+
+def requests_by_category(station_ids: Any, year: int | None = None) -> dict[str, int]:
+    """The service categories asked for, with their counts, most asked first."""
+    rows = (
+        _requests(station_ids, year)
+        .order_by()
+        .values("category")
+        .annotate(count=Count("pk"))
+        .values_list("category", "count")
+    )
+    return dict(sorted(rows, key=lambda row: (-row[1], row[0])))
+
+
+def median_minutes_to_dispatch(station_ids: Any, year: int | None = None) -> float | None:
+    """From submission to the first dispatch after it (first_dispatched_at)."""
+    pairs = (
+        _requests(station_ids, year)
+        .filter(first_dispatched_at__isnull=False)
+        .values_list("submitted_at", "first_dispatched_at")
+    )
+    return _median_minutes(pairs)
+
+
+def median_minutes_to_accept(station_ids: Any, year: int | None = None) -> float | None:
+    """From the dispatch a volunteer took (dispatched_at: a re-dispatch restarts the wait) to
+    its acceptance."""
+    pairs = (
+        _requests(station_ids, year)
+        .filter(dispatched_at__isnull=False, accepted_at__gte=F("dispatched_at"))
+        .values_list("dispatched_at", "accepted_at")
+    )
+    return _median_minutes(pairs)
+
+
+def median_minutes_to_complete(station_ids: Any, year: int | None = None) -> float | None:
+    """From submission to completion, over requests completed (or completed and rated)."""
+    pairs = (
+        _requests(station_ids, year)
+        .filter(
+            status__in=[RequestStatus.COMPLETED, RequestStatus.RATED],
+            completed_at__gte=F("submitted_at"),
+        )
+        .values_list("submitted_at", "completed_at")
+    )
+    return _median_minutes(pairs)
+
+
+def rated_count(station_ids: Any, year: int | None = None) -> int:
+    """Requests with a rating (a re-rated request counts once, with its latest score)."""
+    return _requests(station_ids, year).filter(score__isnull=False).count()
+
+
+def satisfaction_rate(station_ids: Any, year: int | None = None) -> float | None:
+    """The share (0–1, four decimals) of rated requests scored 4 满意 or 5 非常满意; None when
+    nothing is rated."""
+    rated = _requests(station_ids, year).filter(score__isnull=False)
+    total = rated.count()
+    if not total:
+        return None
+    return round(rated.filter(score__gte=SATISFIED_FROM).count() / total, 4)
+
+
+def open_followups(station_ids: Any, year: int | None = None) -> int:
+    """Follow-ups of poor ratings not closed yet."""
+    return FollowUp.objects.filter(
+        request__in=_requests(station_ids, year), closed_at__isnull=True
+    ).count()
+
+
+def request_figures(station_ids: Any, year: int | None) -> dict[str, Any]:
+    """The request figures of the summary, under the names SummaryOut documents."""
+    by_status = requests_by_status(station_ids, year)
+    return {
+        "requests": sum(by_status.values()),
+        "requests_by_status": by_status,
+        "requests_by_category": requests_by_category(station_ids, year),
+        "median_minutes_to_dispatch": median_minutes_to_dispatch(station_ids, year),
+        "median_minutes_to_accept": median_minutes_to_accept(station_ids, year),
+        "median_minutes_to_complete": median_minutes_to_complete(station_ids, year),
+        "satisfaction_rate": satisfaction_rate(station_ids, year),
+        "rated_count": rated_count(station_ids, year),
+        "open_followups": open_followups(station_ids, year),
+    }
