@@ -1,18 +1,24 @@
 """Every write to the service menu and to service requests."""
 
-from linli.assistance.actions.menu import MenuItemInput, menu_category_save, menu_item_save
-from linli.assistance.actions.requests import (
-    RequestInput,
+from linli.assistance.actions.menu import (
+    MenuItemInput,
+    menu_category_save,
+    menu_item_save,
+)
+from linli.assistance.actions.outcomes import (
     followup_close,
-    request_accept,
-    request_add_photos,
     request_cancel,
-    request_complete,
-    request_confirm_hours,
-    request_dispatch,
     request_rate,
     request_reject,
     request_reopen,
+)
+from linli.assistance.actions.requests import (
+    RequestInput,
+    request_accept,
+    request_add_photos,
+    request_complete,
+    request_confirm_hours,
+    request_dispatch,
     request_start,
     request_submit,
 )

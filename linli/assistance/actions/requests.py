@@ -21,15 +21,13 @@ from django.utils.translation import gettext as _
 
 from linli.assistance import access
 from linli.assistance.actions import tell
+from linli.assistance.actions.base import lock_request, move, stored_user
 from linli.assistance.actions.photos import store_photos
 from linli.assistance.models import (
-    REQUEST_TRANSITIONS,
     Channel,
     DispatchMode,
-    FollowUp,
     MenuCategory,
     MenuItem,
-    Rating,
     RequestEvent,
     RequestStatus,
     ServiceRequest,
@@ -37,14 +35,13 @@ from linli.assistance.models import (
 )
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
-from linli.core.workdays import add_working_days
 from linli.ledger.actions import ledger_credit
 from linli.ledger.models import Account, EntryKind
 from linli.org.models import Building, Station
 from linli.people.models import Resident
 from linli.volunteers.models import Team, Volunteer
 
-MAX_HOURS = Decimal("24")
+MAX_HOURS = Decimal(24)
 
 
 @dataclass(frozen=True)
@@ -65,55 +62,6 @@ class RequestInput:
     address_text: str = ""
     preferred_at: datetime | None = None
     source_text: str = ""
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _lock(service_request: ServiceRequest) -> ServiceRequest:
-    return (
-        ServiceRequest.objects.select_for_update(of=("self",))
-        .select_related("station", "item", "dispatch_team")
-        .get(pk=service_request.pk)
-    )
-
-
-def _move(
-    locked: ServiceRequest,
-    to: str,
-    *,
-    actor: Any,
-    at: datetime,
-    note: str = "",
-    fields: list[str],
-) -> None:
-    """Check the move against the table, save `fields` and the status, write the timeline row."""
-    if to not in REQUEST_TRANSITIONS[locked.status]:
-        raise DomainError(
-            "invalid_transition",
-            _("当前状态“%(status)s”下不能进行此操作。") % {"status": locked.get_status_display()},
-            status=409,
-        )
-    before = locked.status
-    locked.status = to
-    locked.save(update_fields=["status", *fields])
-    RequestEvent.objects.create(
-        request=locked,
-        actor=_user(actor),
-        at=at,
-        from_status=before,
-        to_status=to,
-        note=note[:500],
-    )
-    audit_record(
-        actor=actor,
-        action=f"service_request.{to}",
-        target=locked,
-        station=locked.station,
-        before={"status": before},
-        after={"status": to, **({"note": note[:200]} if note else {})},
-    )
 
 
 def _menu_item(station: Station, category: str, item_id: int | None) -> MenuItem | None:
@@ -174,7 +122,7 @@ def request_submit(
     elif resident is not None and resident.household is not None and not data.address_text:
         building = resident.household.building
         unit, room = resident.household.unit, resident.household.room
-    requester_user = _user(requester)
+    requester_user = stored_user(requester)
     name = data.requester_name.strip()
     phone = data.requester_phone.strip()
     if requester_user is not None:
@@ -204,11 +152,11 @@ def request_submit(
         preferred_at=data.preferred_at,
         source_text=data.source_text[:2000],
         submitted_at=now,
-        created_by=_user(actor),
+        created_by=stored_user(actor),
     )
     RequestEvent.objects.create(
         request=service_request,
-        actor=_user(actor),
+        actor=stored_user(actor),
         at=now,
         to_status=RequestStatus.SUBMITTED,
         note=str(Channel(channel).label),
@@ -238,7 +186,7 @@ def request_dispatch(
     """派单: to a team, to one volunteer, or open to every qualified volunteer (抢单) — exactly
     one of the three. Also re-dispatches a request nobody took, or one its volunteer gave up."""
     now = at or timezone.now()
-    locked = _lock(service_request)
+    locked = lock_request(service_request)
     access.authorize(actor, locked, "dispatch")
     chosen = [team is not None, volunteer is not None, open_to_all]
     if sum(chosen) != 1:
@@ -276,7 +224,7 @@ def request_dispatch(
         if volunteer is not None
         else _("所有符合条件的志愿者（抢单）")
     )
-    _move(
+    move(
         locked,
         RequestStatus.DISPATCHED,
         actor=actor,
@@ -304,7 +252,7 @@ def request_accept(
     """接单: exactly one volunteer wins. The row is locked, so of many simultaneous accepts the
     first moves the request and every other one finds it taken (409)."""
     now = at or timezone.now()
-    locked = _lock(service_request)
+    locked = lock_request(service_request)
     access.authorize(actor, locked, "accept")
     volunteer = access.active_volunteer(actor) if actor is not None else locked.dispatch_volunteer
     if locked.status in {RequestStatus.ACCEPTED, RequestStatus.IN_SERVICE}:
@@ -320,7 +268,7 @@ def request_accept(
         raise DomainError("not_eligible", problem or "", status=403)
     locked.volunteer = volunteer
     locked.accepted_at = now
-    _move(
+    move(
         locked,
         RequestStatus.ACCEPTED,
         actor=actor,
@@ -338,10 +286,10 @@ def request_start(
 ) -> ServiceRequest:
     """开始服务: the volunteer has arrived (or staff record it for them)."""
     now = at or timezone.now()
-    locked = _lock(service_request)
+    locked = lock_request(service_request)
     access.authorize(actor, locked, "start")
     locked.started_at = now
-    _move(locked, RequestStatus.IN_SERVICE, actor=actor, at=now, fields=["started_at"])
+    move(locked, RequestStatus.IN_SERVICE, actor=actor, at=now, fields=["started_at"])
     tell.started(locked)
     return locked
 
@@ -359,7 +307,7 @@ def request_complete(
     """完成: the hours actually served (travel excluded, SPEC §3), what was done, and photos.
     The hours reach the ledger when staff confirm them (`request_confirm_hours`)."""
     now = at or timezone.now()
-    locked = _lock(service_request)
+    locked = lock_request(service_request)
     access.authorize(actor, locked, "complete")
     note = note.strip()
     errors: dict[str, list[str]] = {}
@@ -370,13 +318,13 @@ def request_complete(
     if errors:
         raise ValidationError(errors)
     if locked.status != RequestStatus.IN_SERVICE:
-        _move(locked, RequestStatus.COMPLETED, actor=actor, at=now, fields=[])  # raises 409
+        move(locked, RequestStatus.COMPLETED, actor=actor, at=now, fields=[])  # raises 409
     store_photos(locked, photos or [], actor=actor)
     locked.hours = hours.quantize(Decimal("0.01"))
     locked.completion_note = note[:500]
     locked.completed_at = now
     locked.rating_reminded_at = None
-    _move(
+    move(
         locked,
         RequestStatus.COMPLETED,
         actor=actor,
@@ -393,7 +341,7 @@ def request_add_photos(
     *, service_request: ServiceRequest, actor: Any, photos: list[Any]
 ) -> ServiceRequest:
     """More photos of the work, by the volunteer serving it or staff, while in service or after."""
-    locked = _lock(service_request)
+    locked = lock_request(service_request)
     access.authorize(actor, locked, "complete")
     if locked.status not in {
         RequestStatus.IN_SERVICE,
@@ -424,7 +372,7 @@ def request_confirm_hours(
     often this is called; a reopened and completed-again request is a new completion.
     """
     now = at or timezone.now()
-    locked = _lock(service_request)
+    locked = lock_request(service_request)
     access.authorize(actor, locked, "confirm")
     if locked.status not in {RequestStatus.COMPLETED, RequestStatus.RATED}:
         raise DomainError("not_completed", _("服务完成后才能确认时长。"), status=409)
@@ -445,12 +393,12 @@ def request_confirm_hours(
         actor=actor,
     )
     locked.hours_confirmed_at = now
-    locked.hours_confirmed_by = _user(actor)
+    locked.hours_confirmed_by = stored_user(actor)
     locked.save(update_fields=["hours_confirmed_at", "hours_confirmed_by"])
     RequestEvent.objects.create(
         request=locked,
         kind=RequestEvent.Kind.NOTE,
-        actor=_user(actor),
+        actor=stored_user(actor),
         at=now,
         from_status=locked.status,
         to_status=locked.status,
@@ -462,174 +410,5 @@ def request_confirm_hours(
         target=locked,
         station=locked.station,
         after={"hours": str(locked.hours), "volunteer": locked.volunteer_id},
-    )
-    return locked
-
-
-@transaction.atomic
-def request_rate(
-    *,
-    service_request: ServiceRequest,
-    actor: Any,
-    score: int,
-    comment: str = "",
-    at: datetime | None = None,
-) -> ServiceRequest:
-    """评单: one of the five levels of SPEC §3 and a comment, by the requester or by staff after
-    a follow-up call. A score of 2 or less opens a follow-up due in FOLLOWUP_WORKING_DAYS."""
-    from django.conf import settings
-
-    now = at or timezone.now()
-    locked = _lock(service_request)
-    access.authorize(actor, locked, "rate")
-    if score not in Rating.values:
-        raise ValidationError({"score": [_("评价应为 1 到 5 之间的整数。")]})
-    locked.score = score
-    locked.rating_comment = comment.strip()[:500]
-    locked.rated_at = now
-    locked.rated_by = _user(actor)
-    by_staff = actor is not None and not access.is_requester(actor, locked)
-    label = Rating(score).label
-    _move(
-        locked,
-        RequestStatus.RATED,
-        actor=actor,
-        at=now,
-        note=(_("工作人员回访代评：") if by_staff else "")
-        + f"{label}"
-        + (f"；{locked.rating_comment}" if locked.rating_comment else ""),
-        fields=["score", "rating_comment", "rated_at", "rated_by"],
-    )
-    if score <= 2:
-        due = add_working_days(timezone.localdate(now), settings.FOLLOWUP_WORKING_DAYS)
-        FollowUp.objects.create(request=locked, score=score, opened_at=now, due_on=due)
-        RequestEvent.objects.create(
-            request=locked,
-            kind=RequestEvent.Kind.FOLLOW_UP,
-            at=now,
-            from_status=locked.status,
-            to_status=locked.status,
-            note=_("差评，已生成回访任务，须在 %(due)s 前完成") % {"due": due.isoformat()},
-        )
-    tell.rated(locked)
-    return locked
-
-
-@transaction.atomic
-def request_reject(
-    *, service_request: ServiceRequest, actor: Any, reason: str, at: datetime | None = None
-) -> ServiceRequest:
-    """不予受理: staff turn a submitted request down, with a reason the requester reads."""
-    return _close(service_request, RequestStatus.REJECTED, "reject", actor, reason, at)
-
-
-@transaction.atomic
-def request_cancel(
-    *, service_request: ServiceRequest, actor: Any, reason: str, at: datetime | None = None
-) -> ServiceRequest:
-    """取消: by the requester or staff, any time before completion, with a reason."""
-    return _close(service_request, RequestStatus.CANCELLED, "cancel", actor, reason, at)
-
-
-def _close(
-    service_request: ServiceRequest,
-    to: str,
-    action: str,
-    actor: Any,
-    reason: str,
-    at: datetime | None,
-) -> ServiceRequest:
-    now = at or timezone.now()
-    locked = _lock(service_request)
-    access.authorize(actor, locked, action)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": [_("请填写原因。")]})
-    locked.reason = reason[:200]
-    locked.closed_at = now
-    _move(locked, to, actor=actor, at=now, note=reason, fields=["reason", "closed_at"])
-    tell.closed(locked)
-    return locked
-
-
-@transaction.atomic
-def request_reopen(
-    *, service_request: ServiceRequest, actor: Any, reason: str, at: datetime | None = None
-) -> ServiceRequest:
-    """重新处理: a completed or rated request with a poor outcome goes back to review. The
-    served hours already confirmed stay in the ledger (the service was given)."""
-    now = at or timezone.now()
-    locked = _lock(service_request)
-    access.authorize(actor, locked, "reopen")
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": [_("请填写原因。")]})
-    locked.submitted_at = now
-    locked.review_alerted_at = None
-    locked.dispatch_mode = ""
-    locked.dispatch_team = None
-    locked.dispatch_volunteer = None
-    locked.volunteer = None
-    locked.first_dispatched_at = None
-    locked.hours = None
-    locked.hours_confirmed_at = None
-    locked.hours_confirmed_by = None
-    locked.reason = reason[:200]
-    _move(
-        locked,
-        RequestStatus.SUBMITTED,
-        actor=actor,
-        at=now,
-        note=_("重新处理：%(reason)s") % {"reason": reason},
-        fields=[
-            "submitted_at",
-            "review_alerted_at",
-            "dispatch_mode",
-            "dispatch_team",
-            "dispatch_volunteer",
-            "volunteer",
-            "first_dispatched_at",
-            "hours",
-            "hours_confirmed_at",
-            "hours_confirmed_by",
-            "reason",
-        ],
-    )
-    tell.reopened(locked)
-    return locked
-
-
-@transaction.atomic
-def followup_close(
-    *, followup: FollowUp, actor: Any, outcome: str, at: datetime | None = None
-) -> FollowUp:
-    """回访完成: staff record what they found and did; the follow-up closes."""
-    now = at or timezone.now()
-    locked = FollowUp.objects.select_for_update().select_related("request").get(pk=followup.pk)
-    access.authorize(actor, locked.request, "follow_up")
-    if locked.closed_at is not None:
-        raise DomainError("already_closed", _("这次回访已经完成。"), status=409)
-    outcome = outcome.strip()
-    if not outcome:
-        raise ValidationError({"outcome": [_("请填写回访情况。")]})
-    locked.closed_at = now
-    locked.closed_by = _user(actor)
-    locked.outcome = outcome[:500]
-    locked.save(update_fields=["closed_at", "closed_by", "outcome"])
-    RequestEvent.objects.create(
-        request=locked.request,
-        kind=RequestEvent.Kind.FOLLOW_UP,
-        actor=_user(actor),
-        at=now,
-        from_status=locked.request.status,
-        to_status=locked.request.status,
-        note=_("回访完成：%(outcome)s") % {"outcome": outcome[:400]},
-    )
-    audit_record(
-        actor=actor,
-        action="service_request.follow_up_closed",
-        target=locked.request,
-        station=locked.request.station,
-        after={"followup": locked.pk},
     )
     return locked
