@@ -2,8 +2,8 @@
 民情e站 message read into the form first; and the station's service menu (服务清单).
 
 Entering a request goes through `request_submit`; the menu through `menu_category_save` and
-`menu_item_save`. Those two do not check who calls them, so the menu views ask the gate
-(`access.runs_station`) before every write: readers of a menu get 403, strangers 404.
+`menu_item_save`, which ask the gate themselves. The menu views ask it first too, to answer
+readers of a menu with 403 before a form is read, and strangers with 404.
 """
 
 from __future__ import annotations
