@@ -27,7 +27,8 @@
       animation: false,
       grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", renderMode: "richText" },
-      xAxis: { type: "value", minInterval: 1, axisLabel: { color: text, fontSize: fontSize * 0.8 } },
+      // Each bar carries its figure, so the value axis stays bare: its labels crowd on a phone.
+      xAxis: { type: "value", minInterval: 1, axisLabel: { show: false }, splitLine: { show: false } },
       yAxis: {
         type: "category",
         inverse: true,
