@@ -1,6 +1,7 @@
 """Volunteers in Excel: the import (template, messy rosters, dry run, all-or-nothing commit,
 duplicates, approval on import, who may), the list export and the national-system export."""
 
+import dataclasses
 import io
 import re
 from datetime import date, datetime
@@ -16,7 +17,8 @@ from django.utils import timezone
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.audit.models import AuditLog
 from linli.core.idcard import make_id_number
-from linli.people.importing.columns import ImportFileError, RowError
+from linli.core.importjobs import ImportFileError, cached_progress
+from linli.people.importing.columns import RowError
 from linli.people.models import Consent, Resident
 from linli.volunteers import importing
 from linli.volunteers.actions.registration import volunteer_profile_update
@@ -331,7 +333,8 @@ def test_files_that_cannot_be_imported_say_why(corps, world, django_capture_on_c
 
 
 def test_a_sheet_over_the_limit_is_refused_whole(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    layout = importing.columns.VOLUNTEERS
+    monkeypatch.setattr(importing.columns, "VOLUNTEERS", dataclasses.replace(layout, max_rows=3))
     rows = template_rows(*[{"姓名": f"人{i}", "手机号码": "x"} for i in range(4)])
     with pytest.raises(ImportFileError) as refused:
         importing.read_volunteer_sheet(io.BytesIO(workbook_bytes(rows)))
@@ -556,7 +559,7 @@ def test_the_page_polls_a_progress_bar_until_the_check_is_done(corps, world, set
     full = client.get(url).content.decode()
     assert 'hx-trigger="every 1s"' in full and "<progress" in full and "排队等待检查" in full
     VolunteerImportJob.objects.filter(pk=job.pk).update(status="checking", total_rows=3)
-    importing._report_progress(job)(2)
+    cached_progress(job)(2)
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment
     assert 'max="3" value="2"' in fragment and "已检查 2 / 3 行" in fragment

@@ -2,10 +2,13 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
-from linli.accounts.access import get_in_reach, has_role, in_reach
+from linli.accounts.access import get_in_reach, has_role, in_reach, visible_stations
 from linli.accounts.models import Role
+from linli.org.models import Station
 from linli.people.models import Household, ImportJob, Resident
 
 # Station staff run their station's registry; supervisors read their subtree; admin all.
@@ -40,6 +43,27 @@ def can_write_registry(user: Any) -> bool:
     return has_role(user, *WRITE_ROLES)
 
 
+def writable_stations(user: Any) -> QuerySet[Station]:
+    """The 站 (not districts) whose registry the user writes: their own as station staff, every
+    one for admin. Where a new resident is registered and a sheet is imported."""
+    return visible_stations(user, roles=WRITE_ROLES).filter(kind=Station.Kind.STATION)
+
+
+def get_writable_station(user: Any, code: str | None) -> Station:
+    """The station `code` names among those whose registry the user writes (404 when it is not
+    one of them), or without a code the first of them; PermissionDenied when there is none."""
+    stations = writable_stations(user)
+    if code:
+        station = stations.filter(code=code).first()
+        if station is None:
+            raise Http404("station")
+        return station
+    first = stations.first()
+    if first is None:
+        raise PermissionDenied
+    return first
+
+
 def may_reveal_somewhere(user: Any) -> bool:
     """Whether to offer unmasked values at all (the full export); each row is still checked."""
     return has_role(user, *REVEAL_ROLES)
@@ -59,15 +83,15 @@ def can_write_resident(user: Any, resident: Resident) -> bool:
     return in_reach(Resident.objects.filter(pk=resident.pk), user, roles=WRITE_ROLES).exists()
 
 
+def _import_jobs() -> QuerySet[ImportJob]:
+    return ImportJob.objects.select_related("station", "uploaded_by", "committed_by")
+
+
 def import_jobs_for_user(user: Any) -> QuerySet[ImportJob]:
     """Import jobs of the stations whose registry the user may write."""
-    return in_reach(
-        ImportJob.objects.select_related("station", "uploaded_by", "committed_by"),
-        user,
-        roles=WRITE_ROLES,
-    )
+    return in_reach(_import_jobs(), user, roles=WRITE_ROLES)
 
 
 def get_import_job_for_user(user: Any, job_id: int) -> ImportJob:
     """A job of a station the user may write the registry of; anyone else's answers 404."""
-    return get_in_reach(import_jobs_for_user(user), user, job_id, roles=WRITE_ROLES)
+    return get_in_reach(_import_jobs(), user, job_id, roles=WRITE_ROLES)

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from linli.accounts.access import get_station_for_user, visible_stations
+from linli.accounts.access import get_station_for_user
 from linli.accounts.schemas import ErrorOut
 from linli.core.errors import DomainError
 from linli.people import access, actions
@@ -54,7 +54,7 @@ def resident_create(request: HttpRequest, payload: ResidentIn, station: str | No
     if station:
         target = get_station_for_user(user, station, write=True)
     else:
-        writable = list(visible_stations(user, roles=access.WRITE_ROLES).filter(kind="station")[:2])
+        writable = list(access.writable_stations(user)[:2])
         if len(writable) != 1:
             raise DomainError(
                 "station_required", "请用 ?station=编码 指明登记到哪个站点。", status=422

@@ -8,7 +8,6 @@ sensitive read, and every export is audited.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -17,13 +16,11 @@ import openpyxl  # type: ignore[import-untyped]
 from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
 from linli.audit.actions import audit_record
 from linli.core import crypto
+from linli.core.xlsx import ColumnFormats, append_row, header_sheet, workbook_bytes
+from linli.core.xlsx import template_workbook as build_template
 from linli.people import access
 from linli.people.importing import COLUMNS, MAX_ROWS, chinese_labels
 from linli.people.models import Consent, Gender, Relation, Resident, Tag
@@ -35,23 +32,14 @@ from linli.people.queries import (
     with_list_relations,
 )
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="B3261E")  # the site's 文明实践 red
-WIDTHS = {"姓名": 10, "出生日期": 12, "身份证号码": 22, "联系电话": 14, "住址": 24, "小区": 14,
-          "与户主关系": 11, "标签": 14, "健康状况": 16, "备注": 20}  # fmt: skip
-TEXT_COLUMNS = {"身份证号码", "联系电话", "楼栋", "单元", "房号"}
-
-
-def _save(workbook: Any) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _column_widths(worksheet: Any) -> None:
-    for index, (_field, header) in enumerate(COLUMNS, start=1):
-        worksheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(header, 9)
+HEADERS = tuple(header for _field, header in COLUMNS)
+FORMATS = ColumnFormats(
+    widths={"姓名": 10, "出生日期": 12, "身份证号码": 22, "联系电话": 14, "住址": 24, "小区": 14,
+            "与户主关系": 11, "标签": 14, "健康状况": 16, "备注": 20},
+    default_width=9,
+    text={"身份证号码", "联系电话", "楼栋", "单元", "房号"},
+    dates={"出生日期"},
+)  # fmt: skip
 
 
 # --- the template ----------------------------------------------------------------------------------
@@ -115,59 +103,22 @@ def template_help() -> list[tuple[str, str, str]]:
 def template_workbook() -> bytes:
     """The import template: the 17 headers, text-formatted number columns, drop-down lists, and
     a second sheet saying what each column takes. Re-imported as it is filled in."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "居民信息"
-    sheet.append([header for _field, header in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
-    sheet.freeze_panes = "A2"
-    _column_widths(sheet)
-    for index, (_field, header) in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        if header in TEXT_COLUMNS:
-            sheet.column_dimensions[letter].number_format = "@"
-        if header == "出生日期":
-            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
     with translation.override("zh-hans"):
         genders = [str(label) for label in Gender.labels]
         relations = [str(label) for label in Relation.labels]
-    for header, choices in (("性别", genders), ("与户主关系", relations)):
-        letter = get_column_letter([h for _f, h in COLUMNS].index(header) + 1)
-        validation = DataValidation(
-            type="list", formula1=json.dumps(",".join(choices), ensure_ascii=False)
+    return build_template(
+        title="居民信息",
+        headers=HEADERS,
+        formats=FORMATS,
+        choices={"性别": genders, "与户主关系": relations},
+        max_rows=MAX_ROWS,
+        help_rows=template_help(),
+        note=_(
+            "表头可以不在第一行，列的顺序可以调换；同一户的住址可以合并单元格。一个文件最多 "
+            "%(limit)s 行。上传后先逐行检查，全部无误才能确认导入。"
         )
-        validation.error = _("请从下拉列表中选择。")
-        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-        sheet.add_data_validation(validation)
-
-    guide = workbook.create_sheet("填写说明")
-    guide.append([_("列名"), _("是否必填"), _("填写说明")])
-    for cell in guide[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-    for row in template_help():
-        guide.append(list(row))
-    guide.append([])
-    guide.append(
-        [
-            _("说明"),
-            "",
-            _(
-                "表头可以不在第一行，列的顺序可以调换；同一户的住址可以合并单元格。一个文件最多 "
-                "%(limit)s 行。上传后先逐行检查，全部无误才能确认导入。"
-            )
-            % {"limit": MAX_ROWS},
-        ]
+        % {"limit": MAX_ROWS},
     )
-    guide.column_dimensions["A"].width = 12
-    guide.column_dimensions["B"].width = 16
-    guide.column_dimensions["C"].width = 90
-    for row in guide.iter_rows(min_row=2):
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
-    return _save(workbook)
 
 
 # --- the export ------------------------------------------------------------------------------------
@@ -250,31 +201,12 @@ def export_residents(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, in
         "tag": {code: label for label, code in chinese_labels(Tag).items()},
     }
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("居民信息")
-    sheet.freeze_panes = "A2"
-    _column_widths(sheet)
-    header_cells = []
-    for _field, header in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    sheet = header_sheet(workbook, "居民信息", HEADERS, FORMATS)
     count = unmasked = 0
     stations = set()
     for resident in residents:
         full = resident.pk in revealable
-        cells = []
-        for (_field, header), value in zip(
-            COLUMNS, export_row(resident, full=full, labels=labels), strict=True
-        ):
-            cell = WriteOnlyCell(sheet, value=value)
-            if header in TEXT_COLUMNS:
-                cell.number_format = "@"
-            elif header == "出生日期":
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
+        append_row(sheet, HEADERS, export_row(resident, full=full, labels=labels), FORMATS)
         count += 1
         unmasked += int(full)
         stations.add(resident.station)
@@ -297,4 +229,4 @@ def export_residents(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, in
             },
         },
     )
-    return _save(workbook), count
+    return workbook_bytes(workbook), count

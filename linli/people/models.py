@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.importjobs import AbstractImportJob, upload_name
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("男")
@@ -201,77 +203,19 @@ class Consent(models.Model):
 
 
 def import_upload_path(job: ImportJob, filename: str) -> str:
-    """A random name under MEDIA_ROOT/imports/: the person's file name may itself hold names."""
-    import uuid  # here, not at the top: this model is an addition at the end of the module
-
-    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ""
-    return f"imports/{uuid.uuid4().hex}{suffix}"
+    return upload_name("imports/", filename)
 
 
-class ImportJob(models.Model):
-    """One uploaded resident sheet: checked row by row (a dry run), then imported all or nothing.
-
-    The file holds ID numbers in clear, so it is deleted as soon as the job can no longer be
-    imported (done, failed, or checked with bad rows). `report` holds what the page shows:
-    `problems` ([{row, name, errors: [{column, messages}]}]), `ignored_columns`, `message`.
+class ImportJob(AbstractImportJob):
+    """One uploaded resident sheet: checked row by row (a dry run), then imported all or nothing
+    (`people.importing`). Its progress is kept on the row: `processed_rows`.
     """
 
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("已上传")
-        CHECKING = "checking", _("正在检查")
-        CHECKED = "checked", _("检查完成")
-        COMMITTING = "committing", _("正在导入")
-        DONE = "done", _("导入完成")
-        FAILED = "failed", _("失败")
-
     station = models.ForeignKey("org.Station", on_delete=models.PROTECT, related_name="import_jobs")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("确认导入人"),
-    )
     file = models.FileField(_("文件"), upload_to=import_upload_path, blank=True)
-    original_name = models.CharField(_("文件名"), max_length=200, blank=True)
     consent_confirmed = models.BooleanField(_("已收集书面同意书"), default=False)
-    status = models.CharField(
-        _("状态"), max_length=12, choices=Status.choices, default=Status.UPLOADED
-    )
-    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
-    valid_rows = models.PositiveIntegerField(_("无误行数"), default=0)
-    bad_rows = models.PositiveIntegerField(_("有误行数"), default=0)
-    created_count = models.PositiveIntegerField(_("已导入人数"), default=0)
-    report = models.JSONField(_("检查报告"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(AbstractImportJob.Meta):
         verbose_name = _("居民导入")
         verbose_name_plural = _("居民导入")
-
-    def __str__(self) -> str:
-        return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in {
-            self.Status.UPLOADED,
-            self.Status.CHECKING,
-            self.Status.COMMITTING,
-        }
-
-    @property
-    def can_commit(self) -> bool:
-        return self.status == self.Status.CHECKED and self.bad_rows == 0 and self.valid_rows > 0

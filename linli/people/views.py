@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.access import role_required, visible_stations
-from linli.org.models import Estate, Station
+from linli.org.models import Estate
 from linli.people import access, actions
 from linli.people.forms import ResidentCreateForm, ResidentFilterForm, ResidentForm
 from linli.people.queries import (
@@ -22,23 +22,6 @@ from linli.people.queries import (
 )
 
 PAGE_SIZE = 30
-
-
-def _writable_station(request: HttpRequest) -> Station:
-    """The station a new resident is registered at: the one the user runs, or `?station=`."""
-    stations = visible_stations(request.user, roles=access.WRITE_ROLES).filter(
-        kind=Station.Kind.STATION
-    )
-    code = request.GET.get("station") or request.POST.get("station")
-    if code:
-        station = stations.filter(code=code).first()
-        if station is None:
-            raise Http404("station")
-        return station
-    first = stations.first()
-    if first is None:
-        raise PermissionDenied
-    return first
 
 
 @require_GET
@@ -112,7 +95,9 @@ def resident_reveal(request: HttpRequest, resident_id: int, what: str) -> HttpRe
 @login_required
 @role_required(*access.WRITE_ROLES)
 def resident_create(request: HttpRequest) -> HttpResponse:
-    station = _writable_station(request)
+    station = access.get_writable_station(
+        request.user, request.GET.get("station") or request.POST.get("station")
+    )
     form = ResidentCreateForm(request.POST or None, station=station)
     if request.method == "POST" and form.is_valid():
         try:

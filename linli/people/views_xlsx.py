@@ -13,35 +13,22 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.access import role_required, visible_stations
-from linli.org.models import Station
+from linli.accounts.access import role_required
+from linli.core.importjob_views import SheetUploadForm, job_page, upload_form
+from linli.core.xlsx import xlsx_response
 from linli.people import access, exporting, importing
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 RECENT_JOBS = 20
 
 
-class ImportUploadForm(forms.Form):
-    station = forms.ChoiceField(label=gettext_lazy("导入到"))
-    file = forms.FileField(
-        label=gettext_lazy("Excel 文件（.xlsx）"),
-        help_text=gettext_lazy(
-            "最大 10 MB；可以直接用站里原有的花名册，列名和顺序不必与模板一致。"
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
-    )
+class ImportUploadForm(SheetUploadForm):
+    file_help = gettext_lazy("最大 10 MB；可以直接用站里原有的花名册，列名和顺序不必与模板一致。")
     consent_confirmed = forms.BooleanField(
         label=gettext_lazy(
             "我确认：表中每位居民都已签署书面同意书（含身份证号、健康、残疾等敏感个人信息的单独同意）；"
@@ -50,39 +37,10 @@ class ImportUploadForm(forms.Form):
         error_messages={"required": gettext_lazy("请先确认已收集书面同意书。")},
     )
 
-    def __init__(self, *args: Any, stations: list[Station], **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        station_field = self.fields["station"]
-        assert isinstance(station_field, forms.ChoiceField)  # noqa: S101 (declared above)
-        station_field.choices = [(station.code, station.name) for station in stations]
-        if len(stations) == 1:
-            station_field.widget = forms.HiddenInput()
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not (upload.name or "").lower().endswith(".xlsx"):
-            raise ValidationError(
-                _("请上传 .xlsx 文件。旧的 .xls 文件请在 Excel 或 WPS 中“另存为” .xlsx 后再上传。")
-            )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("文件超过 10 MB，请分成几个文件上传。"))
-        return upload
-
 
 def _require_registry_writer(user: Any) -> None:
     if not access.can_write_registry(user):
         raise PermissionDenied
-
-
-def _writable_stations(user: Any) -> list[Station]:
-    return list(visible_stations(user, roles=access.WRITE_ROLES).filter(kind=Station.Kind.STATION))
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exporting.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    return response
 
 
 @login_required
@@ -91,23 +49,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     """The upload form (the station it goes to: the first the user runs, or `?station=CODE`),
     and the recent imports of the user's stations."""
     _require_registry_writer(request.user)
-    stations = _writable_stations(request.user)
+    stations = list(access.writable_stations(request.user))
     if not stations:
         raise PermissionDenied
-    wanted = request.GET.get("station") or ""
-    if wanted and wanted not in {station.code for station in stations}:
-        raise Http404("station")
-    form = ImportUploadForm(
-        request.POST or None,
-        request.FILES or None,
-        stations=stations,
-        initial={"station": wanted or stations[0].code},
-    )
+    form = upload_form(request, ImportUploadForm, stations)
     if request.method == "POST" and form.is_valid():
-        station = next(s for s in stations if s.code == form.cleaned_data["station"])
         try:
             job = importing.import_job_create(
-                station=station,
+                station=form.chosen_station(),
                 upload=form.cleaned_data["file"],
                 consent_confirmed=form.cleaned_data["consent_confirmed"],
                 actor=request.user,
@@ -127,16 +76,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
-    """Progress while checking or importing (htmx polls the status fragment), then the report."""
+    """Progress while checking or importing (htmx polls the status card), then the report."""
     _require_registry_writer(request.user)
     job = access.get_import_job_for_user(request.user, job_id)
-    percent = 0
-    if job.total_rows:
-        percent = min(100, round(100 * job.processed_rows / job.total_rows))
-    context = {"job": job, "report": job.report or {}, "percent": percent}
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "people/import_job.html#job-status", context)
-    return render(request, "people/import_job.html", context)
+    return job_page(request, job, namespace="people", done=job.processed_rows)
 
 
 @login_required
@@ -156,7 +99,7 @@ def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_registry_writer(request.user)
-    return _xlsx_response(exporting.template_workbook(), "居民导入模板.xlsx")
+    return xlsx_response(exporting.template_workbook(), "居民导入模板.xlsx")
 
 
 @login_required
@@ -166,4 +109,4 @@ def export(request: HttpRequest) -> HttpResponse:
     """The resident list (its filters: `q`, `estate`, `building`, `tag`, `age_band`, `status`) as
     xlsx; `full=1` asks for full ID numbers, given only where the user may reveal them."""
     content, _count = exporting.export_residents(user=request.user, params=request.GET)
-    return _xlsx_response(content, f"居民名册-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(content, f"居民名册-{timezone.localdate():%Y%m%d}.xlsx")

@@ -7,6 +7,7 @@ A volunteer reads and edits their own record.
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -26,17 +27,27 @@ READ_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
 WRITE_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})
 
 
+def active_volunteer_of(user: Any) -> Volunteer | None:
+    """The user's own volunteer record if it is active, else None: who "yourself" is wherever
+    only an active volunteer may act. Read afresh, not from the user object's cache: an approval
+    or a suspension may have just happened."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Volunteer.objects.filter(user_id=user.pk, status=Volunteer.Status.ACTIVE)
+        .select_related("person")
+        .first()
+    )
+
+
 def led_team_ids(user: Any) -> list[int]:
-    """Teams the user leads: an active leader membership, and the team_leader role at its station."""
+    """Teams the user leads: an active leader membership of their own active volunteer record
+    (read afresh, in the same query), and the team_leader role at the team's station."""
     if not has_role(user, Role.TEAM_LEADER):
         return []
-    volunteer = (
-        getattr(user, "volunteer", None) if getattr(user, "is_authenticated", False) else None
-    )
-    if volunteer is None or volunteer.status != Volunteer.Status.ACTIVE:
-        return []
     led = TeamMembership.objects.filter(
-        volunteer=volunteer,
+        volunteer__user_id=user.pk,
+        volunteer__status=Volunteer.Status.ACTIVE,
         role=TeamMembership.Role.LEADER,
         status=TeamMembership.Status.ACTIVE,
     ).filter(station_filter(user, roles={Role.TEAM_LEADER}, prefix="team__station__"))
@@ -121,6 +132,22 @@ def managed_stations(user: Any) -> QuerySet[Station]:
     return visible_stations(user, roles=WRITE_ROLES).filter(kind=Station.Kind.STATION)
 
 
+def get_managed_station(user: Any, code: str | None) -> Station:
+    """The station `code` names among those the user runs (404 when it is not one of them), or
+    without a code the first they run; PermissionDenied when they run none. Where a new team, a
+    course or a desk registration goes."""
+    stations = managed_stations(user)
+    if code:
+        station = stations.filter(code=code).first()
+        if station is None:
+            raise Http404("station")
+        return station
+    first = stations.first()
+    if first is None:
+        raise PermissionDenied
+    return first
+
+
 def volunteers_managed_by(user: Any) -> QuerySet[Volunteer]:
     """Volunteers whose application and status the user decides: those of the stations they run
     as station staff, every one for admin (the rows `get_volunteer_for_user(write=True)` gives).
@@ -134,20 +161,15 @@ def can_browse_volunteers(user: Any) -> bool:
     return has_role(user, *READ_ROLES, Role.TEAM_LEADER)
 
 
+def _import_jobs() -> QuerySet[VolunteerImportJob]:
+    return VolunteerImportJob.objects.select_related("station", "uploaded_by", "committed_by")
+
+
 def import_jobs_for_user(user: Any) -> QuerySet[VolunteerImportJob]:
     """Import jobs of the stations whose volunteers the user manages (station staff, admin)."""
-    return in_reach(
-        VolunteerImportJob.objects.select_related("station", "uploaded_by", "committed_by"),
-        user,
-        roles=WRITE_ROLES,
-    )
+    return in_reach(_import_jobs(), user, roles=WRITE_ROLES)
 
 
 def get_import_job_for_user(user: Any, pk: Any) -> VolunteerImportJob:
     """A job of a station whose volunteers the user manages; anyone else's: 404."""
-    return get_in_reach(
-        VolunteerImportJob.objects.select_related("station", "uploaded_by", "committed_by"),
-        user,
-        pk,
-        roles=WRITE_ROLES,
-    )
+    return get_in_reach(_import_jobs(), user, pk, roles=WRITE_ROLES)

@@ -9,8 +9,7 @@ sensitive read. Query counts do not depend on the number of rows.
 
 from __future__ import annotations
 
-import io
-import json
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,15 +17,12 @@ import openpyxl  # type: ignore[import-untyped]
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
 from linli.audit.actions import audit_record
 from linli.core import crypto
 from linli.core.categories import ServiceCategory
-from linli.people.exporting import HEADER_FILL, HEADER_FONT
+from linli.core.xlsx import ColumnFormats, append_row, header_sheet, workbook_bytes
+from linli.core.xlsx import template_workbook as build_template
 from linli.people.importing import chinese_labels
 from linli.people.models import Gender
 from linli.volunteers import access
@@ -41,24 +37,20 @@ from linli.volunteers.queries import (
     with_list_relations,
 )
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_HEADERS = ("志愿者编号", "姓名", "性别", "出生日期", "身份证号码", "手机号码", "政治面貌",
                 "职业", "专业技能", "服务类别", "可服务时间", "居住区域", "所属队伍", "状态",
                 "注册日期")  # fmt: skip
 NATIONAL_HEADERS = ("姓名", "证件类型", "证件号码", "性别", "出生日期", "手机号码", "政治面貌",
                     "专业技能", "服务类别", "居住区域", "注册日期", "志愿者编号")  # fmt: skip
 ID_CARD = "居民身份证"
-TEXT_HEADERS = {"志愿者编号", "身份证号码", "证件号码", "手机号码"}
-DATE_HEADERS = {"出生日期", "注册日期"}
-WIDTHS = {"志愿者编号": 18, "身份证号码": 21, "证件号码": 21, "手机号码": 13, "出生日期": 12,
-          "注册日期": 12, "专业技能": 18, "服务类别": 22, "可服务时间": 24, "居住区域": 16,
-          "所属队伍": 20, "证件类型": 11}  # fmt: skip
-
-
-def _save(workbook: Any) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+FORMATS = ColumnFormats(
+    widths={"志愿者编号": 18, "身份证号码": 21, "证件号码": 21, "手机号码": 13, "出生日期": 12,
+            "注册日期": 12, "专业技能": 18, "服务类别": 22, "可服务时间": 24, "居住区域": 16,
+            "所属队伍": 20, "证件类型": 11},
+    default_width=10,
+    text={"志愿者编号", "身份证号码", "证件号码", "手机号码"},
+    dates={"出生日期", "注册日期"},
+)  # fmt: skip
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -72,32 +64,6 @@ def _labels() -> dict[str, dict[str, str]]:
             ("status", Volunteer.Status),
         )
     }
-
-
-def _sheet(workbook: Any, title: str, headers: tuple[str, ...]) -> Any:
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(header, 10)
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cells.append(cell)
-    sheet.append(cells)
-    return sheet
-
-
-def _append(sheet: Any, headers: tuple[str, ...], values: list[Any]) -> None:
-    cells = []
-    for header, value in zip(headers, values, strict=True):
-        cell = WriteOnlyCell(sheet, value=value)
-        if header in TEXT_HEADERS:
-            cell.number_format = "@"
-        elif header in DATE_HEADERS:
-            cell.number_format = "yyyy-mm-dd"
-        cells.append(cell)
-    sheet.append(cells)
 
 
 def _categories(volunteer: Volunteer, labels: Mapping[str, str]) -> str:
@@ -120,7 +86,7 @@ def export_volunteers(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, i
     volunteers = with_list_relations(filter_volunteers(access.volunteers_for_user(user), criteria))
     labels = _labels()
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = _sheet(workbook, "志愿者名册", LIST_HEADERS)
+    sheet = header_sheet(workbook, "志愿者名册", LIST_HEADERS, FORMATS)
     count, stations = 0, set()
     with translation.override("zh-hans"):
         for volunteer in volunteers:
@@ -129,7 +95,7 @@ def export_volunteers(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, i
                 membership.team.name + ("（队长）" if membership.role == "leader" else "")
                 for membership in active_memberships(volunteer)
             )
-            _append(
+            append_row(
                 sheet,
                 LIST_HEADERS,
                 [
@@ -149,6 +115,7 @@ def export_volunteers(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, i
                     labels["status"].get(volunteer.status, volunteer.status),
                     timezone.localtime(volunteer.registered_at).date(),
                 ],
+                FORMATS,
             )
             count += 1
             stations.add(volunteer.station)
@@ -158,7 +125,7 @@ def export_volunteers(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, i
         station=_single_station(stations),
         after={"count": count, "unmasked": False, "filters": criteria.audit_summary()},
     )
-    return _save(workbook), count
+    return workbook_bytes(workbook), count
 
 
 # --- 全国志愿服务信息系统 ---------------------------------------------------------------------------
@@ -178,12 +145,12 @@ def export_national(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, int
     )
     labels = _labels()
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = _sheet(workbook, "志愿者信息", NATIONAL_HEADERS)
+    sheet = header_sheet(workbook, "志愿者信息", NATIONAL_HEADERS, FORMATS)
     count, stations = 0, set()
     for volunteer in volunteers:
         person = volunteer.person
         id_number = crypto.decrypt(person.id_number_cipher) if person.id_number_cipher else ""
-        _append(
+        append_row(
             sheet,
             NATIONAL_HEADERS,
             [
@@ -200,6 +167,7 @@ def export_national(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, int
                 timezone.localtime(volunteer.registered_at).date(),
                 volunteer.number,
             ],
+            FORMATS,
         )
         count += 1
         stations.add(volunteer.station)
@@ -214,7 +182,7 @@ def export_national(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, int
             "filters": criteria.audit_summary(),
         },
     )
-    return _save(workbook), count
+    return workbook_bytes(workbook), count
 
 
 # --- the import template ---------------------------------------------------------------------------
@@ -260,56 +228,20 @@ def template_help() -> list[tuple[str, str, str]]:
 def template_workbook() -> bytes:
     """The import template: its headers, text-formatted number columns, drop-down lists, and a
     second sheet saying what each column takes. Re-imported as it is filled in."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "志愿者信息"
-    headers = [header for _field, header in COLUMNS]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = WIDTHS.get(header, 11)
-        if header in TEXT_HEADERS:
-            sheet.column_dimensions[letter].number_format = "@"
-        if header in DATE_HEADERS:
-            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
     with translation.override("zh-hans"):
         genders = [str(label) for label in Gender.labels]
         political = [str(label) for label in Volunteer.Political.labels]
-    for header, choices in (("性别", genders), ("政治面貌", political)):
-        letter = get_column_letter(headers.index(header) + 1)
-        validation = DataValidation(
-            type="list", formula1=json.dumps(",".join(choices), ensure_ascii=False)
+    return build_template(
+        title="志愿者信息",
+        headers=[header for _field, header in COLUMNS],
+        formats=dataclasses.replace(FORMATS, default_width=11),
+        choices={"性别": genders, "政治面貌": political},
+        max_rows=MAX_ROWS,
+        help_rows=template_help(),
+        note=_(
+            "表头可以不在第一行，列的顺序可以调换。一个文件最多 %(limit)s 人。上传后先逐行检查"
+            "（不写入任何数据），全部无误才能确认导入，所有人一次导入。每位志愿者须已签署"
+            "《志愿者注册承诺书及个人信息处理告知》。"
         )
-        validation.error = _("请从下拉列表中选择。")
-        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-        sheet.add_data_validation(validation)
-
-    guide = workbook.create_sheet("填写说明")
-    guide.append([_("列名"), _("是否必填"), _("填写说明")])
-    for cell in guide[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    for row in template_help():
-        guide.append(list(row))
-    guide.append([])
-    guide.append(
-        [
-            _("说明"),
-            "",
-            _(
-                "表头可以不在第一行，列的顺序可以调换。一个文件最多 %(limit)s 人。上传后先逐行检查"
-                "（不写入任何数据），全部无误才能确认导入，所有人一次导入。每位志愿者须已签署"
-                "《志愿者注册承诺书及个人信息处理告知》。"
-            )
-            % {"limit": MAX_ROWS},
-        ]
+        % {"limit": MAX_ROWS},
     )
-    guide.column_dimensions["A"].width = 12
-    guide.column_dimensions["B"].width = 16
-    guide.column_dimensions["C"].width = 90
-    for row in guide.iter_rows(min_row=2):
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
-    return _save(workbook)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.categories import ServiceCategory
+from linli.core.importjobs import AbstractImportJob, upload_name
 
 # Availability is a 21-bit mask: bit (weekday * 3 + slot), weekday 0 = Monday, slot 0/1/2 =
 # morning / afternoon / evening. One integer, filterable with a bitwise AND on both databases.
@@ -295,81 +296,24 @@ class TeamMembership(models.Model):
 
 
 def volunteer_import_path(job: VolunteerImportJob, filename: str) -> str:
-    """A random name under MEDIA_ROOT/imports/volunteers/: the file's own name may hold names."""
-    import uuid  # here, not at the top: this model is an addition at the end of the module
-
-    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ""
-    return f"imports/volunteers/{uuid.uuid4().hex}{suffix}"
+    return upload_name("imports/volunteers/", filename)
 
 
-class VolunteerImportJob(models.Model):
+class VolunteerImportJob(AbstractImportJob):
     """One uploaded volunteer sheet: every row tried through `volunteer_register` and rolled back
     (the dry run), then all registered in one transaction, or none (`volunteers.importing`).
 
     `approve` is the uploader's "已审核，直接在册": each row is then also approved, in the same
-    transaction. The file holds ID numbers in clear and is deleted once the job can no longer be
-    imported. `report` holds `problems` ([{row, name, errors: [{column, messages}]}]),
-    `ignored_columns` and `message`.
+    transaction.
     """
-
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("已上传")
-        CHECKING = "checking", _("正在检查")
-        CHECKED = "checked", _("检查完成")
-        COMMITTING = "committing", _("正在导入")
-        DONE = "done", _("导入完成")
-        FAILED = "failed", _("失败")
 
     station = models.ForeignKey(
         "org.Station", on_delete=models.PROTECT, related_name="volunteer_import_jobs"
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("确认导入人"),
-    )
     file = models.FileField(_("文件"), upload_to=volunteer_import_path, blank=True)
-    original_name = models.CharField(_("文件名"), max_length=200, blank=True)
     consent_confirmed = models.BooleanField(_("已收集书面承诺书"), default=False)
     approve = models.BooleanField(_("已审核，直接在册"), default=False)
-    status = models.CharField(
-        _("状态"), max_length=12, choices=Status.choices, default=Status.UPLOADED
-    )
-    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
-    valid_rows = models.PositiveIntegerField(_("无误行数"), default=0)
-    bad_rows = models.PositiveIntegerField(_("有误行数"), default=0)
-    created_count = models.PositiveIntegerField(_("已导入人数"), default=0)
-    report = models.JSONField(_("检查报告"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(AbstractImportJob.Meta):
         verbose_name = _("志愿者导入")
         verbose_name_plural = _("志愿者导入")
-
-    def __str__(self) -> str:
-        return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in {
-            self.Status.UPLOADED,
-            self.Status.CHECKING,
-            self.Status.COMMITTING,
-        }
-
-    @property
-    def can_commit(self) -> bool:
-        return self.status == self.Status.CHECKED and self.bad_rows == 0 and self.valid_rows > 0

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -184,13 +184,9 @@ def apply(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Station staff register someone at the desk, with the consent they took on paper."""
-    stations = access.managed_stations(request.user)
     code = request.POST.get("station") or request.GET.get("station")
-    station = stations.filter(code=code).first() if code else stations.first()
-    if station is None and code:
-        raise Http404("station")
-    if station is None:
-        raise PermissionDenied
+    station = access.get_managed_station(request.user, code)
+    stations = access.managed_stations(request.user)
     form = DeskRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

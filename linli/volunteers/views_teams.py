@@ -56,17 +56,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def _writable_station(request: HttpRequest) -> Station:
     """The station a new team or course goes to: the one the user runs, or `?station=`."""
-    stations = access.managed_stations(request.user)
     code = request.GET.get("station") or request.POST.get("station")
-    if code:
-        station = stations.filter(code=code).first()
-        if station is None:
-            raise Http404("station")
-        return station
-    first = stations.first()
-    if first is None:
-        raise PermissionDenied
-    return first
+    return access.get_managed_station(request.user, code)
 
 
 def _staff_team(request: HttpRequest, team_id: int) -> Team:

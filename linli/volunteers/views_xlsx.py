@@ -14,33 +14,23 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.org.models import Station
+from linli.core.importjob_views import SheetUploadForm, job_page, upload_form
+from linli.core.importjobs import cached_rows_done
+from linli.core.xlsx import xlsx_response
 from linli.volunteers import access, exporting, importing
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 RECENT_JOBS = 20
 
 
-class VolunteerImportForm(forms.Form):
-    station = forms.ChoiceField(label=gettext_lazy("导入到"))
-    file = forms.FileField(
-        label=gettext_lazy("Excel 文件（.xlsx）"),
-        help_text=gettext_lazy(
-            "最大 10 MB；可以直接用站里原有的志愿者花名册，列名和顺序不必与模板一致。"
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
+class VolunteerImportForm(SheetUploadForm):
+    file_help = gettext_lazy(
+        "最大 10 MB；可以直接用站里原有的志愿者花名册，列名和顺序不必与模板一致。"
     )
     consent_confirmed = forms.BooleanField(
         label=gettext_lazy(
@@ -54,35 +44,10 @@ class VolunteerImportForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, stations: list[Station], **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        station_field = self.fields["station"]
-        assert isinstance(station_field, forms.ChoiceField)  # noqa: S101 (declared above)
-        station_field.choices = [(station.code, station.name) for station in stations]
-        if len(stations) == 1:
-            station_field.widget = forms.HiddenInput()
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not (upload.name or "").lower().endswith(".xlsx"):
-            raise ValidationError(
-                _("请上传 .xlsx 文件。旧的 .xls 文件请在 Excel 或 WPS 中“另存为” .xlsx 后再上传。")
-            )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("文件超过 10 MB，请分成几个文件上传。"))
-        return upload
-
 
 def _require_manager(user: Any) -> None:
     if not access.can_manage_volunteers(user):
         raise PermissionDenied
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exporting.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    return response
 
 
 @login_required
@@ -94,20 +59,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     stations = list(access.managed_stations(request.user))
     if not stations:
         raise PermissionDenied
-    wanted = request.GET.get("station") or ""
-    if wanted and wanted not in {station.code for station in stations}:
-        raise Http404("station")
-    form = VolunteerImportForm(
-        request.POST or None,
-        request.FILES or None,
-        stations=stations,
-        initial={"station": wanted or stations[0].code},
-    )
+    form = upload_form(request, VolunteerImportForm, stations)
     if request.method == "POST" and form.is_valid():
-        station = next(s for s in stations if s.code == form.cleaned_data["station"])
         try:
             job = importing.volunteer_import_create(
-                station=station,
+                station=form.chosen_station(),
                 upload=form.cleaned_data["file"],
                 consent_confirmed=form.cleaned_data["consent_confirmed"],
                 approve=form.cleaned_data["approve"],
@@ -128,15 +84,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
-    """Progress while checking or importing (htmx polls the status fragment), then the report."""
+    """Progress of the dry run or the import (htmx polls the status card), then the report."""
     _require_manager(request.user)
     job = access.get_import_job_for_user(request.user, job_id)
-    done = importing.import_progress(job)
-    percent = min(100, round(100 * done / job.total_rows)) if job.total_rows else 0
-    context = {"job": job, "report": job.report or {}, "done": done, "percent": percent}
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "volunteers/import_job.html#job-status", context)
-    return render(request, "volunteers/import_job.html", context)
+    return job_page(request, job, namespace="volunteers", done=cached_rows_done(job))
 
 
 @login_required
@@ -156,7 +107,7 @@ def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_manager(request.user)
-    return _xlsx_response(exporting.template_workbook(), "志愿者导入模板.xlsx")
+    return xlsx_response(exporting.template_workbook(), "志愿者导入模板.xlsx")
 
 
 @login_required
@@ -165,7 +116,7 @@ def export(request: HttpRequest) -> HttpResponse:
     """The volunteer list (its filters: `q`, `team`, `skill`, `category`, `status`, `weekday`,
     `slot`) as xlsx, ID numbers masked."""
     content, _count = exporting.export_volunteers(user=request.user, params=request.GET)
-    return _xlsx_response(content, f"志愿者名册-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(content, f"志愿者名册-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -173,6 +124,4 @@ def export(request: HttpRequest) -> HttpResponse:
 def export_national(request: HttpRequest) -> HttpResponse:
     """The list's volunteers for 全国志愿服务信息系统, full ID numbers: station staff and admin."""
     content, _count = exporting.export_national(user=request.user, params=request.GET)
-    return _xlsx_response(
-        content, f"全国志愿服务信息系统-志愿者-{timezone.localdate():%Y%m%d}.xlsx"
-    )
+    return xlsx_response(content, f"全国志愿服务信息系统-志愿者-{timezone.localdate():%Y%m%d}.xlsx")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -139,28 +139,34 @@ def parse_relation(value: Any) -> str:
     )
 
 
-def parse_tags(value: Any) -> frozenset[str]:
-    text = cell_text(value)
-    if not text:
-        return frozenset()
-    labels = chinese_labels(Tag)
-    tags, unknown = set(), []
-    for word in TAG_SEPARATORS.split(text):
+def coded_words(
+    value: Any, known: Mapping[str, str], codes: Iterable[str]
+) -> tuple[frozenset[str], list[str]]:
+    """A cell of several words (顿号, commas or spaces between them) as codes: each word one of
+    `known` (a name → its code) or a code itself. Also the words that are neither."""
+    found, unknown = set(), []
+    for word in TAG_SEPARATORS.split(cell_text(value)):
         if not word:
             continue
-        if word in labels:
-            tags.add(labels[word])
-        elif word in Tag.values:
-            tags.add(word)
+        if word in known:
+            found.add(known[word])
+        elif word in codes:
+            found.add(word)
         else:
             unknown.append(word)
+    return frozenset(found), unknown
+
+
+def parse_tags(value: Any) -> frozenset[str]:
+    labels = chinese_labels(Tag)
+    tags, unknown = coded_words(value, labels, Tag.values)
     if unknown:
         raise RowError(
             "tags",
             _("未知标签：%(tags)s。可填：%(choices)s，多个标签用顿号、逗号或空格隔开。")
             % {"tags": "、".join(unknown), "choices": "、".join(labels)},
         )
-    return frozenset(tags)
+    return tags
 
 
 def normalized(text: str) -> str:

@@ -115,14 +115,6 @@ def chinese_labels(choices: Any) -> dict[str, str]:
         return {str(label): value for value, label in choices.choices}
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (not an xlsx, no header, no rows): one message."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 class RowError(Exception):
     def __init__(self, field_name: str, message: str) -> None:
         super().__init__(message)

@@ -1,4 +1,10 @@
-"""The import job: create, check and commit (the last two run as background tasks)."""
+"""The resident import job: create, check and commit (the last two run as background tasks).
+
+The job's states, its moves and its file are `linli.core.importjobs`' work. What is the resident
+import's own: rows are checked by `check_sheet` and written by `residents_bulk_create`, and
+progress is kept on the job row (`processed_rows`): rows are checked before the import's
+transaction opens, so the page sees each update.
+"""
 
 from __future__ import annotations
 
@@ -9,42 +15,26 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.audit.actions import audit_record
-from linli.org.models import Station
-from linli.people.actions import (
-    residents_bulk_create,
+from linli.core.importjobs import (
+    ImportFileError,
+    RowsRefused,
+    job_move,
+    job_request_commit,
+    job_sheet,
+    job_store_upload,
+    run_check,
+    run_commit,
 )
-from linli.people.importing.columns import ImportFileError, logger
+from linli.org.models import Station
+from linli.people.actions import residents_bulk_create
 from linli.people.importing.rows import check_sheet
 from linli.people.importing.sheet import Sheet, read_sheet
 from linli.people.models import ImportJob
 
-# --- the job: actions and the two background steps ---------------------------------------------
-
-# ImportJob's state machine: each step moves the job only from the state named here.
-TRANSITIONS: dict[str, set[str]] = {
-    ImportJob.Status.UPLOADED: {ImportJob.Status.CHECKING, ImportJob.Status.FAILED},
-    ImportJob.Status.CHECKING: {ImportJob.Status.CHECKED, ImportJob.Status.FAILED},
-    ImportJob.Status.CHECKED: {ImportJob.Status.COMMITTING},
-    ImportJob.Status.COMMITTING: {ImportJob.Status.DONE, ImportJob.Status.FAILED},
-    ImportJob.Status.DONE: set(),
-    ImportJob.Status.FAILED: set(),
-}
-
-
-def _move(job: ImportJob, source: str, target: str, **changes: Any) -> bool:
-    """Move the job from `source` to `target` unless someone else moved it first."""
-    if target not in TRANSITIONS[source]:
-        raise ValueError(f"import job cannot go from {source} to {target}")
-    if target in {ImportJob.Status.DONE, ImportJob.Status.FAILED, ImportJob.Status.CHECKED}:
-        changes.setdefault("finished_at", timezone.now())
-    moved = ImportJob.objects.filter(pk=job.pk, status=source).update(status=target, **changes)
-    if moved:
-        job.refresh_from_db()
-    return bool(moved)
+Status = ImportJob.Status
 
 
 def _progress(job: ImportJob) -> Callable[[int], None]:
@@ -54,18 +44,11 @@ def _progress(job: ImportJob) -> Callable[[int], None]:
     return report
 
 
-def _discard_file(job: ImportJob) -> None:
-    """The uploaded sheet holds ID numbers in clear: keep it only while it may still be imported."""
-    if job.file:
-        job.file.delete(save=False)
-        ImportJob.objects.filter(pk=job.pk).update(file="")
-
-
-def _read_job_sheet(job: ImportJob) -> Sheet:
-    if not job.file:
-        raise ImportFileError(_("上传的文件已不存在，请重新上传。"))
-    with job.file.open("rb") as stream:
-        return read_sheet(stream)
+def _read_rows(job: ImportJob) -> Sheet:
+    sheet = job_sheet(job, read_sheet)
+    if not sheet.rows:
+        raise ImportFileError(_("表头下面没有居民数据。"))
+    return sheet
 
 
 @transaction.atomic
@@ -79,14 +62,7 @@ def import_job_create(
         raise ValidationError(
             {"consent_confirmed": [_("请先确认已收集表中每位居民签字的书面同意书。")]}
         )
-    job = ImportJob(
-        station=station,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        original_name=(upload.name or "")[:200],
-        consent_confirmed=True,
-    )
-    job.file.save(upload.name or "import.xlsx", upload, save=False)
-    job.save()
+    job = job_store_upload(ImportJob(station=station, consent_confirmed=True), upload, actor=actor)
     audit_record(
         actor=actor,
         action="resident.import_upload",
@@ -102,46 +78,19 @@ def import_job_create(
 
 def run_import_check(job_id: int, *, today: date | None = None) -> ImportJob:
     """The dry run: read the file, check every row, store the report. No resident is written."""
-    job = ImportJob.objects.select_related("station").get(pk=job_id)
-    if not _move(job, ImportJob.Status.UPLOADED, ImportJob.Status.CHECKING):
-        return job
-    try:
-        sheet = _read_job_sheet(job)
-        if not sheet.rows:
-            raise ImportFileError(_("表头下面没有居民数据。"))
+
+    def check(job: ImportJob) -> dict[str, Any]:
+        sheet = _read_rows(job)
         ImportJob.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows))
         result = check_sheet(station=job.station, sheet=sheet, progress=_progress(job), today=today)
-    except ImportFileError as error:
-        _move(
-            job,
-            ImportJob.Status.CHECKING,
-            ImportJob.Status.FAILED,
-            report={"message": error.message},
-        )
-        _discard_file(job)
-        return job
-    except Exception:
-        logger.exception("resident import %s: check failed", job.pk)
-        _move(
-            job,
-            ImportJob.Status.CHECKING,
-            ImportJob.Status.FAILED,
-            report={"message": _("检查时出现意外错误，请稍后重试或联系管理员。")},
-        )
-        _discard_file(job)
-        return job
-    _move(
-        job,
-        ImportJob.Status.CHECKING,
-        ImportJob.Status.CHECKED,
-        processed_rows=len(sheet.rows),
-        valid_rows=len(result.checked),
-        bad_rows=len(result.problems),
-        report={"problems": result.problems, "ignored_columns": sheet.ignored_columns},
-    )
-    if not job.can_commit:
-        _discard_file(job)  # it can never be imported: a corrected file is a new upload
-    return job
+        return {
+            "processed_rows": len(sheet.rows),
+            "valid_rows": len(result.checked),
+            "bad_rows": len(result.problems),
+            "report": {"problems": result.problems, "ignored_columns": sheet.ignored_columns},
+        }
+
+    return run_check(ImportJob, job_id, check)
 
 
 @transaction.atomic
@@ -150,20 +99,17 @@ def import_job_commit(*, job: ImportJob, actor: Any) -> ImportJob:
 
     A second click (or a second person) finds the job already committing and is refused.
     """
-    moved = ImportJob.objects.filter(
-        pk=job.pk, status=ImportJob.Status.CHECKED, bad_rows=0, valid_rows__gt=0
-    ).update(
-        status=ImportJob.Status.COMMITTING,
-        processed_rows=0,
-        committed_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    if not moved:
-        raise ValidationError(_("这个文件已经在导入、已经导入过，或者还有需要修改的行。"))
-    job.refresh_from_db()
+    job_request_commit(job, actor=actor, processed_rows=0)
     from linli.people.tasks import commit_resident_import
 
     transaction.on_commit(lambda: commit_resident_import.enqueue(job.pk))
     return job
+
+
+def _database_error(error: Exception) -> str:
+    return _(
+        "导入时数据库出错，已全部撤销，没有导入任何居民。请稍后重试或联系管理员。（%(error)s）"
+    ) % {"error": f"{type(error).__name__}: {error}"[:200]}
 
 
 def run_import_commit(job_id: int, *, today: date | None = None) -> ImportJob:
@@ -171,19 +117,13 @@ def run_import_commit(job_id: int, *, today: date | None = None) -> ImportJob:
     transaction: on any failure, of the check or of the database half-way through, nothing of the
     import remains and the job says why.
     """
-    job = ImportJob.objects.select_related("station", "committed_by", "uploaded_by").get(pk=job_id)
-    if job.status != ImportJob.Status.COMMITTING:
-        return job
-    actor = job.committed_by or job.uploaded_by
-    try:
-        sheet = _read_job_sheet(job)
+
+    def commit(job: ImportJob, actor: Any) -> None:
+        sheet = _read_rows(job)
         result = check_sheet(station=job.station, sheet=sheet, progress=_progress(job), today=today)
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=len(sheet.rows))
         if result.problems:
-            _move(
-                job,
-                ImportJob.Status.COMMITTING,
-                ImportJob.Status.FAILED,
+            raise RowsRefused(
                 bad_rows=len(result.problems),
                 valid_rows=len(result.checked),
                 report={
@@ -196,12 +136,9 @@ def run_import_commit(job_id: int, *, today: date | None = None) -> ImportJob:
                     "ignored_columns": sheet.ignored_columns,
                 },
             )
-            return job
         with transaction.atomic():
-            # The job row first: a second worker running the same job waits on this row, then
-            # finds it no longer committing and writes nothing.
-            if not _move(job, ImportJob.Status.COMMITTING, ImportJob.Status.DONE):
-                return job
+            if not job_move(job, Status.COMMITTING, Status.DONE):
+                return
             residents = residents_bulk_create(
                 station=job.station,
                 rows=result.checked,
@@ -217,30 +154,5 @@ def run_import_commit(job_id: int, *, today: date | None = None) -> ImportJob:
                 after={"file": job.original_name, "count": len(residents)},
             )
             ImportJob.objects.filter(pk=job.pk).update(created_count=len(residents))
-    except ImportFileError as error:
-        _move(
-            job,
-            ImportJob.Status.COMMITTING,
-            ImportJob.Status.FAILED,
-            report={"message": error.message},
-        )
-    except Exception as error:
-        logger.exception("resident import %s: commit failed and was rolled back", job.pk)
-        _move(
-            job,
-            ImportJob.Status.COMMITTING,
-            ImportJob.Status.FAILED,
-            report={
-                **job.report,
-                "message": _(
-                    "导入时数据库出错，已全部撤销，没有导入任何居民。请稍后重试或联系管理员。"
-                    "（%(error)s）"
-                )
-                % {"error": f"{type(error).__name__}: {error}"[:200]},
-            },
-        )
-    finally:
-        job.refresh_from_db()
-        if job.status in {ImportJob.Status.DONE, ImportJob.Status.FAILED}:
-            _discard_file(job)
-    return job
+
+    return run_commit(ImportJob, job_id, commit, database_error=_database_error)

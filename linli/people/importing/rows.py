@@ -47,6 +47,62 @@ from linli.people.models import Consent, Relation
 # --- one row -----------------------------------------------------------------------------------
 
 
+class RowCells:
+    """One sheet row's cells by field, and what could not even be read, as errors per field."""
+
+    def __init__(self, sheet: Sheet, values: list[Any]) -> None:
+        self.sheet = sheet
+        self.values = values
+        self.errors: dict[str, list[str]] = {}
+
+    def get(self, name: str) -> Any:
+        column = self.sheet.columns.get(name)
+        return self.values[column] if column is not None and column < len(self.values) else None
+
+    def text(self, name: str) -> str:
+        return cell_text(self.get(name))
+
+    def attempt(self, parse: Callable[[Any], Any], name: str, default: Any) -> Any:
+        """The cell read by `parse`, or `default` with the reading problem noted."""
+        try:
+            return parse(self.get(name))
+        except RowError as error:
+            self.add_error(error.field_name, error.message)
+            return default
+
+    def add_error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+
+def unread_fields(errors: dict[str, list[str]], data: Any) -> set[str]:
+    """The fields that could not be read: each has its own message, and what a check then says
+    about it (or, for an unreadable ID number, about the birth date and gender it would give
+    when the row has none of its own) would only confuse."""
+    unread = set(errors)
+    if "id_number" in unread:
+        unread |= {name for name in ("gender", "birth_date") if not getattr(data, name)}
+    return unread
+
+
+def row_problem(
+    sheet: Sheet,
+    row_number: int,
+    name: str,
+    errors: dict[str, list[str]],
+    columns: tuple[tuple[str, str], ...],
+) -> dict[str, Any]:
+    """A bad row as the job's report lists it: its problems per column, in `columns`' order."""
+    order = {field: index for index, (field, _header) in enumerate(columns)}
+    return {
+        "row": row_number,
+        "name": name[:30],
+        "errors": [
+            {"column": sheet.label(field), "messages": errors[field]}
+            for field in sorted(errors, key=lambda field: order.get(field, len(order)))
+        ],
+    }
+
+
 @dataclass
 class ParsedRow:
     row_number: int
@@ -60,23 +116,11 @@ def parse_row(
     sheet: Sheet, row_number: int, values: list[Any], estates: Iterable[str]
 ) -> ParsedRow:
     """One sheet row as a ResidentInput, with what could not even be read as errors per field."""
-    errors: dict[str, list[str]] = {}
-
-    def cell(name: str) -> Any:
-        column = sheet.columns.get(name)
-        return values[column] if column is not None and column < len(values) else None
-
-    def attempt(parse: Callable[[Any], Any], name: str, default: Any) -> Any:
-        try:
-            return parse(cell(name))
-        except RowError as error:
-            errors.setdefault(error.field_name, []).append(error.message)
-            return default
-
-    name = cell_name(cell("name"))
+    cells = RowCells(sheet, values)
+    name = cell_name(cells.get("name"))
     address: AddressInput | None = None
-    parts = {part: cell_text(cell(part)) for part in ADDRESS_PARTS}
-    whole = cell_text(cell("address"))
+    parts = {part: cells.text(part) for part in ADDRESS_PARTS}
+    whole = cells.text("address")
     try:
         if any(parts[part] for part in ("building", "unit", "room")):
             estate = parts["estate"] or (parse_estate_only(whole, estates) if whole else "")
@@ -86,30 +130,30 @@ def parse_row(
         elif parts["estate"]:
             address = AddressInput(parts["estate"], "", "", "")
     except RowError as error:
-        errors.setdefault("address", []).append(error.message)
-    texts = {column: cell_text(cell(column)) for column in ("guardian", "note")}
+        cells.add_error("address", error.message)
+    texts = {column: cells.text(column) for column in ("guardian", "note")}
     if address is not None:
         texts.update(building=address.building, unit=address.unit, room=address.room)
     for limited, limit in FIELD_LIMITS.items():
         if len(texts.get(limited, "")) > limit:
-            target = "address" if limited in ADDRESS_PARTS else limited
-            errors.setdefault(target, []).append(
-                _("%(column)s最多 %(limit)s 个字。") % {"column": HEADERS[limited], "limit": limit}
+            cells.add_error(
+                "address" if limited in ADDRESS_PARTS else limited,
+                _("%(column)s最多 %(limit)s 个字。") % {"column": HEADERS[limited], "limit": limit},
             )
     guardian = texts["guardian"]
     data = ResidentInput(
         name=name,
-        gender=attempt(parse_gender, "gender", ""),
-        birth_date=attempt(parse_birth_date, "birth_date", None),
-        id_number=attempt(parse_id_number, "id_number", ""),
-        phone=re.sub(r"\s+", "", cell_text(cell("phone"))),
+        gender=cells.attempt(parse_gender, "gender", ""),
+        birth_date=cells.attempt(parse_birth_date, "birth_date", None),
+        id_number=cells.attempt(parse_id_number, "id_number", ""),
+        phone=re.sub(r"\s+", "", cells.text("phone")),
         address=address,
-        relation=attempt(parse_relation, "relation", Relation.HEAD),
-        tags=attempt(parse_tags, "tags", frozenset()),
+        relation=cells.attempt(parse_relation, "relation", Relation.HEAD),
+        tags=cells.attempt(parse_tags, "tags", frozenset()),
         note=texts["note"],
-        disability_type=cell_text(cell("disability_type")),
-        disability_grade=cell_text(cell("disability_grade")),
-        health_notes=cell_text(cell("health_notes")),
+        disability_type=cells.text("disability_type"),
+        disability_grade=cells.text("disability_grade"),
+        health_notes=cells.text("health_notes"),
     )
     # The uploader confirmed that signed paper forms were collected, covering sensitive data too;
     # where a guardian is named, it was the guardian who signed (a child under 14 needs one).
@@ -119,7 +163,7 @@ def parse_row(
         guardian_name=guardian,
         sensitive=True,
     )
-    return ParsedRow(row_number, name, data, consent, errors)
+    return ParsedRow(row_number, name, data, consent, cells.errors)
 
 
 def parse_estate_only(text: str, estates: Iterable[str]) -> str:
@@ -157,18 +201,10 @@ def check_sheet(
     today = today or timezone.localdate()
     result = CheckResult(checked=[], consents=[], problems=[])
     first_row_of: dict[str, int] = {}
-    order = {name: index for index, (name, _header) in enumerate(COLUMNS)}
     for done, (row_number, values) in enumerate(sheet.rows, start=1):
         parsed = parse_row(sheet, row_number, values, estates)
         errors = parsed.errors
-        # A column that could not be read has its own message; what the check then says about
-        # it (or, for an unreadable ID number, about the birth date and gender it would give)
-        # would only confuse.
-        unread = set(errors)
-        if "id_number" in unread:
-            unread |= {"gender", "birth_date"} - {
-                name for name in ("gender", "birth_date") if getattr(parsed.data, name)
-            }
+        unread = unread_fields(errors, parsed.data)
         checked = None
         try:
             checked = resident_check(
@@ -192,16 +228,7 @@ def check_sheet(
             else:
                 first_row_of[number] = row_number
         if errors or checked is None:
-            result.problems.append(
-                {
-                    "row": row_number,
-                    "name": parsed.name[:30],
-                    "errors": [
-                        {"column": sheet.label(name), "messages": errors[name]}
-                        for name in sorted(errors, key=lambda name: order.get(name, len(order)))
-                    ],
-                }
-            )
+            result.problems.append(row_problem(sheet, row_number, parsed.name, errors, COLUMNS))
         else:
             result.checked.append(checked)
             result.consents.append(parsed.consent)

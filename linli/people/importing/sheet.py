@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import openpyxl  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from linli.core.importjobs import ImportFileError
 from linli.people.importing.columns import (
     ADDRESS_PARTS,
     BLANK_RUN_LIMIT,
@@ -18,9 +21,50 @@ from linli.people.importing.columns import (
     HEADERS,
     MAX_ROWS,
     UNREPORTED_HEADERS,
-    ImportFileError,
     logger,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# --- what one import looks for ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """What one import looks for in a sheet: its columns under every name they go by, the label
+    of each field in its messages, and how much it takes. The resident import's is `RESIDENTS`.
+    """
+
+    header_fields: Mapping[str, str]  # a header (spaces, stars and brackets stripped) → field
+    labels: Mapping[str, str]  # field → the name its messages give it when the sheet has none
+    quiet_headers: frozenset[str]  # columns not imported and not worth a warning
+    min_columns: int  # the known columns a header row names, 姓名 among them
+    max_rows: int
+    too_many_rows: StrOrPromise  # the message, with %(limit)s and %(count)s
+    no_header: StrOrPromise
+
+    def header_field(self, value: Any) -> str | None:
+        """The field a header cell names, if any."""
+        if not isinstance(value, str):
+            return None
+        return self.header_fields.get(HEADER_NOISE.sub("", unicodedata.normalize("NFKC", value)))
+
+
+RESIDENTS = SheetLayout(
+    header_fields=HEADER_FIELDS,
+    labels=HEADERS,
+    quiet_headers=UNREPORTED_HEADERS,
+    min_columns=2,
+    max_rows=MAX_ROWS,
+    too_many_rows=gettext_lazy(
+        "一个文件最多导入 %(limit)s 行，这个文件有 %(count)s 行。请分成几个文件上传。"
+    ),
+    no_header=gettext_lazy(
+        "没有找到表头。表格中须有一行列名，至少包含“姓名”和另一列（如“身份证号码”“住址”），可参照导入模板。"
+    ),
+)
+
 
 # --- reading the sheet -----------------------------------------------------------------------------
 
@@ -33,18 +77,15 @@ class Sheet:
     headers: dict[str, str]  # field → the header as the sheet writes it
     rows: list[tuple[int, list[Any]]]  # (Excel row number, cell values)
     ignored_columns: list[str] = field(default_factory=list)
+    layout: SheetLayout = RESIDENTS
 
     def label(self, field_name: str) -> str:
+        """A field's name in a message: its header in this sheet, else the import's own name."""
         if field_name == "address" and "address" not in self.headers:
             parts = [self.headers[part] for part in ADDRESS_PARTS if part in self.headers]
-            return "/".join(parts) or HEADERS["address"]
-        return self.headers.get(field_name) or HEADERS.get(field_name, field_name)
-
-
-def header_field(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    return HEADER_FIELDS.get(HEADER_NOISE.sub("", unicodedata.normalize("NFKC", value)))
+            if parts:
+                return "/".join(parts)
+        return self.headers.get(field_name) or self.layout.labels.get(field_name, field_name)
 
 
 def is_blank(value: Any) -> bool:
@@ -52,23 +93,23 @@ def is_blank(value: Any) -> bool:
 
 
 def _find_header(
-    grid: list[list[Any]],
+    grid: list[list[Any]], layout: SheetLayout
 ) -> tuple[int, int, dict[str, int], dict[str, str]] | None:
-    """The first row naming a 姓名 column and at least one other known column; and a second
-    header row below it when there is one (住址 over 小区/楼栋/单元/房号).
+    """The first row naming a 姓名 column and enough other known columns; and a second header
+    row below it when there is one (住址 over 小区/楼栋/单元/房号).
 
     Returns the indexes of the first and last header rows, field → column, field → header as
     written.
     """
     candidates = (
-        (index, [header_field(value) for value in row])
+        (index, [layout.header_field(value) for value in row])
         for index, row in enumerate(grid[:HEADER_SEARCH_ROWS])
     )
     found = next(
         (
             (index, fields)
             for index, fields in candidates
-            if "name" in fields and sum(map(bool, fields)) >= 2
+            if "name" in fields and sum(map(bool, fields)) >= layout.min_columns
         ),
         None,
     )
@@ -85,7 +126,7 @@ def _find_header(
     last = first
     below = grid[first + 1] if first + 1 < len(grid) else []
     sub_headers = {
-        column: name for column, value in enumerate(below) if (name := header_field(value))
+        column: name for column, value in enumerate(below) if (name := layout.header_field(value))
     }
     if len(sub_headers) >= 2 and all(
         is_blank(value) or column in sub_headers for column, value in enumerate(below)
@@ -126,7 +167,7 @@ def _cell_rows(worksheet: Any) -> list[list[Any]]:
     return grid
 
 
-def read_sheet(stream: IO[bytes]) -> Sheet:
+def read_sheet(stream: IO[bytes], layout: SheetLayout = RESIDENTS) -> Sheet:
     """Find the header (wherever it is) and the data rows of the first sheet that has one."""
     try:
         workbook = openpyxl.load_workbook(stream, data_only=True)
@@ -137,7 +178,7 @@ def read_sheet(stream: IO[bytes]) -> Sheet:
         ) from error
     for worksheet in workbook.worksheets:
         grid = _cell_rows(worksheet)
-        found = _find_header(grid)
+        found = _find_header(grid, layout)
         if found is None:
             continue
         first_header, last_header, columns, headers = found
@@ -149,7 +190,7 @@ def read_sheet(stream: IO[bytes]) -> Sheet:
                 for column, value in enumerate(row)
                 if column not in used
                 and not is_blank(value)
-                and str(value).strip() not in UNREPORTED_HEADERS
+                and str(value).strip() not in layout.quiet_headers
             )
         )
         # Blank before merged cells are filled in: a row that only a merged cell reaches into is
@@ -161,16 +202,13 @@ def read_sheet(stream: IO[bytes]) -> Sheet:
                 is_blank(grid[index][column]) for column in used if column < len(grid[index])
             )
         ]
-        if len(data) > MAX_ROWS:
+        if len(data) > layout.max_rows:
             raise ImportFileError(
-                _("一个文件最多导入 %(limit)s 行，这个文件有 %(count)s 行。请分成几个文件上传。")
-                % {"limit": MAX_ROWS, "count": len(data)}
+                str(layout.too_many_rows) % {"limit": layout.max_rows, "count": len(data)}
             )
         _fill_merged(grid, worksheet)
         rows = [(index + 1, grid[index]) for index in data]
-        return Sheet(columns=columns, headers=headers, rows=rows, ignored_columns=ignored)
-    raise ImportFileError(
-        _(
-            "没有找到表头。表格中须有一行列名，至少包含“姓名”和另一列（如“身份证号码”“住址”），可参照导入模板。"
+        return Sheet(
+            columns=columns, headers=headers, rows=rows, ignored_columns=ignored, layout=layout
         )
-    )
+    raise ImportFileError(str(layout.no_header))

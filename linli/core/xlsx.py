@@ -1,0 +1,144 @@
+"""Writing the project's Excel files: one look for every header row, cells typed by their column
+(ID numbers and phone numbers as text, dates as dates), an import template with its 填写说明
+sheet, and the download response.
+
+Values are written as the callers give them: in Chinese, whatever the page's language, as the
+stations' own sheets are.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import openpyxl  # type: ignore[import-untyped]
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="B3261E")  # the site's 文明实践 red
+TEXT_FORMAT = "@"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+@dataclass(frozen=True)
+class ColumnFormats:
+    """How the columns of a sheet are written, by header: widths, and which hold text (numbers
+    Excel must not round, like ID numbers) or dates."""
+
+    widths: Mapping[str, int] = field(default_factory=dict)
+    default_width: int = 10
+    text: Collection[str] = frozenset()
+    dates: Collection[str] = frozenset()
+
+    def number_format(self, header: str) -> str | None:
+        if header in self.text:
+            return TEXT_FORMAT
+        if header in self.dates:
+            return DATE_FORMAT
+        return None
+
+
+def workbook_bytes(workbook: Any) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """An xlsx file to download, under a (Chinese) file name."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    return response
+
+
+def header_sheet(workbook: Any, title: str, headers: Sequence[str], formats: ColumnFormats) -> Any:
+    """A new sheet of a write-only workbook: its column widths and its header row."""
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = formats.widths.get(
+            header, formats.default_width
+        )
+    cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cells.append(cell)
+    sheet.append(cells)
+    return sheet
+
+
+def append_row(
+    sheet: Any, headers: Sequence[str], values: Sequence[Any], formats: ColumnFormats
+) -> None:
+    """One row of a `header_sheet`, each cell typed by its column."""
+    cells = []
+    for header, value in zip(headers, values, strict=True):
+        cell = WriteOnlyCell(sheet, value=value)
+        number_format = formats.number_format(header)
+        if number_format:
+            cell.number_format = number_format
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def template_workbook(
+    *,
+    title: str,
+    headers: Sequence[str],
+    formats: ColumnFormats,
+    choices: Mapping[str, Sequence[str]],
+    max_rows: int,
+    help_rows: Iterable[tuple[str, str, str]],
+    note: str,
+) -> bytes:
+    """An import template: its headers, typed columns, a drop-down list for each column of
+    `choices` (over `max_rows` rows), and a second sheet, 填写说明, saying what each column takes
+    (`help_rows`: column, required?, what to write) and then `note`."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        column = sheet.column_dimensions[get_column_letter(index)]
+        column.width = formats.widths.get(header, formats.default_width)
+        number_format = formats.number_format(header)
+        if number_format:
+            column.number_format = number_format
+    for header, values in choices.items():
+        letter = get_column_letter(list(headers).index(header) + 1)
+        validation = DataValidation(
+            type="list", formula1=json.dumps(",".join(values), ensure_ascii=False)
+        )
+        validation.error = _("请从下拉列表中选择。")
+        validation.add(f"{letter}2:{letter}{max_rows + 1}")
+        sheet.add_data_validation(validation)
+
+    guide = workbook.create_sheet("填写说明")
+    guide.append([_("列名"), _("是否必填"), _("填写说明")])
+    for cell in guide[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for row in help_rows:
+        guide.append(list(row))
+    guide.append([])
+    guide.append([_("说明"), "", note])
+    guide.column_dimensions["A"].width = 12
+    guide.column_dimensions["B"].width = 16
+    guide.column_dimensions["C"].width = 90
+    for row in guide.iter_rows(min_row=2):
+        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    return workbook_bytes(workbook)
