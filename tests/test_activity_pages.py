@@ -461,6 +461,25 @@ def test_every_role_gets_the_list_and_the_nav_link(world, corps):
         assert 'href="/activities/"' in response.content.decode()
 
 
+def test_dates_follow_the_language(world, corps, party_activity):
+    starts_at = timezone.localtime(party_activity.starts_at)
+    chinese = f"{starts_at.year}年{starts_at.month}月{starts_at.day}日 {starts_at:%H:%M}"
+    assert chinese in staff(world).get("/activities/").content.decode()
+    client = staff(world)
+    client.cookies["django_language"] = "en"
+    english = f"{starts_at.day} {starts_at:%b} {starts_at.year} {starts_at:%H:%M}"
+    html = client.get("/activities/").content.decode()
+    assert english in html and chinese not in html
+
+
+def test_the_move_message_follows_the_language(world, corps):
+    draft = make_activity(world, publish=False)
+    client = staff(world)
+    client.cookies["django_language"] = "en"
+    page = client.post(f"/activities/{draft.pk}/publish/", follow=True).content.decode()
+    assert "The activity has been published" in page
+
+
 def test_token_window(world, corps, party_activity):
     moment = datetime(2026, 3, 5, 9, 0, 30, tzinfo=timezone.get_current_timezone())
     token = checkin_token.checkin_token(party_activity, now=moment)

@@ -63,11 +63,15 @@ def test_the_audit_page_has_no_way_to_edit(world):
 def test_station_staff_read_their_stations_rows_only(world):
     audit_record(actor=None, action="test.jiaojia", station=world.jiaojia)
     audit_record(actor=None, action="test.huangchi", station=world.huangchi)
+    audit_record(actor=None, action="test.nowhere")
     page = signed_in(world.user(Role.STATION_STAFF)).get("/audit/?action=test.").content.decode()
     assert "test.jiaojia" in page
-    assert "test.huangchi" not in page
+    assert "test.huangchi" not in page and "test.nowhere" not in page
+    supervisor = signed_in(world.user(Role.SUPERVISOR)).get("/audit/?action=test.")
+    assert "test.jiaojia" in supervisor.content.decode()
+    assert "test.nowhere" not in supervisor.content.decode()
     admin_page = signed_in(world.user(Role.ADMIN)).get("/audit/?action=test.").content.decode()
-    assert "test.huangchi" in admin_page
+    assert "test.huangchi" in admin_page and "test.nowhere" in admin_page
 
 
 def test_audit_page_filters_with_htmx_and_constant_queries(world, django_assert_max_num_queries):

@@ -225,6 +225,22 @@ def test_staff_export_holds_full_ids_and_reconciles(records: Any, corps: Any, wo
     assert (audit.after or {})["unmasked"] is True
 
 
+def test_the_export_cells_are_typed_for_the_national_system(records: Any, world: Any) -> None:
+    response = signed_in(world.user(Role.STATION_STAFF)).get("/hours/export.xlsx")
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["B"].width == 21  # 证件号码
+    row = sheet[2]
+    assert row[1].number_format == "@"  # the ID number as text, never rounded
+    assert row[2].number_format == "@"  # 志愿者编号
+    assert row[4].number_format == "yyyy-mm-dd"  # 服务日期
+    assert row[7].number_format == "0.00"  # 服务时长（小时）
+    assert row[0].number_format == "General"
+
+
 def test_the_default_period_is_this_month(records: Any, world: Any) -> None:
     response = signed_in(world.user(Role.STATION_STAFF)).get("/hours/export.xlsx")
     assert response.status_code == 200

@@ -67,6 +67,39 @@ def test_every_link_on_every_home_page_opens(world):
             assert client.get(href).status_code == 200, (role, href)
 
 
+# The header's sections each role sees: the pages that open for it, and no others.
+EVERYONE = ["/volunteers/teams/", "/activities/", "/stations/"]
+STAFF = ["/residents/", "/volunteers/", "/requests/board/", "/audit/"]
+HEADER_LINKS = {
+    Role.ADMIN: STAFF + EVERYONE,
+    Role.SUPERVISOR: STAFF + EVERYONE,
+    Role.STATION_STAFF: STAFF + EVERYONE,
+    Role.TEAM_LEADER: ["/volunteers/", *EVERYONE],
+    Role.VOLUNTEER: ["/requests/tasks/", *EVERYONE],
+    Role.RESIDENT: ["/requests/mine/", *EVERYONE],
+    Role.CANTEEN_OPERATOR: EVERYONE,
+    Role.CAREGIVER: EVERYONE,
+}
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_the_header_links_the_sections_the_role_opens(world, role):
+    html = signed_in(world.user(role)).get("/").content.decode()
+    nav = html.split('class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'href="(/[^"]*)"', nav)
+    assert links[0] == "/"
+    assert sorted(links[1:]) == sorted(HEADER_LINKS[role])
+
+
+def test_an_account_without_roles_has_no_sections_in_the_header(db):
+    from linli.accounts.models import User
+
+    user = User.objects.create_user("13600000001", "whatever-long-1", name="新居民")
+    html = signed_in(user, verified=False).get("/").content.decode()
+    nav = html.split('class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="(/[^"]*)"', nav) == ["/"]
+
+
 def test_404_page_is_chinese(world):
     response = signed_in(world.user(Role.VOLUNTEER)).get("/no/such/page/")
     assert response.status_code == 404

@@ -146,11 +146,6 @@ def get_user_for_user(user: Any, pk: int) -> User:
     return found
 
 
-def can_manage_roles(user: Any) -> bool:
-    """Only administrators grant and revoke roles: a role is a key to other people's data."""
-    return is_admin(user)
-
-
 # Who reads the summary figures, for the stations they reach.
 STATS_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
 
@@ -159,15 +154,17 @@ def can_read_stats(user: Any) -> bool:
     return has_role(user, *STATS_ROLES)
 
 
+# Who reads the audit log, for the stations they reach (admin: every row, also those of no station).
+AUDIT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
+
+
 def can_read_audit(user: Any) -> bool:
-    return has_role(user, Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF)
+    return has_role(user, *AUDIT_ROLES)
 
 
 def audit_station_filter(user: Any) -> Q:
     """Audit rows a user may read: admin all; supervisors and staff their stations' rows."""
-    if is_admin(user):
-        return Q()
-    return station_filter(user, roles={Role.SUPERVISOR, Role.STATION_STAFF}, prefix="station__")
+    return station_filter(user, roles=AUDIT_ROLES, prefix="station__")
 
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])

@@ -1,27 +1,37 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.access import has_role
+from linli.accounts.access import can_read_audit, has_role, role_codes
 from linli.accounts.models import Role
+from linli.assistance import access as assistance_access
+from linli.people import access as people_access
+from linli.volunteers import access as volunteers_access
 
-# (url name, label, roles that see the link): the header's sections, in order.
-SECTIONS: list[tuple[str, Any, set[str]]] = [
-    ("people:resident_list", _("居民"), {Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF}),
-    (
-        "volunteers:list",
-        _("志愿者"),
-        {Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF, Role.TEAM_LEADER},
-    ),
-    ("volunteers:team_list", _("队伍"), {str(role) for role in Role.values}),
-    ("activities:list", _("活动"), {str(role) for role in Role.values}),
-    ("assistance:board", _("派单台"), {Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF}),
-    ("assistance:mine", _("我的需求"), {Role.RESIDENT}),
-    ("assistance:tasks", _("我的任务"), {Role.VOLUNTEER}),
-    ("org:station_list", _("站点"), {str(role) for role in Role.values}),
-    ("audit:list", _("审计"), {Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF}),
+
+def _holds(*roles: str) -> Callable[[Any], bool]:
+    return lambda user: has_role(user, *roles)
+
+
+def _any_role(user: Any) -> bool:
+    return bool(role_codes(user))
+
+
+# (url name, label, who sees the link): the header's sections, in order. Each test is the one its
+# page uses, from that app's access module, so a link shows exactly where the page opens.
+SECTIONS: list[tuple[str, Any, Callable[[Any], bool]]] = [
+    ("people:resident_list", _("居民"), _holds(*people_access.READ_ROLES)),
+    ("volunteers:list", _("志愿者"), volunteers_access.can_browse_volunteers),
+    ("volunteers:team_list", _("队伍"), _any_role),
+    ("activities:list", _("活动"), _any_role),
+    ("assistance:board", _("派单台"), assistance_access.can_read_board),
+    ("assistance:mine", _("我的需求"), _holds(Role.RESIDENT)),
+    ("assistance:tasks", _("我的任务"), _holds(Role.VOLUNTEER)),
+    ("org:station_list", _("站点"), _any_role),
+    ("audit:list", _("审计"), can_read_audit),
 ]
 
 
@@ -30,8 +40,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
-    return {
-        "nav_links": [
-            (reverse(name), label) for name, label, roles in SECTIONS if has_role(user, *roles)
-        ]
-    }
+    return {"nav_links": [(reverse(name), label) for name, label, shows in SECTIONS if shows(user)]}

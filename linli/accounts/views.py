@@ -182,6 +182,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 
 
 # --- administrators: people and their roles --------------------------------------------------------
+# Only administrators grant and revoke roles: a role is a key to other people's data.
 
 
 def _user_rows(search: str) -> Any:

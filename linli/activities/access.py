@@ -56,6 +56,16 @@ def can_manage_activity(user: Any, activity: Activity) -> bool:
     return activity.team_id is not None and activity.team_id in led_team_ids(user)
 
 
+def activities_managed_by(user: Any) -> QuerySet[Activity]:
+    """Activities the user runs: their stations' as staff or admin, their teams' as leader (the
+    rows for which `can_manage_activity` answers yes)."""
+    run = in_reach(Activity.objects.all(), user, roles=RUN_ROLES)
+    teams = led_team_ids(user)
+    if teams:
+        return (run | Activity.objects.filter(team_id__in=teams)).distinct()
+    return run
+
+
 def can_create_activities(user: Any) -> bool:
     return has_role(user, *RUN_ROLES, Role.TEAM_LEADER)
 

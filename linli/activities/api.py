@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from linli.accounts.schemas import ErrorOut
-from linli.activities import access
+from linli.activities import access, queries
 from linli.activities.actions import attendance as attendance_actions
 from linli.activities.actions import lifecycle, signups
 from linli.activities.models import (
@@ -58,10 +58,8 @@ ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 def with_counts(activities: QuerySet[Activity], user: Any) -> QuerySet[Activity]:
     """Activities with their seat counts and the caller's own sign-up, in one query."""
     own = Signup.objects.filter(activity=OuterRef("pk"), volunteer__user_id=user.pk)
-    return activities.select_related("station", "team").annotate(
-        confirmed_count=Count("signups", filter=Q(signups__status=SignupStatus.CONFIRMED)),
-        waitlisted_count=Count("signups", filter=Q(signups__status=SignupStatus.WAITLISTED)),
-        my_signup_status=Subquery(own.values("status")[:1]),
+    return queries.with_counts(activities).annotate(
+        my_signup_status=Subquery(own.values("status")[:1])
     )
 
 
@@ -178,33 +176,32 @@ def activity_detail(request: HttpRequest, activity_id: int) -> Any:
 # --- the life of an activity ----------------------------------------------------------------------
 
 
+def _move(request: HttpRequest, activity_id: int, action: Any, **arguments: Any) -> Any:
+    """One step of the activity's life (linli.activities.actions.lifecycle), by its runners."""
+    user = _caller(request)
+    activity = action(activity=_managed(user, activity_id), actor=user, **arguments)
+    return _reload(activity, user)
+
+
 @router.post(
     "/{activity_id}/publish", response={200: ActivityOut, **ERRORS}, summary="draft → published"
 )
 def activity_publish(request: HttpRequest, activity_id: int) -> Any:
-    user = _caller(request)
-    activity = lifecycle.activity_publish(activity=_managed(user, activity_id), actor=user)
-    return _reload(activity, user)
+    return _move(request, activity_id, lifecycle.activity_publish)
 
 
 @router.post(
     "/{activity_id}/start", response={200: ActivityOut, **ERRORS}, summary="published → ongoing"
 )
 def activity_start(request: HttpRequest, activity_id: int) -> Any:
-    user = _caller(request)
-    activity = lifecycle.activity_start(activity=_managed(user, activity_id), actor=user)
-    return _reload(activity, user)
+    return _move(request, activity_id, lifecycle.activity_start)
 
 
 @router.post(
     "/{activity_id}/cancel", response={200: ActivityOut, **ERRORS}, summary="Cancel, with a reason"
 )
 def activity_cancel(request: HttpRequest, activity_id: int, payload: CancelIn) -> Any:
-    user = _caller(request)
-    activity = lifecycle.activity_cancel(
-        activity=_managed(user, activity_id), reason=payload.reason, actor=user
-    )
-    return _reload(activity, user)
+    return _move(request, activity_id, lifecycle.activity_cancel, reason=payload.reason)
 
 
 @router.post(
@@ -213,9 +210,7 @@ def activity_cancel(request: HttpRequest, activity_id: int, payload: CancelIn) -
     summary="End: served hours for who checked in, no-show for the others",
 )
 def activity_close(request: HttpRequest, activity_id: int) -> Any:
-    user = _caller(request)
-    activity = lifecycle.activity_close(activity=_managed(user, activity_id), actor=user)
-    return _reload(activity, user)
+    return _move(request, activity_id, lifecycle.activity_close)
 
 
 @router.post(
@@ -224,9 +219,7 @@ def activity_close(request: HttpRequest, activity_id: int) -> Any:
     summary="closed → verified: credit the served hours to the ledger, once",
 )
 def activity_verify(request: HttpRequest, activity_id: int) -> Any:
-    user = _caller(request)
-    activity = lifecycle.activity_verify(activity=_managed(user, activity_id), actor=user)
-    return _reload(activity, user)
+    return _move(request, activity_id, lifecycle.activity_verify)
 
 
 # --- sign-ups -------------------------------------------------------------------------------------

@@ -8,8 +8,7 @@ from typing import Any
 from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
-from linli.accounts.access import in_reach
-from linli.activities.access import RUN_ROLES, activities_for_user
+from linli.activities.access import activities_for_user, activities_managed_by
 from linli.activities.models import (
     Activity,
     ActivityStatus,
@@ -18,8 +17,8 @@ from linli.activities.models import (
     Signup,
     SignupStatus,
 )
+from linli.ledger.access import corrections_for_user
 from linli.ledger.models import CorrectionRequest
-from linli.volunteers.access import led_team_ids
 from linli.volunteers.models import Volunteer
 
 PUBLICITY_DAYS = 7
@@ -108,17 +107,8 @@ def pending_claims(activity: Activity) -> QuerySet[HourClaim]:
     )
 
 
-def managed_activities(user: Any) -> QuerySet[Activity]:
-    """Activities the user runs: their stations' as staff or admin, their teams' as leader."""
-    run = in_reach(Activity.objects.all(), user, roles=RUN_ROLES)
-    teams = led_team_ids(user)
-    if teams:
-        return (run | Activity.objects.filter(team_id__in=teams)).distinct()
-    return run
-
-
 def closed_activities(user: Any) -> QuerySet[Activity]:
-    return with_counts(managed_activities(user).filter(status=ActivityStatus.CLOSED)).order_by(
+    return with_counts(activities_managed_by(user).filter(status=ActivityStatus.CLOSED)).order_by(
         "ends_at", "id"
     )
 
@@ -144,13 +134,10 @@ def claimable_signups(volunteer: Volunteer) -> QuerySet[Signup]:
 
 
 def pending_corrections(user: Any) -> QuerySet[CorrectionRequest]:
+    """The correction requests waiting for the user's decision, oldest first."""
     return (
-        in_reach(
-            CorrectionRequest.objects.filter(status=CorrectionRequest.Status.PENDING),
-            user,
-            roles=RUN_ROLES,
-            station_field="volunteer__station",
-        )
+        corrections_for_user(user)
+        .filter(status=CorrectionRequest.Status.PENDING)
         .select_related("volunteer__person", "entry", "entry__activity")
         .order_by("created_at", "id")
     )

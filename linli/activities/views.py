@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.activities import access, queries, themes
@@ -231,10 +232,11 @@ def roster_remove(request: HttpRequest, pk: int, signup_id: int) -> HttpResponse
 
 # --- the activity's life ---------------------------------------------------------------------------
 
+# Lazy: the message is translated when shown, in the language of that request.
 MOVES = {
-    "publish": (lifecycle.activity_publish, _("活动已发布，志愿者可以报名了。")),
-    "start": (lifecycle.activity_start, _("活动已开始。")),
-    "close": (lifecycle.activity_close, _("活动已结束，请核对服务时长后核定。")),
+    "publish": (lifecycle.activity_publish, gettext_lazy("活动已发布，志愿者可以报名了。")),
+    "start": (lifecycle.activity_start, gettext_lazy("活动已开始。")),
+    "close": (lifecycle.activity_close, gettext_lazy("活动已结束，请核对服务时长后核定。")),
 }
 
 

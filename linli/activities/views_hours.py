@@ -3,14 +3,16 @@ correction requests and 补报, staff deciding corrections, and the 公示 of ve
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -28,9 +30,16 @@ from linli.activities.forms import (
 from linli.activities.models import ActivityStatus, Attendance, HourClaim, Signup
 from linli.activities.views import own_volunteer, refusal
 from linli.core.errors import DomainError
+from linli.ledger import access as ledger_access
 from linli.ledger import actions as ledger_actions
-from linli.ledger.models import CorrectionRequest, LedgerEntry
-from linli.ledger.queries import balance, entries_of, star_level
+from linli.ledger.models import CorrectionRequest
+from linli.ledger.queries import entries_of, star_level
+
+
+def _form_errors(form: Form) -> str:
+    """A refused form's errors as one sentence for the page, as `refusal` does for actions."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
 
 # --- an activity's hours ---------------------------------------------------------------------------
 
@@ -66,7 +75,7 @@ def hours_set(request: HttpRequest, pk: int, attendance_id: int) -> HttpResponse
     row = get_object_or_404(Attendance, activity=activity, pk=attendance_id)
     form = HoursForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
         return redirect("activities:hours", pk=activity.pk)
     try:
         lifecycle.attendance_set_hours(
@@ -134,13 +143,6 @@ def overdue(request: HttpRequest) -> HttpResponse:
 # --- the volunteer's own record --------------------------------------------------------------------
 
 
-def _certificate_url() -> str | None:
-    try:
-        return reverse("ledger:certificate")
-    except NoReverseMatch:
-        return None
-
-
 @require_GET
 @login_required
 def my_hours(request: HttpRequest) -> HttpResponse:
@@ -155,7 +157,8 @@ def my_hours(request: HttpRequest) -> HttpResponse:
         ).values_list("entry_id", flat=True)
     )
     reversed_ids = {entry.reverses_id for entry in entries if entry.reverses_id}
-    total = balance(volunteer)
+    # Summed from the very rows listed (as the API does), so the total is the entries' sum.
+    total = sum((entry.amount for entry in entries), start=Decimal("0.00"))
     claimable = list(queries.claimable_signups(volunteer))
     context: dict[str, Any] = {
         "volunteer": volunteer,
@@ -170,7 +173,7 @@ def my_hours(request: HttpRequest) -> HttpResponse:
         "requests": CorrectionRequest.objects.filter(volunteer=volunteer)
         .select_related("entry")
         .order_by("-created_at")[:20],
-        "certificate_url": _certificate_url(),
+        "certificate_url": reverse("ledger:certificate"),
     }
     return render(request, "activities/my_hours.html", context)
 
@@ -189,8 +192,7 @@ def _claim_form(data: Any, claimable: list[Signup]) -> ClaimForm:
 @require_POST
 @login_required
 def correction_request(request: HttpRequest, entry_id: int) -> HttpResponse:
-    volunteer = own_volunteer(request)
-    entry = get_object_or_404(LedgerEntry, pk=entry_id, volunteer=volunteer)
+    entry = ledger_access.get_own_entry(request.user, entry_id)
     try:
         ledger_actions.correction_request_create(
             entry=entry, message=request.POST.get("message", ""), actor=request.user
@@ -211,7 +213,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
     claimable = list(queries.claimable_signups(volunteer))
     form = _claim_form(request.POST, claimable)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
         return redirect("activities:my_hours")
     chosen = next(signup for signup in claimable if signup.pk == form.cleaned_data["signup"])
     try:
@@ -235,7 +237,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@role_required(*access.RUN_ROLES)
+@role_required(*ledger_access.KEEPER_ROLES)
 def corrections(request: HttpRequest) -> HttpResponse:
     requests = list(queries.pending_corrections(request.user))
     return render(
@@ -247,7 +249,7 @@ def corrections(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@role_required(*access.RUN_ROLES)
+@role_required(*ledger_access.KEEPER_ROLES)
 def correction_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     item = get_object_or_404(queries.pending_corrections(request.user), pk=request_id)
     form = CorrectionDecisionForm(request.POST)
@@ -265,7 +267,7 @@ def correction_decide(request: HttpRequest, request_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已处理更正申请。"))
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
     return redirect("activities:corrections")
 
 

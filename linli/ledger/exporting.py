@@ -10,35 +10,30 @@ of queries does not depend on the number of rows.
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
 import openpyxl  # type: ignore[import-untyped]
 from django.core.exceptions import PermissionDenied
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-from linli.accounts.access import in_reach
 from linli.audit.actions import audit_record
 from linli.core import crypto
+from linli.core.xlsx import ColumnFormats, header_sheet, workbook_bytes
+from linli.ledger import access
 from linli.ledger.certificates import KIND_LABELS
-from linli.ledger.models import Account, LedgerEntry
-from linli.people.exporting import HEADER_FILL, HEADER_FONT
-from linli.volunteers import access
+from linli.ledger.models import Account
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = ("志愿者姓名", "证件号码", "志愿者编号", "活动名称", "服务日期", "服务地点", "服务内容",
            "服务时长（小时）", "活动组织单位", "活动负责人", "记录类型")  # fmt: skip
-TEXT_HEADERS = {"证件号码", "志愿者编号"}
-WIDTHS = {"志愿者姓名": 11, "证件号码": 21, "志愿者编号": 18, "活动名称": 24, "服务日期": 12,
-          "服务地点": 18, "服务内容": 30, "服务时长（小时）": 10, "活动组织单位": 22,
-          "活动负责人": 11, "记录类型": 9}  # fmt: skip
-
-
-def can_export(user: Any) -> bool:
-    """Full ID numbers: station staff and admin only (`volunteers.access.WRITE_ROLES`)."""
-    return access.can_manage_volunteers(user)
+HOURS = "服务时长（小时）"
+FORMATS = ColumnFormats(
+    widths={"志愿者姓名": 11, "证件号码": 21, "志愿者编号": 18, "活动名称": 24, "服务日期": 12,
+            "服务地点": 18, "服务内容": 30, HOURS: 10, "活动组织单位": 22, "活动负责人": 11,
+            "记录类型": 9},
+    text={"证件号码", "志愿者编号"},
+    dates={"服务日期"},
+)  # fmt: skip
 
 
 def export_entries(*, user: Any, period_start: date, period_end: date) -> tuple[bytes, int]:
@@ -46,31 +41,16 @@ def export_entries(*, user: Any, period_start: date, period_end: date) -> tuple[
     the user runs, as xlsx bytes; and how many rows. Anyone but station staff and admin:
     PermissionDenied. One `ledger.export_national` audit row (a sensitive read) per export.
     """
-    if not can_export(user):
+    if not access.can_keep_records(user):
         raise PermissionDenied
     entries = (
-        in_reach(
-            LedgerEntry.objects.filter(
-                account=Account.HOURS, served_on__range=(period_start, period_end)
-            ),
-            user,
-            roles=access.WRITE_ROLES,
-            station_field="volunteer__station",
-        )
+        access.exportable_entries(user)
+        .filter(account=Account.HOURS, served_on__range=(period_start, period_end))
         .select_related("volunteer__person", "volunteer__station", "activity")
         .order_by("served_on", "volunteer__person__name_pinyin", "id")
     )
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("志愿服务记录")
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(header, 10)
-    header_cells = []
-    for header in HEADERS:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    sheet = header_sheet(workbook, "志愿服务记录", HEADERS, FORMATS)
     count, stations = 0, set()
     for entry in entries:
         volunteer = entry.volunteer
@@ -92,12 +72,9 @@ def export_entries(*, user: Any, period_start: date, period_end: date) -> tuple[
         cells = []
         for header, value in zip(HEADERS, values, strict=True):
             cell = WriteOnlyCell(sheet, value=value)
-            if header in TEXT_HEADERS:
-                cell.number_format = "@"
-            elif header == "服务日期":
-                cell.number_format = "yyyy-mm-dd"
-            elif header == "服务时长（小时）":
-                cell.number_format = "0.00"
+            number_format = "0.00" if header == HOURS else FORMATS.number_format(header)
+            if number_format:
+                cell.number_format = number_format
             cells.append(cell)
         sheet.append(cells)
         count += 1
@@ -113,6 +90,4 @@ def export_entries(*, user: Any, period_start: date, period_end: date) -> tuple[
             "period": [period_start.isoformat(), period_end.isoformat()],
         },
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
+    return workbook_bytes(workbook), count

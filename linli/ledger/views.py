@@ -33,6 +33,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from linli.accounts.access import visible_stations
 from linli.activities import access as activities_access
 from linli.core.errors import DomainError
+from linli.core.xlsx import xlsx_response
+from linli.ledger import access as ledger_access
 from linli.ledger import calendar, certificates, exporting
 from linli.ledger.api import pdf_response
 from linli.ledger.models import Certificate
@@ -193,7 +195,7 @@ def _month_start(today: date) -> date:
 @require_GET
 def export_page(request: HttpRequest) -> HttpResponse:
     """Choose the period to export (default: this month so far)."""
-    if not exporting.can_export(request.user):
+    if not ledger_access.can_keep_records(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     form = PeriodForm(initial={"from": _month_start(today), "to": today}, required=True)
@@ -204,7 +206,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """`?from=&to=` (default: this month so far) as xlsx, full ID numbers, audited."""
-    if not exporting.can_export(request.user):
+    if not ledger_access.can_keep_records(request.user):
         raise PermissionDenied
     form = PeriodForm(request.GET)
     if not form.is_valid():
@@ -215,10 +217,7 @@ def export(request: HttpRequest) -> HttpResponse:
     content, _count = exporting.export_entries(
         user=request.user, period_start=start, period_end=end
     )
-    response = HttpResponse(content, content_type=exporting.XLSX_CONTENT_TYPE)
-    filename = f"全国志愿服务信息系统-服务记录-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    return response
+    return xlsx_response(content, f"全国志愿服务信息系统-服务记录-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
 
 
 # --- public verification ---------------------------------------------------------------------------

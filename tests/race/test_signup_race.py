@@ -4,89 +4,21 @@ signup_create locks the activity row while it counts the seats, and signup_cance
 it promotes the first on the waitlist; these tests hold them to that under real concurrency.
 """
 
-import threading
 from collections import Counter
-from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
-from typing import Any
 
 import pytest
-from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from linli.activities.actions import lifecycle
 from linli.activities.actions.signups import signup_cancel, signup_create
 from linli.activities.models import Activity, Signup, SignupStatus
 from linli.core.errors import DomainError
-from linli.core.idcard import make_id_number
-from linli.org.actions import station_create
 from linli.org.models import Station
-from linli.volunteers.actions.registration import (
-    RegistrationInput,
-    volunteer_approve,
-    volunteer_register,
-)
-from linli.volunteers.models import Volunteer
+from tests.race.helpers import make_station, make_volunteers, run_together
 
 pytestmark = [pytest.mark.race, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def postgresql_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("race tests run on PostgreSQL (SQLite serialises every writer)")
-
-
-def run_together(workers: list[Callable[[], Any]]) -> list[Any]:
-    """Run each callable in its own thread, released at the same instant; results or exceptions."""
-    barrier = threading.Barrier(len(workers))
-    results: list[Any] = [None] * len(workers)
-
-    def run(index: int, work: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread met
-            results[index] = error
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
-def make_station() -> Station:
-    center = station_create(code="C", name="中心", kind="center", parent=None, actor=None)
-    return station_create(
-        code="S", name="焦家社区实践站", kind="station", parent=center, actor=None
-    )
-
-
-# Names take Chinese characters or letters only, no digits.
-DIGITS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
-
-
-def make_volunteers(station: Station, how_many: int) -> list[Volunteer]:
-    """Active volunteers, registered as an import does it (accounts without a password)."""
-    volunteers = []
-    for index in range(how_many):
-        born = date(1950, 1, 1) + timedelta(days=60 * index)
-        data = RegistrationInput(
-            name=f"志愿者{DIGITS[index // 20]}{DIGITS[index % 20]}",
-            id_number=make_id_number("340521", born, index % 500, "M" if index % 2 else "F"),
-            phone=f"139{index:08d}",
-            password="",
-            consent=True,
-        )
-        volunteer = volunteer_register(station=station, data=data, channel="import")
-        volunteers.append(volunteer_approve(volunteer=volunteer, actor=None))
-    return volunteers
 
 
 def open_activity(station: Station, capacity: int) -> Activity:

@@ -24,7 +24,6 @@ from linli.activities.models import (
     ActivityStatus,
     Attendance,
     HourClaim,
-    Signup,
     SignupStatus,
 )
 from linli.audit.actions import audit_record
@@ -306,7 +305,3 @@ def activity_verify(*, activity: Activity, actor: Any) -> Activity:
             actor=actor,
         )
     return locked
-
-
-def signups_of(activity: Activity) -> Any:
-    return Signup.objects.filter(activity=activity).select_related("volunteer__person")

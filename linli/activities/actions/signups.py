@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,9 +151,3 @@ def signup_cancel(*, signup: Signup, actor: Any) -> Signup | None:
         },
     )
     return promoted
-
-
-def live_signups(activity: Activity) -> Any:
-    return activity.signups.filter(
-        Q(status=SignupStatus.CONFIRMED) | Q(status=SignupStatus.WAITLISTED)
-    )
