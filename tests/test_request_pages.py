@@ -264,6 +264,37 @@ def test_contact_only_for_staff_and_the_accepting_volunteer(world, menu, registr
     assert WANG_PHONE in html and 'data-testid="start"' in html
 
 
+# What a request's page costs, whatever its history: the session, the user and their roles, the
+# request, the gate (read once, however many actions it offers), the timeline, the photos, the
+# header's unread count; for staff, the follow-up and the suggestions (a fixed number too).
+STAFF_PAGE_QUERIES = 23
+VOLUNTEER_PAGE_QUERIES = 12
+
+
+def test_request_page_reads_a_bounded_number_of_queries(
+    world, menu, registry, corps, django_assert_max_num_queries
+):
+    service_request = to_party_team(wang_request(world, registry, item_id=menu.repair.pk), corps)
+    # (who, their page, the most it may cost, the action it offers them)
+    readers = [
+        ("staff", staff(world), STAFF_PAGE_QUERIES, "dispatch"),
+        ("volunteer", signed_in(world.user(Role.VOLUNTEER)), VOLUNTEER_PAGE_QUERIES, "accept"),
+    ]
+    first: dict[str, int] = {}
+    for who, client, bound, offered in readers:
+        client.get(detail(service_request))  # the session's first use is recorded once
+        with django_assert_max_num_queries(bound) as captured:
+            html = client.get(detail(service_request)).content.decode()
+        assert f'data-testid="{offered}"' in html, who
+        first[who] = len(captured)
+    for _ in range(4):  # re-dispatched: a longer timeline
+        to_party_team(service_request, corps)
+    for who, client, _bound, _offered in readers:
+        with CaptureQueriesContext(connection) as again:
+            client.get(detail(service_request))
+        assert len(again) == first[who], who
+
+
 def test_staff_dispatch_by_a_suggestion_button(world, menu, registry, corps):
     service_request = wang_request(world, registry, item_id=menu.repair.pk)
     client = staff(world)

@@ -217,6 +217,10 @@ def test_door_and_phone_in_the_description_wait_for_acceptance(world, corps, men
         f"/api/v1/service-requests/{service_request.pk}", **bearer(api_token(volunteer))
     )
     assert "502" not in before.json()["description"]
+    listed = client.get(
+        "/api/v1/service-requests", {"takeable": "true"}, **bearer(api_token(volunteer))
+    ).content.decode()
+    assert "水管漏水" in listed and "502" not in listed and "13912345678" not in listed
     page = client.get("/requests/tasks/").content.decode()
     assert "水管漏水" in page and "13912345678" not in page and "2单元502" not in page
     request_accept(service_request=service_request, actor=volunteer)
@@ -224,3 +228,24 @@ def test_door_and_phone_in_the_description_wait_for_acceptance(world, corps, men
         f"/api/v1/service-requests/{service_request.pk}", **bearer(api_token(volunteer))
     )
     assert "3栋2单元502" in after.json()["description"]
+
+
+def test_the_dispatch_notice_keeps_the_door_and_the_phone_back(world, corps, menu):
+    """The inbox (and a text) telling a volunteer there is a request to take says what is needed,
+    as the request's page does before acceptance: not the door or the phone."""
+    from linli.assistance.actions import request_dispatch
+    from linli.notifications.models import Notification
+
+    staff = world.user(Role.STATION_STAFF)
+    service_request = submit_request(
+        world.jiaojia,
+        staff,
+        requester=None,
+        channel="phone",
+        description="3栋2单元502王阿姨家水管漏水，女儿电话13912345678",
+    )
+    request_dispatch(service_request=service_request, actor=staff, team=corps.party_team)
+
+    notice = Notification.objects.get(user=world.user(Role.VOLUNTEER), kind="request.dispatched")
+    assert "水管漏水" in notice.body
+    assert "502" not in notice.body and "13912345678" not in notice.body

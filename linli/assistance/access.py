@@ -4,16 +4,22 @@ Built on accounts.access, the one gate. Station staff (and admin) run their stat
 supervisors read their subtree; the requester follows their own; a volunteer sees the requests
 they may take and those dispatched to or taken by them. A request outside all of these answers
 404. The resident's phone and address are shown to a volunteer only while the request is theirs.
+
+Who a user is to a request (runs or reads its station, asked for it, holds it) is read once into
+a `Standing`, which answers every question a page asks of it: which actions, contact, photos.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from linli.accounts.access import has_role, in_reach, is_admin, station_filter, visible_stations
 from linli.accounts.models import Role
@@ -25,6 +31,7 @@ from linli.assistance.models import (
     ServiceRequest,
 )
 from linli.org.models import Station
+from linli.volunteers.access import active_volunteer_of
 from linli.volunteers.models import TeamMembership, TrainingAttendance, Volunteer
 from linli.volunteers.qualification import is_qualified
 
@@ -32,18 +39,6 @@ READ_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
 RUN_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})
 # Who may post a request at a station: its residents (and relatives acting for one), and staff.
 SUBMIT_ROLES = frozenset({Role.RESIDENT, Role.ADMIN, Role.STATION_STAFF})
-
-
-def active_volunteer(user: Any) -> Volunteer | None:
-    """The user's own volunteer record if it is active (others cannot take or serve requests)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    # Read afresh, not from the user object's cache: approval or suspension may have just happened.
-    return (
-        Volunteer.objects.filter(user_id=user.pk, status=Volunteer.Status.ACTIVE)
-        .select_related("person")
-        .first()
-    )
 
 
 def takeable_requests(volunteer: Volunteer) -> QuerySet[ServiceRequest]:
@@ -72,22 +67,31 @@ def requests_for_user(user: Any) -> QuerySet[ServiceRequest]:
         return ServiceRequest.objects.all()  # an empty Q (admin's reach) would vanish in an OR
     condition = station_filter(user, roles=READ_ROLES, prefix="station__")
     condition |= Q(requester_id=user.pk)
-    volunteer = active_volunteer(user)
+    volunteer = active_volunteer_of(user)
     if volunteer is not None:
         condition |= Q(volunteer=volunteer) | Q(dispatch_volunteer=volunteer)
         condition |= Q(pk__in=takeable_requests(volunteer).values("pk"))
     return ServiceRequest.objects.filter(condition)
 
 
-def get_request_for_user(user: Any, pk: Any, *, lock: bool = False) -> ServiceRequest:
+# What a request's page and the API's answer read of it, joined in the same query.
+REQUEST_RELATED = (
+    "station",
+    "item",
+    "building__estate",
+    "resident",
+    "volunteer__person",
+    "dispatch_team",
+    "dispatch_volunteer__person",
+)
+
+
+def get_request_for_user(user: Any, pk: Any) -> ServiceRequest:
     """The request if the user may open it; else 404 (the same answer as a missing one)."""
     found = requests_for_user(user).filter(pk=pk).values_list("pk", flat=True).first()
     if found is None:
         raise Http404("service_request")
-    queryset = ServiceRequest.objects.select_related(
-        "station", "resident", "building__estate", "item", "volunteer__person", "dispatch_team"
-    )
-    return queryset.get(pk=found)
+    return ServiceRequest.objects.select_related(*REQUEST_RELATED).get(pk=found)
 
 
 def runs_station(user: Any, station: Station | int) -> bool:
@@ -97,28 +101,91 @@ def runs_station(user: Any, station: Station | int) -> bool:
 
 
 def is_requester(user: Any, service_request: ServiceRequest) -> bool:
-    return (
+    return bool(
         getattr(user, "is_authenticated", False)
         and service_request.requester_id is not None
         and service_request.requester_id == user.pk
     )
 
 
-def is_assignee(user: Any, service_request: ServiceRequest) -> bool:
-    volunteer = active_volunteer(user)
-    return volunteer is not None and service_request.volunteer_id == volunteer.pk
+@dataclass(frozen=True)
+class Standing:
+    """Who a user is to one request, read once and then asked as often as a page needs (the
+    request's page asks for every action it might offer). Made by `standing_of`; the rules
+    that use it are its methods, below and in `ACTION_PEOPLE`."""
+
+    runs_station: bool  # station staff or admin of the request's station
+    reads_station: bool  # those, or a supervisor above the station
+    requester: bool  # the account that follows the request
+    volunteer: Volunteer | None  # the user's own volunteer record, if active
+    assignee: bool  # that volunteer accepted the request
+    in_hand: bool  # … and it is still theirs (accepted or in service)
+
+    def may(self, action: str) -> bool:
+        """Whether the user is among the people allowed to do `action` (ACTION_PEOPLE)."""
+        people = ACTION_PEOPLE[action]
+        return (
+            ("staff" in people and self.runs_station)
+            or ("requester" in people and self.requester)
+            or ("assignee" in people and self.assignee)
+            or ("volunteer" in people and self.volunteer is not None)
+        )
+
+    @property
+    def sees_contact(self) -> bool:
+        """Phone and address: staff who run or supervise the station, the requester, and the
+        accepting volunteer only while the request is theirs (accepted or in service)."""
+        return self.reads_station or self.requester or self.in_hand
+
+    @property
+    def sees_photos(self) -> bool:
+        """Photos show the inside of someone's home: those who see the contact, and the
+        volunteer who took them."""
+        return self.sees_contact or self.assignee
+
+
+def _stations_reached(user: Any, station_ids: set[int], roles: frozenset[str]) -> set[int]:
+    if not station_ids:
+        return set()
+    reached = visible_stations(user, roles=roles).filter(pk__in=station_ids)
+    return set(reached.values_list("pk", flat=True))
+
+
+def standings_of(user: Any, service_requests: Iterable[ServiceRequest]) -> dict[int, Standing]:
+    """The user's standing to each request, by id: at most three queries however many there
+    are (the stations run, the stations read, the user's volunteer record)."""
+    rows = list(service_requests)
+    station_ids = {service_request.station_id for service_request in rows}
+    runs = _stations_reached(user, station_ids, RUN_ROLES)
+    reads = runs | _stations_reached(user, station_ids - runs, READ_ROLES)
+    volunteer = active_volunteer_of(user)
+    standings = {}
+    for service_request in rows:
+        assignee = volunteer is not None and service_request.volunteer_id == volunteer.pk
+        standings[service_request.pk] = Standing(
+            runs_station=service_request.station_id in runs,
+            reads_station=service_request.station_id in reads,
+            requester=is_requester(user, service_request),
+            volunteer=volunteer,
+            assignee=assignee,
+            in_hand=assignee and service_request.status in ASSIGNED_STATES,
+        )
+    return standings
+
+
+def standing_of(user: Any, service_request: ServiceRequest) -> Standing:
+    """The user's standing to one request (see `standings_of`)."""
+    return standings_of(user, [service_request])[service_request.pk]
 
 
 def can_see_contact(user: Any, service_request: ServiceRequest) -> bool:
-    """Phone and address: staff who run or supervise the station, the requester, and the
-    accepting volunteer only while the request is theirs (accepted or in service)."""
-    if in_reach(
-        ServiceRequest.objects.filter(pk=service_request.pk), user, roles=READ_ROLES
-    ).exists():
-        return True
-    if is_requester(user, service_request):
-        return True
-    return is_assignee(user, service_request) and service_request.status in ASSIGNED_STATES
+    """Phone and address (`Standing.sees_contact`)."""
+    return standing_of(user, service_request).sees_contact
+
+
+def can_see_photos(user: Any, service_request: ServiceRequest) -> bool:
+    """The photos of the work (`Standing.sees_photos`)."""
+    return standing_of(user, service_request).sees_photos
 
 
 # Door numbers and mobile numbers inside free text: 3栋2单元502室, 8号楼101, 3-2-502, 13912345678.
@@ -133,8 +200,6 @@ def visible_description(service_request: ServiceRequest, contact: bool) -> str:
     """The description as a reader may see it: with `contact` (access.can_see_contact) in full;
     otherwise door and mobile numbers written into the text are hidden, so a volunteer deciding
     whether to take a request learns the estate, not the door (the contact comes with accepting)."""
-    from django.utils.translation import gettext as _
-
     if contact:
         return service_request.description
     hidden = _MOBILE.sub(_("［电话接单后可见］"), service_request.description)
@@ -143,8 +208,6 @@ def visible_description(service_request: ServiceRequest, contact: bool) -> str:
 
 def accept_problem(volunteer: Volunteer | None, service_request: ServiceRequest) -> str | None:
     """Why this volunteer may not accept the request, or None. Does not look at the status."""
-    from django.utils.translation import gettext as _
-
     if volunteer is None:
         return _("只有在册志愿者可以接单。")
     mode = service_request.dispatch_mode
@@ -196,16 +259,7 @@ ACTION_PEOPLE: dict[str, frozenset[str]] = {
 def may(user: Any, service_request: ServiceRequest, action: str) -> bool:
     """Whether the user is among the people allowed to do `action` (the state is the action's
     own check). `user` None is the system itself (timers, the demo seed)."""
-    if user is None:
-        return True
-    people = ACTION_PEOPLE[action]
-    if "staff" in people and runs_station(user, service_request.station_id):
-        return True
-    if "requester" in people and is_requester(user, service_request):
-        return True
-    if "assignee" in people and is_assignee(user, service_request):
-        return True
-    return "volunteer" in people and active_volunteer(user) is not None
+    return user is None or standing_of(user, service_request).may(action)
 
 
 def authorize(user: Any, service_request: ServiceRequest, action: str) -> None:
@@ -236,9 +290,12 @@ def menu_categories_for_user(user: Any) -> QuerySet[MenuCategory]:
     return in_reach(MenuCategory.objects.all(), user, roles=frozenset(Role.values))
 
 
-def get_menu_category_for_user(user: Any, pk: Any) -> MenuCategory:
-    """A menu category the user may edit: station staff or admin of its station; else 404."""
-    found = in_reach(MenuCategory.objects.all(), user, roles=RUN_ROLES).filter(pk=pk).first()
+def get_menu_category_for_user(user: Any, pk: Any, *, write: bool = False) -> MenuCategory:
+    """A menu category of a station the user reaches, else 404; with `write`, only for station
+    staff or admin of its station: anyone else who reads the menu gets 403."""
+    found = menu_categories_for_user(user).select_related("station").filter(pk=pk).first()
     if found is None:
         raise Http404("menu_category")
+    if write and not runs_station(user, found.station_id):
+        raise PermissionDenied("menu")
     return found

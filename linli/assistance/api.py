@@ -23,7 +23,7 @@ from linli.accounts.schemas import ErrorOut
 from linli.assistance import access
 from linli.assistance.actions import RequestInput, request_submit
 from linli.assistance.api_actions import router as actions_router
-from linli.assistance.api_output import ERRORS, caller, may_see_photos, reload, request_out
+from linli.assistance.api_output import ERRORS, caller, reload, request_out
 from linli.assistance.models import Channel, MenuCategory, MenuItem, ServiceRequest
 from linli.assistance.paste import parse_message
 from linli.assistance.schemas import (
@@ -259,7 +259,7 @@ def service_request_list(
     if filters.mine:
         requests = requests.filter(requester_id=user.pk)
     if filters.takeable:
-        volunteer = access.active_volunteer(user)
+        volunteer = access.active_volunteer_of(user)
         if volunteer is None:
             return ServiceRequest.objects.none()
         requests = requests.filter(pk__in=access.takeable_requests(volunteer).values("pk"))
@@ -289,7 +289,7 @@ def service_request_photo(request: HttpRequest, request_id: int, photo_id: int) 
     user = caller(request)
     service_request = access.get_request_for_user(user, request_id)
     photo = service_request.photos.filter(pk=photo_id).first()
-    if photo is None or not may_see_photos(user, service_request):
+    if photo is None or not access.can_see_photos(user, service_request):
         raise Http404("photo")
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["Cache-Control"] = "private, no-store"

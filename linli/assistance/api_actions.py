@@ -100,7 +100,7 @@ def service_request_accept(request: HttpRequest, request_id: int) -> Any:
 def _refuse_if_taken_from_under(user: Any, request_id: int) -> None:
     """A volunteer the dispatch reached who lost the race: once someone else has accepted, the
     request leaves their reach, but the answer they need is 409 already_taken, not 404."""
-    volunteer = access.active_volunteer(user)
+    volunteer = access.active_volunteer_of(user)
     taken = ServiceRequest.objects.filter(pk=request_id, status__in=ASSIGNED_STATES).first()
     if volunteer is None or taken is None or access.accept_problem(volunteer, taken) is not None:
         return

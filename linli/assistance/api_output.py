@@ -1,8 +1,8 @@
 """What the service-request API answers: one request as the caller may see it.
 
 Shared by the read endpoints (api.py) and the action endpoints (api_actions.py). Whether the
-contact fields are filled is asked of the one gate, `access.can_see_contact`; a caller who may
-not see them gets nulls and the estate's name.
+contact fields and photos are filled is asked of the one gate (`access.Standing`); a caller who
+may not see them gets nulls and the estate's name.
 """
 
 from typing import Any
@@ -17,17 +17,6 @@ from linli.assistance.timeline import timeline
 
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
-# What the output of one request reads, joined in the same query.
-REQUEST_RELATED = (
-    "station",
-    "item",
-    "building__estate",
-    "resident",
-    "volunteer__person",
-    "dispatch_team",
-    "dispatch_volunteer__person",
-)
-
 
 def caller(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
@@ -35,7 +24,8 @@ def caller(request: HttpRequest) -> Any:
 
 def reload(service_request: ServiceRequest) -> ServiceRequest:
     """The request as it is now, after an action; the caller was let through the gate before."""
-    return ServiceRequest.objects.select_related(*REQUEST_RELATED).get(pk=service_request.pk)
+    queryset = ServiceRequest.objects.select_related(*access.REQUEST_RELATED)
+    return queryset.get(pk=service_request.pk)
 
 
 def _person(volunteer: Any) -> dict[str, Any] | None:
@@ -85,21 +75,14 @@ def _follow_up(service_request: ServiceRequest) -> dict[str, Any] | None:
     }
 
 
-def may_see_photos(user: Any, service_request: ServiceRequest) -> bool:
-    """Photos show the inside of someone's home: those who see the contact, and the volunteer
-    who took them."""
-    return access.can_see_contact(user, service_request) or access.is_assignee(
-        user, service_request
-    )
-
-
 def request_out(user: Any, service_request: ServiceRequest) -> dict[str, Any]:
-    """One request for `user`: contact fields only when `access.can_see_contact`."""
-    contact = access.can_see_contact(user, service_request)
+    """One request for `user`: contact fields only when the gate says they see them."""
+    standing = access.standing_of(user, service_request)
+    contact = standing.sees_contact
     building = service_request.building
     item = service_request.item
     team = service_request.dispatch_team
-    shows_photos = may_see_photos(user, service_request)
+    shows_photos = standing.sees_photos
     photos = _photos(service_request) if shows_photos else []
     steps = timeline(service_request, show_names=contact)
     rated = service_request.score is not None

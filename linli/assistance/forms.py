@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -27,21 +28,29 @@ from linli.volunteers.models import Course, Team, Volunteer
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class _Form(forms.Form):
+class BaseForm(forms.Form):
+    """Labels without a colon, and an action's refusal put back beside its field."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
-    def attach_errors(self, messages: dict[str, list[str]]) -> None:
-        """Put an action's ValidationError beside its field (or on top of the form)."""
-        for name, errors in messages.items():
+    def attach_errors(self, error: ValidationError) -> None:
+        """Put an action's ValidationError beside the field it names (on top of the form when
+        it names none, or a field the form does not have)."""
+        by_field = (
+            error.message_dict
+            if hasattr(error, "error_dict")
+            else {NON_FIELD_ERRORS: error.messages}
+        )
+        for name, errors in by_field.items():
             self.add_error(name if name in self.fields else None, errors)
 
 
 # --- the board ---------------------------------------------------------------------------------
 
 
-class BoardFilterForm(_Form):
+class BoardFilterForm(BaseForm):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *RequestStatus.choices]
     )
@@ -76,7 +85,7 @@ class BoardFilterForm(_Form):
 # --- actions on one request ---------------------------------------------------------------------
 
 
-class ActionForm(_Form):
+class ActionForm(BaseForm):
     """An action's input; `service_request` gives the choices that depend on its station."""
 
     def __init__(self, *args: Any, service_request: Any, **kwargs: Any) -> None:
@@ -243,7 +252,7 @@ STAFF_CHANNELS = [
 ]
 
 
-class PasteForm(_Form):
+class PasteForm(BaseForm):
     message = forms.CharField(
         label=_("粘贴群消息"),
         max_length=2000,
@@ -256,7 +265,7 @@ class PasteForm(_Form):
     )
 
 
-class StaffRequestForm(_Form):
+class StaffRequestForm(BaseForm):
     """A request taken by phone, at the counter or from the WeChat group, for `station`."""
 
     channel = forms.ChoiceField(label=_("来源"), choices=STAFF_CHANNELS, initial=Channel.PHONE)
@@ -378,7 +387,7 @@ def resident_label(resident: Resident) -> str:
 # --- the service menu ---------------------------------------------------------------------------
 
 
-class MenuCategoryForm(_Form):
+class MenuCategoryForm(BaseForm):
     code = forms.ChoiceField(label=_("服务类别"), choices=ServiceCategory.choices)
     response_hours = forms.IntegerField(
         label=_("响应时限（小时）"),
@@ -402,7 +411,7 @@ class MenuCategoryForm(_Form):
         ).order_by("name")
 
 
-class MenuItemForm(_Form):
+class MenuItemForm(BaseForm):
     name = forms.CharField(label=_("服务项目"), max_length=50)
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
     skills = forms.CharField(

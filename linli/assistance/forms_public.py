@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.assistance.actions import RequestInput
+from linli.assistance.forms import LOCAL_FORMAT, BaseForm
 from linli.assistance.models import Channel, MenuCategory, Urgency
 from linli.org.models import Building, Estate, Station
 from linli.people.models import Resident
 
-LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_DESCRIPTION = 1000
 
 
@@ -60,7 +60,7 @@ def preferred_moment(when: str, other: datetime | None, now: datetime) -> dateti
     return None
 
 
-class RequestForm(forms.Form):
+class RequestForm(BaseForm):
     """点单. `categories` are the station's active menu (items prefetched); `needs_address` is
     true when the resident's own household is not known, so the address must be asked."""
 
@@ -137,7 +137,6 @@ class RequestForm(forms.Form):
         needs_address: bool,
         **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.categories = list(categories)
         self.estates = list(estates)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from linli.assistance.access import visible_description
 from linli.assistance.models import RequestStatus, ServiceRequest, Urgency
 from linli.core.schemas import LocalDateTime
 
@@ -117,7 +118,8 @@ class PersonRef(Schema):
 
 
 class RequestSummaryOut(Schema):
-    """A row of the list: no contact details, only the estate."""
+    """A row of the list: no contact details, only the estate (nor the door or phone written
+    into the description)."""
 
     id: int
     station: str = Field(description="Station code.")
@@ -141,6 +143,10 @@ class RequestSummaryOut(Schema):
     @staticmethod
     def resolve_category_label(service_request: ServiceRequest) -> str:
         return str(service_request.get_category_display())
+
+    @staticmethod
+    def resolve_description(service_request: ServiceRequest) -> str:
+        return visible_description(service_request, contact=False)
 
     @staticmethod
     def resolve_status_label(service_request: ServiceRequest) -> str:

@@ -19,7 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.assistance.actions import tell
-from linli.assistance.models import RequestEvent, RequestStatus, ServiceRequest, Urgency
+from linli.assistance.models import (
+    MenuCategory,
+    RequestEvent,
+    RequestStatus,
+    ServiceRequest,
+    Urgency,
+)
 
 KINDS = ("review", "accept", "rating")
 
@@ -38,8 +44,6 @@ def review_deadline(
     `category_hours` spares the read of the menu category when the caller has it already (the
     board computes many deadlines from one read).
     """
-    from linli.assistance.models import MenuCategory
-
     hours = service_request.item.response_hours if service_request.item else None
     if hours is None:
         hours = category_hours

@@ -1,10 +1,12 @@
 """A service request's page: what was asked, where it stands, its timeline in plain words, and
 the forms for the actions the user may take now; and the photos of the work.
 
-Who may open a request is `access.get_request_for_user` (404 otherwise). The forms shown are
-those `access.may` allows in the current state, but showing is not the check: every POST asks
-the gate again and goes through the action, whose refusal is shown on the page — a DomainError
-with its status (409), a ValidationError beside the form (422). A success redirects (PRG).
+Who may open a request is `access.get_request_for_user` (404 otherwise). The user's standing to
+it (`access.standing_of`) is read once per page: the forms shown are those it allows in the
+current state, the contact and the photos those it lets the user see. Showing is not the check:
+every POST asks the gate again and goes through the action, whose refusal is shown on the page
+— a DomainError with its status (409), a ValidationError beside the form (422). A success
+redirects (PRG).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -76,11 +78,16 @@ def open_followup(service_request: ServiceRequest) -> FollowUp | None:
     return service_request.followups.filter(closed_at__isnull=True).first()
 
 
-def available_actions(user: Any, service_request: ServiceRequest) -> list[str]:
-    """The actions to offer `user` now: allowed by the gate and, for a move, by the table."""
+def available_actions(
+    standing: access.Standing, service_request: ServiceRequest, *, followup: FollowUp | None
+) -> list[str]:
+    """The actions to offer now: allowed by the gate (`standing`, the user's to this request)
+    and, for a move, by the table. `followup` is the request's open follow-up, if any."""
     moves = REQUEST_TRANSITIONS[service_request.status]
     offered = []
     for action, (_form, permission) in ACTION_FORMS.items():
+        if not standing.may(permission):
+            continue
         target = ACTION_TARGETS.get(action)
         if target is not None and target not in moves:
             continue
@@ -92,13 +99,9 @@ def available_actions(user: Any, service_request: ServiceRequest) -> list[str]:
             and service_request.volunteer_id is not None
         ):
             continue
-        if action == "follow_up" and open_followup(service_request) is None:
+        if action == "follow_up" and followup is None:
             continue
-        if not access.may(user, service_request, permission):
-            continue
-        if action == "accept" and access.accept_problem(
-            access.active_volunteer(user), service_request
-        ):
+        if action == "accept" and access.accept_problem(standing.volunteer, service_request):
             continue
         offered.append(action)
     return offered
@@ -126,28 +129,29 @@ def _page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    user = request.user
-    offered = available_actions(user, service_request)
+    standing = access.standing_of(request.user, service_request)
+    # Only staff close a follow-up, and only they are shown it.
+    followup = open_followup(service_request) if standing.runs_station else None
+    offered = available_actions(standing, service_request, followup=followup)
     forms = {action: _form(action, service_request) for action in offered}
     if bound is not None:
         forms[bound_action] = bound
-    contact = access.can_see_contact(user, service_request)
-    staff = access.runs_station(user, service_request.station_id)
+    contact = standing.sees_contact
     deadline = _deadline(service_request) if contact else None
     context = {
         "sr": service_request,
         "contact": contact,
         "description": access.visible_description(service_request, contact),
-        "staff": staff,
-        "requester": access.is_requester(user, service_request),
+        "staff": standing.runs_station,
+        "requester": standing.requester,
         "steps": timeline(service_request, show_names=contact),
-        "photos": list(service_request.photos.all()),
+        "photos": list(service_request.photos.all()) if standing.sees_photos else [],
         "forms": forms,
         "offered": offered,
         "suggestions": (
             suggest_volunteers(service_request, limit=8) if "dispatch" in offered else []
         ),
-        "followup": open_followup(service_request) if staff else None,
+        "followup": followup,
         "deadline": deadline,
         "overdue": deadline is not None and deadline < timezone.now(),
         "error": error,
@@ -264,11 +268,7 @@ def request_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         done = RUN[action](request, service_request, form.cleaned_data, form)
     except ValidationError as error:
-        form.attach_errors(
-            error.message_dict
-            if hasattr(error, "error_dict")
-            else {NON_FIELD_ERRORS: error.messages}
-        )
+        form.attach_errors(error)
         fresh = access.get_request_for_user(request.user, pk)
         return _page(request, fresh, bound=form, bound_action=action, status=422)
     except DomainError as error:
@@ -284,9 +284,12 @@ def request_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 @login_required
 def request_photo(request: HttpRequest, pk: int) -> FileResponse:
-    """A photo of the work, to anyone who may open its request (404 to everyone else)."""
+    """A photo of the work, to those who may open its request and see its photos (the gate's
+    `Standing.sees_photos`, the same as the API); 404 to everyone else."""
     photo = get_object_or_404(RequestPhoto, pk=pk)
-    access.get_request_for_user(request.user, photo.request_id)
+    service_request = access.get_request_for_user(request.user, photo.request_id)
+    if not access.can_see_photos(request.user, service_request):
+        raise Http404("photo")
     try:
         handle = photo.file.open("rb")
     except FileNotFoundError as error:

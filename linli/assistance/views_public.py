@@ -104,9 +104,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
                 requester=request.user,
             )
         except ValidationError as error:
-            by_field = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-            for name, errors in by_field.items():
-                form.add_error(name if name in form.fields else None, errors)
+            form.attach_errors(error)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -133,15 +131,16 @@ class RequestCard:
 
 def _cards(rows: Any, *, contact_for: Any = None, own: bool = False) -> list[RequestCard]:
     """Each request with its state in plain words. `contact_for`: the user for whom the phone and
-    address are shown where the gate allows it; `own`: the reader posted these requests."""
+    address are shown where the gate allows it, on the requests in hand (accepted or in service),
+    never on their history; `own`: the reader posted these requests."""
+    rows = list(rows)
+    standings = access.standings_of(contact_for, rows) if contact_for is not None else {}
     cards = []
     for service_request in rows:
-        # The gate costs queries, so it is asked only for requests in hand (accepted or in
-        # service), the only ones whose contact a volunteer may see; never for their history.
         contact = (
-            contact_for is not None
+            service_request.pk in standings
             and service_request.status in ASSIGNED_STATES
-            and access.can_see_contact(contact_for, service_request)
+            and standings[service_request.pk].sees_contact
         )
         cards.append(
             RequestCard(
@@ -222,7 +221,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     """可接的单 (no phone or address: those come with accepting) and 我的任务 (the contact shown
     only while the request is in hand), for an active volunteer. The home page loads the two
     counts (`?part=summary`). Someone neither volunteer nor holding the role gets 403."""
-    volunteer = access.active_volunteer(request.user)
+    volunteer = access.active_volunteer_of(request.user)
     if volunteer is None and not has_role(request.user, Role.VOLUNTEER):
         raise PermissionDenied("volunteer")
     # A volunteer account whose record is not (or no longer) active sees why it has no tasks.

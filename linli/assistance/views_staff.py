@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -50,12 +50,6 @@ def _pick(stations: QuerySet[Station], request: HttpRequest) -> Station | None:
             raise Http404("station")
         return station
     return stations.first()
-
-
-def _error_messages(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return error.message_dict
-    return {NON_FIELD_ERRORS: error.messages}
 
 
 # --- 代客点单 -------------------------------------------------------------------------------------
@@ -144,7 +138,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
                     requester=None,
                 )
             except ValidationError as error:
-                form.attach_errors(_error_messages(error))
+                form.attach_errors(error)
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
@@ -284,21 +278,11 @@ def menu_category(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            form.attach_errors(_error_messages(error))
+            form.attach_errors(error)
         else:
             messages.success(request, _("服务类别已保存。"))
             return _back_to_menu(station)
     return _menu_page(request, station, bound={key: form}, status=422)
-
-
-def _category_to_edit(request: HttpRequest, pk: int) -> MenuCategory:
-    """A category of a menu the user reads (else 404) and runs (else 403)."""
-    category = access.menu_categories_for_user(request.user).filter(pk=pk).first()
-    if category is None:
-        raise Http404("menu_category")
-    if not access.runs_station(request.user, category.station_id):
-        raise PermissionDenied
-    return access.get_menu_category_for_user(request.user, pk)
 
 
 def _save_item(
@@ -310,7 +294,7 @@ def _save_item(
         try:
             menu_item_save(category=category, data=form.item_input(), actor=request.user, item=item)
         except ValidationError as error:
-            form.attach_errors(_error_messages(error))
+            form.attach_errors(error)
         else:
             messages.success(request, _("服务项目已保存。"))
             return _back_to_menu(station)
@@ -320,7 +304,7 @@ def _save_item(
 @require_POST
 @login_required
 def menu_item_new(request: HttpRequest, pk: int) -> HttpResponse:
-    category = _category_to_edit(request, pk)
+    category = access.get_menu_category_for_user(request.user, pk, write=True)
     return _save_item(request, category, None, f"item_new:{category.pk}")
 
 
@@ -330,5 +314,5 @@ def menu_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = MenuItem.objects.filter(pk=pk).first()
     if item is None:
         raise Http404("menu_item")
-    category = _category_to_edit(request, item.category_id)
+    category = access.get_menu_category_for_user(request.user, item.category_id, write=True)
     return _save_item(request, category, item, f"item:{item.pk}")

@@ -2,22 +2,21 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from linli.notifications.models import Notification
+from linli.notifications import access
 
 
 class _UnreadCount:
     """Counted on first use and then remembered: a page that never shows the header (an htmx
     fragment) costs no query, and one that shows the count twice costs one."""
 
-    def __init__(self, user_id: int) -> None:
-        self.user_id = user_id
+    def __init__(self, user: Any) -> None:
+        self.user = user
         self.value: int | None = None
 
     def __call__(self) -> int:
         if self.value is None:
-            self.value = Notification.objects.filter(
-                user_id=self.user_id, read_at__isnull=True
-            ).count()
+            unread = access.notifications_for_user(self.user).filter(read_at__isnull=True)
+            self.value = unread.count()
         return self.value
 
 
@@ -26,4 +25,4 @@ def unread_count(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"unread_count": 0}
-    return {"unread_count": _UnreadCount(user.pk)}
+    return {"unread_count": _UnreadCount(user)}

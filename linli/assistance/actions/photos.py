@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from linli.assistance.actions.base import stored_user
 from linli.assistance.models import RequestPhoto, ServiceRequest
 
 MAX_PHOTOS = 6
@@ -46,10 +47,12 @@ def store_photos(service_request: ServiceRequest, uploads: list[Any], *, actor: 
     if service_request.photos.count() + len(uploads) > MAX_PHOTOS:
         raise ValidationError({"photos": [_("每张单最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS}]})
     checked = [(upload, photo_content_type(upload)) for upload in uploads]
-    user = actor if getattr(actor, "is_authenticated", False) else None
     for upload, content_type in checked:
         photo = RequestPhoto(
-            request=service_request, content_type=content_type, size=upload.size, uploaded_by=user
+            request=service_request,
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=stored_user(actor),
         )
         photo.file.save(upload.name or "photo", upload, save=False)
         photo.save()

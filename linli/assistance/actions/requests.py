@@ -254,7 +254,9 @@ def request_accept(
     now = at or timezone.now()
     locked = lock_request(service_request)
     access.authorize(actor, locked, "accept")
-    volunteer = access.active_volunteer(actor) if actor is not None else locked.dispatch_volunteer
+    volunteer = (
+        access.active_volunteer_of(actor) if actor is not None else locked.dispatch_volunteer
+    )
     if locked.status in {RequestStatus.ACCEPTED, RequestStatus.IN_SERVICE}:
         raise DomainError("already_taken", _("这张单已被其他志愿者接走了。"), status=409)
     if locked.status != RequestStatus.DISPATCHED:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, User
+from linli.assistance import access
 from linli.assistance.models import DispatchMode, ServiceRequest, Urgency
 from linli.notifications.actions import notify
 from linli.volunteers.models import TeamMembership, Volunteer
@@ -87,7 +88,8 @@ def submitted(service_request: ServiceRequest) -> None:
 
 def dispatched(service_request: ServiceRequest) -> None:
     title = _("有一张可接的单：%(what)s") % {"what": _what(service_request)}
-    body = service_request.description[:200]
+    # Volunteers deciding whether to take it: the door and the phone come with accepting.
+    body = access.visible_description(service_request, contact=False)[:200]
     mode = service_request.dispatch_mode
     if mode == DispatchMode.VOLUNTEER and service_request.dispatch_volunteer is not None:
         _send(

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from datetime import datetime, time
 
 from django.db import transaction
-from django.db.models import F, Max
 from django.utils import timezone
 
 from linli.accounts.models import User
@@ -69,7 +68,7 @@ from linli.assistance.models import (
     ServiceRequest,
     Urgency,
 )
-from linli.notifications.models import Delivery, Notification
+from linli.notifications.actions import notifications_settle_replay, replay_mark
 from linli.org.models import Station
 from linli.people.models import Resident, ResidentTag
 from linli.volunteers.demo.tables import STAFF_PHONE, STATION_CODE, VOLUNTEER_PHONE
@@ -396,16 +395,11 @@ def seed_requests(progress: Progress | None = None) -> int:
     plan = plan_requests(station)
     writer = RequestWriter(station, plan)
     with transaction.atomic():
-        started = timezone.now()
-        before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+        mark = replay_mark()
         writer.replay(plan.history)
-        Notification.objects.filter(pk__gt=before, read_at__isnull=True).update(
-            read_at=F("created_at")
-        )
-        # The history happened long ago: nothing of it goes out (with LINLI_SMS_URL set, its
-        # texts would reach the generated phone numbers). Queued sends find their row gone.
-        Delivery.objects.filter(notification_id__gt=before).delete()
-        Delivery.objects.filter(notification__isnull=True, created_at__gte=started).delete()
+        # The history happened long ago: its notifications are read, and nothing of it goes out
+        # (with LINLI_SMS_URL set, its texts would reach the generated phone numbers).
+        notifications_settle_replay(since=mark)
         for line in describe_history(plan.history):
             report(line)
         today = writer.replay(plan.open_now)

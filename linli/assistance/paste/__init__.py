@@ -20,36 +20,36 @@ from django.utils.translation import gettext as _
 
 from linli.assistance.models import Channel, MenuCategory, MenuItem, Urgency
 from linli.assistance.paste.text import (
-    _BUILDING,
-    _BUILDING_ROOM,
-    _BUILDING_SUFFIX,
-    _DASHES,
-    _ESTATE_SUFFIX,
-    _FULL,
-    _PHONE,
+    BUILDING,
+    BUILDING_ROOM,
+    DASHED_ADDRESS,
     ELDERLY_AGE,
+    ESTATE_SUFFIX,
+    FULL_ADDRESS,
     MAX_DESCRIPTION,
     MAX_NAME_GUESSES,
     MAX_TEXT,
+    PHONE,
     SHANGHAI,
-    _clean,
-    _mask,
-    _number,
-    _phone,
+    as_digits,
+    clean_message,
+    found_phone,
 )
-from linli.assistance.paste.when import _preferred_at
+from linli.assistance.paste.when import read_preferred_at
 from linli.assistance.paste.words import (
-    _CALM,
-    _CATEGORY_WORDS,
-    _KIN,
-    _RELATION,
-    _SURNAME,
-    _TITLE_HINT,
-    _TITLES,
-    _URGENT,
+    CALM,
+    CATEGORY_WORDS,
+    KIN,
+    RELATION,
+    SURNAME,
+    TITLE_HINT,
+    TITLES,
+    URGENT,
 )
 from linli.core.categories import ServiceCategory
+from linli.core.phone import mask_phone
 from linli.org.models import Building, Estate, Station
+from linli.people.actions.checks import BUILDING_SUFFIX
 from linli.people.models import Household, Resident
 
 
@@ -126,15 +126,15 @@ def parse_message(text: str, station: Station, *, now: datetime | None = None) -
     now_local = timezone.localtime(now or timezone.now(), SHANGHAI)
     today = now_local.date()
     notes: list[str] = []
-    description, sender = _clean(source)
+    description, sender = clean_message(source)
     if not description:
         return PasteResult(source_text=source, notes=[_("消息中没有可识别的文字")])
-    phones = list(dict.fromkeys(_phone(found) for found in _PHONE.finditer(description)))
+    phones = list(dict.fromkeys(found_phone(found) for found in PHONE.finditer(description)))
     # One spelling for matching: full-width digits and punctuation become ASCII. The phone
     # numbers go, so their digits are not read as a room or a time.
-    plain = unicodedata.normalize("NFKC", _PHONE.sub(" ", description))
+    plain = unicodedata.normalize("NFKC", PHONE.sub(" ", description))
     # Volunteers read the description before the contact fields are theirs to see.
-    description = _PHONE.sub(lambda found: _mask(_phone(found)), description)
+    description = PHONE.sub(lambda found: mask_phone(found_phone(found)), description)
     if len(description) > MAX_DESCRIPTION:
         description = description[:MAX_DESCRIPTION]
         notes.append(_("消息较长，需求描述只保留了前 %(count)d 字") % {"count": MAX_DESCRIPTION})
@@ -202,23 +202,23 @@ def parse_message(text: str, station: Station, *, now: datetime | None = None) -
         category=category,
         item=item,
         urgency=_urgency(plain, notes),
-        preferred_at=_preferred_at(plain, now_local, notes),
+        preferred_at=read_preferred_at(plain, now_local, notes),
         description=description,
         notes=notes,
     )
 
 
 def _parse_address(plain: str) -> _Address | None:
-    for pattern in (_FULL, _DASHES, _BUILDING_ROOM, _BUILDING):
+    for pattern in (FULL_ADDRESS, DASHED_ADDRESS, BUILDING_ROOM, BUILDING):
         found = pattern.search(plain)
         if found is None:
             continue
         parts = found.groupdict()
         room = parts.get("r") or ""
         return _Address(
-            number=_number(parts["b"]),
-            unit=_number(parts["u"]) if parts.get("u") else "",
-            room=room if room.isdecimal() else _number(room) if room else "",
+            number=as_digits(parts["b"]),
+            unit=as_digits(parts["u"]) if parts.get("u") else "",
+            room=room if room.isdecimal() else as_digits(room) if room else "",
             start=found.start(),
         )
     return None
@@ -233,14 +233,14 @@ def _named_estate(plain: str, estates: list[Estate], before: int | None) -> Esta
         return None
     lead = plain[:before].rstrip().removesuffix("小区").rstrip()
     for estate in estates:
-        short = _ESTATE_SUFFIX.sub("", estate.name)
+        short = ESTATE_SUFFIX.sub("", estate.name)
         if len(short) >= 2 and lead.endswith(short):
             return estate
     return None
 
 
 def _building_number(number: str) -> str:
-    bare = _BUILDING_SUFFIX.sub("", unicodedata.normalize("NFKC", number).strip())
+    bare = BUILDING_SUFFIX.sub("", unicodedata.normalize("NFKC", number).strip())
     return str(int(bare)) if bare.isdecimal() else bare
 
 
@@ -285,18 +285,18 @@ def _address(
 def _name_hint(plain: str, known: list[Resident]) -> _NameHint | None:
     """The first 王阿姨 or 老王 that is not the end of a known full name (王秀梅老人)."""
     names = [(m.start(), m.end()) for r in known for m in re.finditer(re.escape(r.name), plain)]
-    for found in _TITLE_HINT.finditer(plain):
+    for found in TITLE_HINT.finditer(plain):
         if any(start < found.end() and found.start() < end for start, end in names):
             continue
         if found.group("old"):
             return _NameHint(found.group(0), found.group("old"), "", False)
-        gender, elderly = _TITLES[found.group("title")]
+        gender, elderly = TITLES[found.group("title")]
         return _NameHint(found.group(0), found.group("surname"), gender, elderly)
     return None
 
 
 def _relation(plain: str) -> str:
-    found = _RELATION.search(plain)
+    found = RELATION.search(plain)
     if found is None:
         return ""
     if found.group("child"):
@@ -369,7 +369,7 @@ def _choose(
             % {"count": _count(len(fitting)), "surname": hint.surname}
         )
         return None, ordered
-    kin = next((gender for word, gender in _KIN.items() if word in plain), None)
+    kin = next((gender for word, gender in KIN.items() if word in plain), None)
     if kin is not None and len(members) > 1:
         elders = [m for m in _narrow(members, kin, True, today) if _elderly(m, today)]
         if len(elders) == 1:
@@ -399,7 +399,7 @@ def _by_name_or_phone(station: Station, plain: str, phones: list[str]) -> list[R
 def _name_guesses(plain: str) -> list[str]:
     """Every 2- to 4-character run of Chinese that starts with a surname: names it may hold."""
     guesses: dict[str, None] = {}
-    for found in _SURNAME.finditer(plain):
+    for found in SURNAME.finditer(plain):
         for length in (2, 3, 4):
             guess = plain[found.start() : found.start() + length]
             if len(guess) == length and all("\u4e00" <= char <= "\u9fff" for char in guess):
@@ -429,7 +429,7 @@ def _category(plain: str, station: Station, notes: list[str]) -> tuple[str, Menu
         )
         return item.category.code, item
     counts: dict[str, int] = {}
-    for word, code in _CATEGORY_WORDS:
+    for word, code in CATEGORY_WORDS:
         if word in plain:
             counts[code] = counts.get(code, 0) + 1
     if not counts:
@@ -445,7 +445,7 @@ def _category(plain: str, station: Station, notes: list[str]) -> tuple[str, Menu
 
 
 def _urgency(plain: str, notes: list[str]) -> str:
-    found = _URGENT.search(_CALM.sub(" ", plain))
+    found = URGENT.search(CALM.sub(" ", plain))
     if found is None:
         return Urgency.NORMAL
     notes.append(_("紧急：消息中有“%(word)s”") % {"word": found.group(0)})

@@ -1,4 +1,5 @@
-"""Patterns and limits the parser reads with: cleaning, phones, numerals, building and room."""
+"""The parser's limits and its first reading of a message: the WeChat furniture cleaned off,
+the sender, phone numbers, Chinese numerals, and the patterns of a building and room."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 import unicodedata
 from zoneinfo import ZoneInfo
 
-from linli.assistance.paste.words import _NOT_A_SENDER, _SENDER, _SENDER_NAME
+from linli.assistance.paste.words import NOT_A_SENDER, SENDER, SENDER_NAME
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_TEXT = 2000
@@ -32,7 +33,7 @@ _TIMESTAMP_LINE = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?[^\S\n]*$",
     re.MULTILINE,
 )
-_PHONE = re.compile(
+PHONE = re.compile(
     r"(?<!\d)(?:[+＋]?[8８][6６][\s\-－]?)?([1１][3-9３-９]\d)[\s\-－]?(\d{4})[\s\-－]?(\d{4})(?!\d)"
 )
 
@@ -40,25 +41,20 @@ _PHONE = re.compile(
 _CN = "零〇一二两三四五六七八九十百"
 _NUM = rf"(?:\d{{1,4}}|[{_CN}]{{1,5}})"
 _ROOM = rf"(?:\d{{3,4}}|[{_CN}]{{2,5}})(?![\d楼层{_CN}])"
-_FULL = re.compile(
+FULL_ADDRESS = re.compile(
     rf"(?P<b>{_NUM})\s*(?:号楼|栋|幢|座|号|#|楼)\s*(?P<u>{_NUM})\s*(?:单元|-|—|–)\s*"
     rf"(?P<r>{_ROOM})\s*(?:室|号|户)?"
 )
-_DASHES = re.compile(
+DASHED_ADDRESS = re.compile(
     r"(?<![\d.\-])(?P<b>\d{1,3})\s*[-—–~]\s*(?P<u>\d{1,2})\s*[-—–~]\s*(?P<r>\d{3,4})(?![\d\-])"
 )
-_BUILDING_ROOM = re.compile(rf"(?P<b>{_NUM})\s*(?:号楼|栋|幢|#)\s*(?P<r>\d{{3,4}})(?![\d楼层])")
-_BUILDING = re.compile(rf"(?P<b>\d{{1,3}}|[{_CN}]{{2,4}}|[三四五六七八九十])\s*(?:号楼|栋|幢)")
-_ESTATE_SUFFIX = re.compile(r"(花园|小区|新村|家园|花苑|嘉园|公寓|新城|社区|苑|园|村)$")
-_BUILDING_SUFFIX = re.compile(r"(号楼|栋|幢|号)$")
+BUILDING_ROOM = re.compile(rf"(?P<b>{_NUM})\s*(?:号楼|栋|幢|#)\s*(?P<r>\d{{3,4}})(?![\d楼层])")
+BUILDING = re.compile(rf"(?P<b>\d{{1,3}}|[{_CN}]{{2,4}}|[三四五六七八九十])\s*(?:号楼|栋|幢)")
+ESTATE_SUFFIX = re.compile(r"(花园|小区|新村|家园|花苑|嘉园|公寓|新城|社区|苑|园|村)$")
 _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 
-# --- people ---------------------------------------------------------------------------------
-# Common surnames, less a few characters that more often are ordinary words before 阿姨 or
-# 老人 in a message (和, 于, 边, 时 …): a missed hint costs a click, a false one misleads.
 
-
-def _clean(source: str) -> tuple[str, str]:
+def clean_message(source: str) -> tuple[str, str]:
     """The message on one line without WeChat furniture, and the first sender named."""
     text = _INVISIBLE.sub("", source).translate(_LOUD_EMOJI)
     text = _TIMESTAMP_LINE.sub("", text)
@@ -67,24 +63,20 @@ def _clean(source: str) -> tuple[str, str]:
     lines, sender = [], ""
     for line in text.splitlines():
         line = _GROUP_TAG.sub("", line)
-        found = _SENDER.match(line)
+        found = SENDER.match(line)
         name = found.group("sender") if found else ""
-        if found and _SENDER_NAME.search(name) and not _NOT_A_SENDER.search(name):
+        if found and SENDER_NAME.search(name) and not NOT_A_SENDER.search(name):
             sender = sender or name
             line = line[found.end() :]
         lines.append(line)
     return re.sub(r"\s+", " ", " ".join(lines)).strip(), sender
 
 
-def _phone(found: re.Match[str]) -> str:
+def found_phone(found: re.Match[str]) -> str:
     return unicodedata.normalize("NFKC", "".join(found.groups()))
 
 
-def _mask(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}"
-
-
-def _number(digits: str) -> str:
+def as_digits(digits: str) -> str:
     """'3' → '3', '三' → '3', '十二' → '12', '五零二' → '502', '五百零二' → '502'."""
     if digits.isdecimal():
         return str(int(digits))

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
-from linli.assistance.paste.text import SHANGHAI, _number
+from linli.assistance.paste.text import SHANGHAI, as_digits
 
 _MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
 _DAY = re.compile(r"大后天|后天|今天|今日|今晚|明天|明日|明早|明晚")
@@ -29,7 +29,7 @@ _WEEK_NAMES = "一二三四五六日"
 _WEEKDAY_ALIAS = {"天": "日", "七": "日"}
 
 
-def _preferred_at(plain: str, now: datetime, notes: list[str]) -> datetime | None:
+def read_preferred_at(plain: str, now: datetime, notes: list[str]) -> datetime | None:
     """A wish like 明天下午 or 周六上午9点 as an aware Asia/Shanghai time, or None."""
     day = _day(plain, now.date())
     part = _PART.search(plain)
@@ -87,7 +87,7 @@ def _day(plain: str, today: date) -> date | None:
 def _clock(clock: re.Match[str], part_word: str) -> tuple[int, int]:
     if clock.group("hh"):
         return _evening(int(clock.group("hh")), part_word), int(clock.group("mm"))
-    hour = int(clock.group("h")) if clock.group("h") else int(_number(clock.group("hcn")))
+    hour = int(clock.group("h")) if clock.group("h") else int(as_digits(clock.group("hcn")))
     minute = 30 if clock.group("half") else int(clock.group("m") or clock.group("m2") or 0)
     return _evening(hour, part_word), minute
 
