@@ -17,10 +17,10 @@ types:
 	$(UV) run mypy linli tests
 
 unit:
-	$(UV) run pytest tests --ignore=tests/browser --ignore=tests/race -n 2 -q
+	$(UV) run pytest tests --ignore=tests/browser --ignore=tests/race -n 2 --dist loadgroup -q
 
 unit-pg:
-	DATABASE_URL=$(PG_URL) $(UV) run pytest tests --ignore=tests/browser --ignore=tests/race -n 2 -q
+	DATABASE_URL=$(PG_URL) $(UV) run pytest tests --ignore=tests/browser --ignore=tests/race -n 2 --dist loadgroup -q
 
 race:
 	DATABASE_URL=$(PG_URL) $(UV) run pytest tests/race -m race -p no:xdist -q

@@ -42,10 +42,10 @@ step "migrations are committed"
 LINLI_DATA_DIR="$(mktemp -d)" "${UV[@]}" run --frozen linli makemigrations --check --dry-run
 
 step "unit tests on SQLite"
-"${UV[@]}" run --frozen pytest tests --ignore=tests/browser --ignore=tests/race -n 2 -q
+"${UV[@]}" run --frozen pytest tests --ignore=tests/browser --ignore=tests/race -n 2 --dist loadgroup -q
 
 step "unit tests on PostgreSQL"
-DATABASE_URL="$PG_URL" "${UV[@]}" run --frozen pytest tests --ignore=tests/browser --ignore=tests/race -n 2 -q
+DATABASE_URL="$PG_URL" "${UV[@]}" run --frozen pytest tests --ignore=tests/browser --ignore=tests/race -n 2 --dist loadgroup -q
 
 step "race tests on PostgreSQL"
 DATABASE_URL="$PG_URL" pytest_allow_empty tests/race -m race -p no:xdist -q

@@ -5,6 +5,7 @@ of another station (HUANGCHI), who must see nothing of JIAOJIA.
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,17 @@ from linli.org.actions import station_create
 from linli.org.models import Station
 
 PASSWORD = "correct-horse-42"
+
+
+DEMO_TESTS = Path(__file__).resolve().parent / "demo"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests of tests/demo/ share one seeded demo: under xdist they go to one worker together
+    (`--dist loadgroup`)."""
+    for item in items:
+        if DEMO_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 @pytest.fixture(autouse=True)

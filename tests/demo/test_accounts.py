@@ -1,24 +1,16 @@
 """`linli demo --seed-only`: the station tree and one account per role, idempotently."""
 
-from io import StringIO
-
-from django.core.management import call_command
 from django.test import Client
 
 from linli.accounts.models import RoleAssignment, User
 from linli.audit.models import AuditLog
 from linli.ops.demo import DEMO_ACCOUNTS
 from linli.org.models import Station
+from tests.demo.conftest import SeededDemo, run_seed
 
 
-def run_seed() -> str:
-    out = StringIO()
-    call_command("demo", seed_only=True, stdout=out)
-    return out.getvalue()
-
-
-def test_seed_creates_the_tree_and_the_accounts_once(db, settings):
-    first = run_seed()
+def test_seed_creates_the_tree_and_the_accounts_once(demo: SeededDemo, settings):
+    first = demo.output
     assert "13900000002" in first
     assert settings.DEMO_PASSWORD in first
     demo_accounts = User.objects.filter(phone__startswith="139000000")
@@ -39,9 +31,8 @@ def test_seed_creates_the_tree_and_the_accounts_once(db, settings):
     assert AuditLog.objects.filter(action="station.create").count() == 3
 
 
-def test_every_demo_account_signs_in_when_two_factor_is_not_forced(db, settings):
+def test_every_demo_account_signs_in_when_two_factor_is_not_forced(demo: SeededDemo, settings):
     settings.REQUIRE_2FA = False
-    run_seed()
     for phone, _name, role, _station in DEMO_ACCOUNTS:
         web = Client()
         response = web.post(

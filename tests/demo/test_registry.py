@@ -2,34 +2,24 @@
 
 import json
 from collections import Counter, defaultdict
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.audit.models import AuditLog
 from linli.core import crypto
-from linli.ops.demo import seed_stations
 from linli.org.models import Building, Estate, Grid, Station
 from linli.people.demo import (
     CENSUS_DAY,
     DISABILITY_GRADES,
     DISABILITY_TYPES,
     plan_registry,
-    seed_registry,
 )
 from linli.people.models import Consent, Household, Relation, Resident, ResidentTag, Tag
 from linli.people.queries import registry_counts, years_ago
 from tests.conftest import api_token, bearer
-
-
-def run_seed() -> str:
-    out = StringIO()
-    call_command("demo", seed_only=True, stdout=out)
-    return out.getvalue()
+from tests.demo.conftest import SeededDemo, run_seed
 
 
 def snapshot() -> dict[str, object]:
@@ -47,8 +37,8 @@ def snapshot() -> dict[str, object]:
     }
 
 
-def test_demo_registry_reproduces_the_report_once(db):
-    first = run_seed()
+def test_demo_registry_reproduces_the_report_once(demo: SeededDemo):
+    first = demo.output
     assert "社区居民登记: 新增 4318" in first
     assert "居民 4318/4318" in first
     jiaojia = Station.objects.get(code="JIAOJIA")
@@ -74,8 +64,7 @@ def test_demo_registry_reproduces_the_report_once(db):
     assert snapshot() == before
 
 
-def test_demo_residents_are_coherent_and_consented(db):
-    run_seed()
+def test_demo_residents_are_coherent_and_consented(demo: SeededDemo):
     # The registry's residents; volunteers from outside the community are person records too.
     residents = list(
         Resident.objects.filter(status=Resident.Status.LIVING)
@@ -159,22 +148,3 @@ def test_the_plan_is_the_same_every_time():
     assert [(h.address, [(p.name, p.id_number) for p in h.members]) for h in first] == [
         (h.address, [(p.name, p.id_number) for p in h.members]) for h in second
     ]
-
-
-class Interrupted(Exception):
-    pass
-
-
-def test_a_seed_cut_short_is_finished_by_the_next_run(db):
-    seed_stations(print)
-
-    def stop_after_first_batch(message: str) -> None:
-        raise Interrupted(message)
-
-    with pytest.raises(Interrupted):
-        seed_registry(progress=stop_after_first_batch)
-    first_batch = Resident.objects.count()
-    assert 500 <= first_batch < 520  # whole households, committed together
-    assert seed_registry() == 4318 - first_batch
-    assert Resident.objects.count() == 4318
-    assert Household.objects.count() == 1549

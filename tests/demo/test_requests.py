@@ -3,9 +3,7 @@ phone calls, relatives calling for elders — and leaves the dispatch board aliv
 
 from collections import Counter
 from datetime import timedelta
-from io import StringIO
 
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +26,7 @@ from linli.notifications.models import Notification
 from linli.org.models import Station
 from linli.volunteers.models import Volunteer
 from tests.conftest import api_token, bearer
+from tests.demo.conftest import SeededDemo
 
 OPEN = [
     RequestStatus.SUBMITTED,
@@ -51,10 +50,8 @@ def counts() -> list[int]:
     return [model.objects.count() for model in models]
 
 
-def test_demo_requests(db):
-    out = StringIO()
-    call_command("demo", seed_only=True, stdout=out)
-    assert "群众点单: 新增" in out.getvalue()
+def test_demo_requests(demo: SeededDemo):
+    assert "群众点单: 新增" in demo.output
     jiaojia = Station.objects.get(code="JIAOJIA")
     now = timezone.now()
     requests = ServiceRequest.objects.filter(station=jiaojia)

@@ -1,22 +1,18 @@
 """`linli demo --seed-only` builds 焦家社区's volunteer corps as its report describes it (SPEC §1)."""
 
 from collections import Counter, defaultdict
-from io import StringIO
 
-import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.audit.models import AuditLog
 from linli.core import crypto
-from linli.ops.demo import seed_accounts, seed_stations
 from linli.org.models import Station
-from linli.people.demo import CENSUS_DAY, seed_registry
+from linli.people.demo import CENSUS_DAY
 from linli.people.models import Consent, Resident
 from linli.people.queries import registry_counts
-from linli.volunteers.demo import plan_corps, seed_volunteers
+from linli.volunteers.demo import plan_corps
 from linli.volunteers.models import (
     Course,
     Team,
@@ -30,6 +26,7 @@ from linli.volunteers.models import (
     VolunteerEvaluation,
 )
 from tests.conftest import api_token, bearer
+from tests.demo.conftest import SeededDemo, run_seed
 
 TEAM_NAMES = {
     "党员志愿服务队",
@@ -42,12 +39,6 @@ TEAM_NAMES = {
     "文体志愿服务队",
 }
 TROUPES = {"舞龙队", "腰鼓队", "民歌合唱队"}
-
-
-def run_seed() -> str:
-    out = StringIO()
-    call_command("demo", seed_only=True, stdout=out)
-    return out.getvalue()
 
 
 def snapshot() -> dict[str, object]:
@@ -77,8 +68,8 @@ def snapshot() -> dict[str, object]:
     }
 
 
-def test_demo_corps_reproduces_the_report_once(db):
-    first = run_seed()
+def test_demo_corps_reproduces_the_report_once(demo: SeededDemo):
+    first = demo.output
     assert "志愿者 672/672" in first
     jiaojia = Station.objects.get(code="JIAOJIA")
 
@@ -176,8 +167,7 @@ def test_demo_corps_reproduces_the_report_once(db):
     assert snapshot() == before
 
 
-def test_demo_volunteers_are_coherent(db):
-    run_seed()
+def test_demo_volunteers_are_coherent(demo: SeededDemo):
     volunteers = list(
         Volunteer.objects.select_related("person", "user").prefetch_related(
             "memberships__team", "categories"
@@ -254,42 +244,3 @@ def test_demo_volunteers_are_coherent(db):
         "应急救护（心肺复苏）",
         "防疫知识",
     } <= set(Course.objects.values_list("name", flat=True))
-
-
-class Interrupted(Exception):
-    pass
-
-
-def test_a_seed_cut_short_is_finished_by_the_next_run(db):
-    seed_stations(print)
-    seed_accounts(print)
-    seed_registry()
-
-    def stop_after_first_batch(message: str) -> None:
-        if "志愿者 " in message:
-            raise Interrupted(message)
-
-    with pytest.raises(Interrupted):
-        seed_volunteers(progress=stop_after_first_batch)
-    assert Volunteer.objects.count() == 100  # one whole batch, committed together
-    assert not TeamMembership.objects.exists()
-    assert seed_volunteers() == 672 - 100
-    assert Volunteer.objects.filter(status=Volunteer.Status.ACTIVE).count() == 660
-    assert TeamMembership.objects.filter(role="leader").count() == 11
-
-
-def test_summary_counts_active_volunteers_and_top_level_teams_in_reach(corps, world):
-    Team.objects.create(station=world.jiaojia, name="舞龙队", parent=corps.party_team)
-
-    def summary(user: User, **params: str) -> dict[str, int]:
-        response = Client().get("/api/v1/stats/summary", params, **bearer(api_token(user)))
-        assert response.status_code == 200
-        return response.json()
-
-    # JIAOJIA: the leader and the volunteer (the applicant is pending); two teams, not the troupe.
-    jiaojia = summary(world.user(Role.STATION_STAFF))
-    assert (jiaojia["volunteers"], jiaojia["teams"]) == (2, 2)
-    everywhere = summary(world.user(Role.ADMIN))
-    assert (everywhere["volunteers"], everywhere["teams"]) == (3, 3)
-    huangchi = summary(world.user(Role.ADMIN), station="HUANGCHI")
-    assert (huangchi["volunteers"], huangchi["teams"]) == (1, 1)

@@ -3,9 +3,7 @@
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 
-from django.core.management import call_command
 from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone
@@ -22,12 +20,7 @@ from linli.ledger.queries import balance, star_level, with_hours
 from linli.org.models import Station
 from linli.volunteers.models import Team, Volunteer
 from tests.conftest import api_token, bearer
-
-
-def run_seed() -> str:
-    out = StringIO()
-    call_command("demo", seed_only=True, stdout=out)
-    return out.getvalue()
+from tests.demo.conftest import SeededDemo, run_seed
 
 
 def on(title: str, year: int) -> set[date]:
@@ -39,8 +32,7 @@ def on(title: str, year: int) -> set[date]:
     }
 
 
-def test_demo_activity_history(db):
-    run_seed()
+def test_demo_activity_history(demo: SeededDemo):
     jiaojia = Station.objects.get(code="JIAOJIA")
     activities = Activity.objects.filter(station=jiaojia)
     today = timezone.localdate()
