@@ -24,6 +24,7 @@ class EntryKind(models.TextChoices):
     REQUEST = "request", _("群众点单服务")
     REVERSAL = "reversal", _("冲正")
     ADJUSTMENT = "adjustment", _("补录")
+    DELIVERY = "delivery", _("助餐送餐")
 
 
 class AppendOnlyQuerySet(models.QuerySet["LedgerEntry"]):
