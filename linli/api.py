@@ -121,6 +121,7 @@ def _add_routers() -> None:
     from linli.accounts.api import router as accounts_router
     from linli.activities.api import router as activities_router
     from linli.assistance.api import menu_router, requests_router
+    from linli.canteen.api import router as canteen_router
     from linli.ledger.api import router as hours_router
     from linli.ledger.api_public import router as certificates_router
     from linli.notifications.api import router as notifications_router
@@ -144,6 +145,7 @@ def _add_routers() -> None:
     api.add_router("/service-menu", menu_router)
     api.add_router("/service-requests", requests_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/canteen", canteen_router)
 
 
 _add_routers()
