@@ -15,6 +15,7 @@ urlpatterns = [
     path("hours/", include("linli.ledger.urls")),
     path("requests/", include("linli.assistance.urls")),
     path("inbox/", include("linli.notifications.urls")),
+    path("canteen/", include("linli.canteen.urls")),
     path("verify/", include(("linli.ledger.urls_public", "verify"))),
     path("prefs/display/", core_views.display_preferences, name="display_preferences"),
     path("i18n/", include("django.conf.urls.i18n")),

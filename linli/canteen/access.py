@@ -136,9 +136,7 @@ def family_of(user: Any) -> list[Resident]:
     if person.household_id is None:
         return [person]
     others = (
-        Resident.objects.filter(
-            household_id=person.household_id, status=Resident.Status.LIVING
-        )
+        Resident.objects.filter(household_id=person.household_id, status=Resident.Status.LIVING)
         .exclude(pk=person.pk)
         .select_related("household__building__estate", "station")
         .order_by("birth_date", "pk")
@@ -351,7 +349,9 @@ def delivery_standings(user: Any, tasks: list[DeliveryTask]) -> dict[int, Delive
     volunteer = active_volunteer_of(user)
     standings = {}
     for task in tasks:
-        own = volunteer if volunteer is not None and volunteer.station_id == task.station_id else None
+        own = (
+            volunteer if volunteer is not None and volunteer.station_id == task.station_id else None
+        )
         standings[task.pk] = DeliveryStanding(
             runs=task.station_id in runs,
             volunteer=own,

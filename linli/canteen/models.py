@@ -127,7 +127,7 @@ class SubsidyTier(models.Model):
 
     @property
     def age_band(self) -> str:
-        """"60–69岁", "80岁以上", or "" for a tier by tag alone."""
+        """ "60–69岁", "80岁以上", or "" for a tier by tag alone."""
         if self.min_age is None:
             return ""
         if self.max_age is None:
@@ -250,9 +250,7 @@ class MealOrder(models.Model):
                 name="one_meal_per_person_per_slot",
             ),
             models.CheckConstraint(
-                condition=Q(subsidy__gte=0)
-                & Q(subsidy__lte=models.F("price"))
-                & Q(payable__gte=0),
+                condition=Q(subsidy__gte=0) & Q(subsidy__lte=models.F("price")) & Q(payable__gte=0),
                 name="order_amounts_in_range",
             ),
             models.CheckConstraint(

@@ -233,7 +233,7 @@ class DeliveryQuery(PageQuery):
 
 
 class SettlementQuery(Schema):
-    month: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", max_length=7)] = Field(
+    month: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}$", max_length=7)] = Field(
         examples=["2026-05"]
     )
     station: StationCode | None = None

@@ -28,7 +28,7 @@ from linli.canteen.models import (
 from linli.org.models import Station
 
 ZERO = Decimal("0.00")
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
 def parse_month(text: str) -> date | None:

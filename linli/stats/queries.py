@@ -4,6 +4,7 @@ from typing import Any
 
 from linli.activities.stats import activity_counts
 from linli.assistance.stats import request_figures
+from linli.canteen.stats import meal_counts
 from linli.people.queries import registry_counts
 from linli.volunteers.stats import volunteer_counts
 
@@ -15,4 +16,5 @@ def summary(station_ids: Any, *, year: int | None) -> dict[str, Any]:
         **volunteer_counts(station_ids),
         **activity_counts(station_ids, year),
         **request_figures(station_ids, year),
+        **meal_counts(station_ids, year),
     }

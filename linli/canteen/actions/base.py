@@ -40,9 +40,7 @@ def clean_text(value: str, *, field: str, max_length: int, required: bool = Fals
     if required and not text:
         raise ValidationError({field: [_("此项不能为空。")]})
     if len(text) > max_length:
-        raise ValidationError(
-            {field: [_("不能超过 %(count)d 个字。") % {"count": max_length}]}
-        )
+        raise ValidationError({field: [_("不能超过 %(count)d 个字。") % {"count": max_length}]})
     return text
 
 
@@ -60,7 +58,11 @@ def clean_money(
         raise ValidationError({field: [_("金额最多两位小数（到分）。")]})
     if amount < minimum or amount > maximum:
         raise ValidationError(
-            {field: [_("金额应在 %(low)s 到 %(high)s 元之间。") % {"low": minimum, "high": maximum}]}
+            {
+                field: [
+                    _("金额应在 %(low)s 到 %(high)s 元之间。") % {"low": minimum, "high": maximum}
+                ]
+            }
         )
     return yuan(amount)
 

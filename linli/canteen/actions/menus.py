@@ -83,9 +83,7 @@ def _checked(data: MenuInput) -> tuple[list[str], list[str], Decimal, datetime]:
         cutoff = timezone.make_aware(cutoff)
     day_end = timezone.make_aware(datetime.combine(data.date + timedelta(days=1), time.min))
     if not day_end - timedelta(days=8) <= cutoff < day_end:
-        raise ValidationError(
-            {"cutoff_at": [_("订餐截止时间应在用餐当天结束前、一周之内。")]}
-        )
+        raise ValidationError({"cutoff_at": [_("订餐截止时间应在用餐当天结束前、一周之内。")]})
     return dishes, notes, price, cutoff
 
 
@@ -157,9 +155,7 @@ def week_of(day: date) -> date:
 
 
 @transaction.atomic
-def menus_copy_week(
-    *, station: Station, week: date, actor: Any, at: datetime | None = None
-) -> int:
+def menus_copy_week(*, station: Station, week: date, actor: Any, at: datetime | None = None) -> int:
     """Copy the week before `week` (a Monday) into it, in one step: each meal of last week whose
     day this week has no menu for that meal yet, with its dishes, price, notes and the same
     cut-off a week later. Days already gone are skipped. Returns how many menus were created."""

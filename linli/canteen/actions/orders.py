@@ -259,7 +259,9 @@ def order_cancel(
     )
     task = DeliveryTask.objects.select_for_update(of=("self",)).filter(order=locked).first()
     if task is not None and task.status in {DeliveryStatus.OPEN, DeliveryStatus.TAKEN}:
-        move_delivery(task, DeliveryStatus.CANCELLED, actor=actor, station=locked.station, fields=[])
+        move_delivery(
+            task, DeliveryStatus.CANCELLED, actor=actor, station=locked.station, fields=[]
+        )
     _tell_cancelled(locked, actor)
     return locked
 

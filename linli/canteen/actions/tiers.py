@@ -115,14 +115,14 @@ def tier_create(
     name, funder, amount = _checked(station, data)
     old = None
     if replaces is not None:
-        old = SubsidyTier.objects.select_for_update().filter(pk=replaces.pk, station=station).first()
+        old = (
+            SubsidyTier.objects.select_for_update().filter(pk=replaces.pk, station=station).first()
+        )
         if old is None:
             raise ValidationError({"replaces": [_("要替换的档次不属于本站。")]})
         last_day = data.effective_from - timedelta(days=1)
         if last_day < old.effective_from:
-            raise ValidationError(
-                {"effective_from": [_("新档次须晚于被替换档次的起始日期开始。")]}
-            )
+            raise ValidationError({"effective_from": [_("新档次须晚于被替换档次的起始日期开始。")]})
         if old.effective_until is not None and old.effective_until < last_day:
             raise DomainError("tier_ended", _("被替换的档次已经截止了。"), status=409)
     tier = SubsidyTier.objects.create(

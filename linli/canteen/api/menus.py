@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -64,6 +65,8 @@ def menu_list(request: HttpRequest, filters: Query[MenuQuery]) -> dict[str, Any]
 )
 def menu_create(request: HttpRequest, payload: MenuIn) -> Any:
     user = caller(request)
+    if not access.can_run_any(user):
+        raise PermissionDenied("menu")
     station = access.get_run_station(user, payload.station, one=True)
     menu, created = menu_save(
         station=station,
@@ -78,7 +81,8 @@ def menu_create(request: HttpRequest, payload: MenuIn) -> Any:
         actor=user,
     )
     counted = _with_counts(Menu.objects.select_related("station").filter(pk=menu.pk)).get()
-    return Status(201 if created else 200, menu_out(counted, orders=counted.live_orders))
+    orders = counted.live_orders  # type: ignore[attr-defined]
+    return Status(201 if created else 200, menu_out(counted, orders=orders))
 
 
 @router.get(

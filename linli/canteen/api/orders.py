@@ -38,6 +38,7 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Any:
     user = caller(request)
     resident = access.orderable_resident(user, payload.resident)
     allowed = access.ordering_channel(user, resident)
+    channel: str
     if allowed == "phone":
         channel = payload.channel or OrderChannel.PHONE
     elif payload.channel is not None:
@@ -108,7 +109,9 @@ def order_serve_endpoint(request: HttpRequest, order_id: PathId) -> Any:
     response={200: OrderOut, **ERRORS},
     summary="退订: before the cut-off (the canteen also after it, with a reason)",
 )
-def order_cancel_endpoint(request: HttpRequest, order_id: PathId, payload: CancelIn | None = None) -> Any:
+def order_cancel_endpoint(
+    request: HttpRequest, order_id: PathId, payload: CancelIn | None = None
+) -> Any:
     user = caller(request)
     order = access.get_order_for_user(user, order_id)
     order_cancel(order=order, actor=user, reason=payload.reason if payload else "")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -77,6 +77,8 @@ def settlement_out(settlement: Settlement) -> dict[str, Any]:
 def settlement_detail(request: HttpRequest, filters: Query[SettlementQuery]) -> Any:
     """`station` is needed when the caller reads several canteens."""
     user = caller(request)
+    if not access.can_read_any(user):
+        raise PermissionDenied("settlement")
     month = parse_month(filters.month)
     if month is None:
         raise ValidationError({"month": [_("月份请写成 2026-05 这样。")]})
