@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.accounts.access import can_read_audit, has_role, role_codes
 from linli.accounts.models import Role
 from linli.assistance import access as assistance_access
+from linli.canteen.views import index as canteen_index
 from linli.people import access as people_access
 from linli.volunteers import access as volunteers_access
 
@@ -30,6 +31,7 @@ SECTIONS: list[tuple[str, Any, Callable[[Any], bool]]] = [
     ("assistance:board", _("派单台"), assistance_access.can_read_board),
     ("assistance:mine", _("我的需求"), _holds(Role.RESIDENT)),
     ("assistance:tasks", _("我的任务"), _holds(Role.VOLUNTEER)),
+    ("canteen:index", _("食堂"), canteen_index.shows_canteen),
     ("org:station_list", _("站点"), _any_role),
     ("audit:list", _("审计"), can_read_audit),
 ]

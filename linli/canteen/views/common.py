@@ -13,9 +13,10 @@ from linli.core.errors import DomainError
 
 
 def back_to(request: HttpRequest, default: str) -> str:
-    """The `next` the form came with, if it is a path on this site; else `default`."""
+    """The `next` the form came with, if it is a path on this site (starting with "/"); else
+    `default`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

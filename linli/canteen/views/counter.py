@@ -121,18 +121,28 @@ def counter_find(request: HttpRequest) -> HttpResponse:
     station = _station(request)
     card = CardForm(request.GET)
     if "card" in request.GET:
+        error = ""
+        resident = None
         if not card.is_valid():
-            return render(request, f"{TEMPLATE}#found", {"error": _("请扫描居民卡上的二维码。")})
-        try:
-            resident = resident_from_card(card.cleaned_data["card"])
-        except DomainError as error:
-            return render(request, f"{TEMPLATE}#found", {"error": error.message})
-        if resident.station_id != station.pk or resident.status != Resident.Status.LIVING:
-            return render(
-                request, f"{TEMPLATE}#found", {"error": _("这张卡不是本站在住居民的居民卡。")}
-            )
+            error = _("请扫描居民卡上的二维码。")
+        else:
+            try:
+                resident = resident_from_card(card.cleaned_data["card"])
+            except DomainError as refused:
+                error = refused.message
+        if resident is not None and (
+            resident.station_id != station.pk or resident.status != Resident.Status.LIVING
+        ):
+            resident, error = None, _("这张卡不是本站在住居民的居民卡。")
         if not request.htmx:  # type: ignore[attr-defined]
-            return redirect(f"{reverse('canteen:counter')}?resident={resident.pk}")
+            if resident is None:
+                messages.error(request, error)
+                return redirect(f"{reverse('canteen:counter')}?station={station.code}")
+            return redirect(
+                f"{reverse('canteen:counter')}?station={station.code}&resident={resident.pk}"
+            )
+        if resident is None:
+            return render(request, f"{TEMPLATE}#person", {"station": station, "error": error})
         return _panel(request, station, resident)
     search = SearchForm(request.GET)
     q = search.cleaned_data["q"] if search.is_valid() else ""

@@ -8,7 +8,7 @@ of its household); every order and cancel goes through the actions.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,10 +25,25 @@ from linli.canteen.actions import order_cancel, order_place
 from linli.canteen.forms import CancelForm, OrderForm
 from linli.canteen.models import Menu
 from linli.canteen.queries import household_orders, upcoming_offers
+from linli.canteen.tiers import age_on
 from linli.canteen.views.common import back_to, tell_refusal
 from linli.core.errors import DomainError
+from linli.people.models import Resident
 
 HISTORY = 20
+ELDER_AGE = 60
+
+
+def _chosen(people: list[Resident], wanted: str | None, today: date) -> Resident | None:
+    """The person the page orders for: the one asked for, else the household's eldest who is
+    60 or over (the elder a relative orders for), else the account's own person."""
+    if not people:
+        return None
+    by_id = {str(person.pk): person for person in people}
+    if wanted in by_id:
+        return by_id[wanted]
+    elders = [person for person in people if age_on(person.birth_date, today) >= ELDER_AGE]
+    return min(elders, key=lambda person: person.birth_date) if elders else people[0]
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,14 +87,19 @@ def order_page(request: HttpRequest) -> HttpResponse:
                 )
         else:
             messages.error(request, _("请选择要订的餐和用餐方式。"))
-        return redirect(f"{reverse('canteen:order')}#day-{request.POST.get('day', '')}")
+        person_id = request.POST.get("person", "")
+        return redirect(
+            f"{reverse('canteen:order')}?person={person_id}#day-{request.POST.get('day', '')}"
+        )
     today = timezone.localdate()
+    chosen = _chosen(people, request.GET.get("person"), today)
     return render(
         request,
         "canteen/order.html",
         {
             "people": people,
-            "days": upcoming_offers(people),
+            "chosen": chosen,
+            "days": upcoming_offers([chosen]) if chosen else [],
             "orders": list(household_orders(people, today=today)[:HISTORY]) if people else [],
             "today": today,
             "tomorrow": today + timedelta(days=1),
