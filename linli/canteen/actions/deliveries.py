@@ -30,6 +30,7 @@ from linli.canteen.actions.base import (
     refuse_closed_month,
     stored_user,
 )
+from linli.canteen.actions.orders import RESIDENT_CHANNELS
 from linli.canteen.models import DeliveryStatus, DeliveryTask, OrderStatus
 from linli.core.errors import DomainError
 from linli.ledger.actions import ledger_credit
@@ -132,7 +133,7 @@ def delivery_complete(
             source_key=delivery_source_key(locked),
             actor=actor,
         )
-    if order.ordered_by_id is not None and order.ordered_by_id != getattr(actor, "pk", None):
+    if order.channel in RESIDENT_CHANNELS and order.ordered_by_id is not None:
         notify(
             users=[order.ordered_by],
             kind="canteen.delivered",

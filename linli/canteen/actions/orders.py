@@ -210,9 +210,12 @@ def order_serve(*, order: MealOrder, actor: Any, at: datetime | None = None) -> 
 
 
 def _tell_cancelled(order: MealOrder, actor: Any) -> None:
-    """The account that placed the order hears when someone else cancels it."""
+    """The resident who placed the order (for themselves or their household) hears when someone
+    else cancels it."""
     orderer = order.ordered_by
-    if orderer is None or stored_user(actor) is None or orderer.pk == actor.pk:
+    if order.channel not in RESIDENT_CHANNELS or orderer is None:
+        return
+    if stored_user(actor) is not None and orderer.pk == actor.pk:
         return
     notify(
         users=[orderer],
