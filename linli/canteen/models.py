@@ -331,7 +331,7 @@ class SettlementMonth(models.Model):
     station = models.ForeignKey(
         "org.Station", on_delete=models.PROTECT, related_name="canteen_settlements"
     )
-    month = models.DateField(_("月份"), help_text=_("the first day of the month"))
+    month = models.DateField(_("月份"), help_text=_("当月第一天"))
     meals = models.IntegerField(_("餐数"))
     price_total = models.DecimalField(_("餐费合计"), max_digits=12, decimal_places=2)
     subsidy_total = models.DecimalField(_("补贴合计"), max_digits=12, decimal_places=2)
