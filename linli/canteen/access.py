@@ -39,6 +39,7 @@ from linli.people.models import Resident
 from linli.volunteers.access import active_volunteer_of
 from linli.volunteers.models import Volunteer
 
+MAX_CODE = 32  # Station.code's length
 RUN_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF, Role.CANTEEN_OPERATOR})
 READ_ROLES = RUN_ROLES | {Role.SUPERVISOR}
 POLICY_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})
@@ -85,6 +86,8 @@ def pick_station(stations: QuerySet[Station], code: str | None, *, one: bool = F
     first of them (with `one`, the API's rule: the only one, 422 if there are several); 403 if
     there are none."""
     stations = stations.order_by("path", "code")
+    if code and (len(code) > MAX_CODE or not code.isprintable()):
+        raise Http404("station")
     if code:
         station = stations.filter(code=code).first()
         if station is None:

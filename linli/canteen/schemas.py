@@ -42,7 +42,7 @@ ModeCode = Literal["dine_in", "pickup", "delivery"]
 
 class PageQuery(Schema):
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=MAX_ID)
+    offset: int = Field(0, ge=0, le=10**9)
 
 
 # --- menus ----------------------------------------------------------------------------------------

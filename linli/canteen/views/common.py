@@ -11,11 +11,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from linli.core.errors import DomainError
 
+MAX_NEXT = 500
+
 
 def back_to(request: HttpRequest, default: str) -> str:
     """The `next` the form came with, if it is a path on this site (starting with "/"); else
     `default`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
+    if not target.isprintable() or len(target) > MAX_NEXT:
+        return default
     if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
