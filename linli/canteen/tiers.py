@@ -76,10 +76,15 @@ def station_tiers(station: Station | int) -> QuerySet[SubsidyTier]:
     return SubsidyTier.objects.filter(station_id=station_id).select_related("funder")
 
 
-def quote_for(resident: Resident, *, price: Decimal, on: date) -> Quote:
-    """The quote for `resident` on `on` at `price`, from the station's tiers and the person's
-    registry tags as they are now (two queries)."""
+def tier_for(resident: Resident, *, on: date) -> tuple[SubsidyTier | None, int]:
+    """The tier `resident` gets for a meal on `on`, and their age that day, from the station's
+    tiers and the person's registry tags as they are now (two queries)."""
     tags = ResidentTag.objects.filter(resident=resident).values_list("tag", flat=True)
     age = age_on(resident.birth_date, on)
-    tier = choose_tier(station_tiers(resident.station_id), age=age, tags=list(tags), on=on)
+    return choose_tier(station_tiers(resident.station_id), age=age, tags=list(tags), on=on), age
+
+
+def quote_for(resident: Resident, *, price: Decimal, on: date) -> Quote:
+    """The quote for `resident` on `on` at `price` (see `tier_for`)."""
+    tier, age = tier_for(resident, on=on)
     return quote(price, tier, age)

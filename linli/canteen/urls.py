@@ -1,7 +1,6 @@
 from django.urls import path, register_converter
 
 from linli.canteen.converters import RowId
-
 from linli.canteen.views import (
     counter,
     deliveries,

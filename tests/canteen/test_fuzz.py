@@ -82,7 +82,11 @@ def test_a_cancel_reason_with_nul_or_too_long(canteen, registry, world):
     from linli.canteen.actions import order_place
 
     order = order_place(
-        menu=canteen.tomorrow["lunch"], resident=registry.wang, mode="dine_in", channel="phone", actor=None
+        menu=canteen.tomorrow["lunch"],
+        resident=registry.wang,
+        mode="dine_in",
+        channel="phone",
+        actor=None,
     )
     caller = Caller(world.user(Role.CANTEEN_OPERATOR))
     for reason in (NUL, "因" * 201):
@@ -124,7 +128,10 @@ def test_odd_page_parameters_never_500(canteen, family, world, path, params):
         ("/canteen/counter/walk-in/", {"resident": HUGE, "meal": "lunch", "mode": "dine_in"}),
         ("/canteen/counter/walk-in/", {"resident": "x", "meal": NUL}),
         ("/canteen/order/", {"person": NUL, "menu": HUGE, "mode": "x"}),
-        ("/canteen/menus/edit/", {"date": "2030-01-01", "meal": "lunch", "dishes": NUL, "price": "1e9"}),
+        (
+            "/canteen/menus/edit/",
+            {"date": "2030-01-01", "meal": "lunch", "dishes": NUL, "price": "1e9"},
+        ),
         ("/canteen/menus/copy/", {"week": NUL}),
         ("/canteen/tiers/", {"form": "tier", "tier-name": NUL, "tier-amount": "NaN"}),
         ("/canteen/settlement/", {"corrects_month": NUL, "meals": HUGE, "price": "inf"}),

@@ -6,6 +6,7 @@ staff, a volunteer's deliveries — and who is turned away.
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.utils import timezone
 
 from linli.accounts.models import Role
@@ -106,7 +107,7 @@ def test_the_operator_scans_a_card_and_serves_in_one_tap(canteen, registry, worl
 
     html = scanned.content.decode()
     assert 'data-testid="person-name">王秀梅' in html
-    assert "补贴档次：残疾人，每餐补贴 2.50 元" in html or "不享受" not in html
+    assert "补贴档次：残疾人，每餐补贴 2.50 元" in html
     assert f"/canteen/counter/serve/{order.pk}/" in html
     served = client.post(f"/canteen/counter/serve/{order.pk}/", **HTMX)
     assert "王秀梅 已取餐：午餐，应付 9.50 元" in served.content.decode()
@@ -324,3 +325,53 @@ def test_each_role_finds_the_canteen_from_home(canteen, corps, family, world):
     )
     assert signed_in(family.account).get("/canteen/")["Location"] == "/canteen/order/"
     assert signed_in(world.user(Role.CAREGIVER)).get("/canteen/").status_code == 403
+
+
+# --- who opens which page ----------------------------------------------------------------------
+
+RUNNERS: set[str] = {Role.ADMIN, Role.STATION_STAFF, Role.CANTEEN_OPERATOR, "outsider"}
+READERS: set[str] = RUNNERS | {Role.SUPERVISOR, "outside_supervisor"}
+PAGE_RULES: dict[str, set[str]] = {
+    "/canteen/order/": {Role.RESIDENT},
+    "/canteen/counter/": RUNNERS,
+    "/canteen/orders/": READERS,
+    "/canteen/orders/phone/": RUNNERS,
+    "/canteen/menus/": READERS,
+    "/canteen/tiers/": READERS,
+    "/canteen/deliveries/": RUNNERS | {Role.VOLUNTEER, Role.TEAM_LEADER},
+    "/canteen/settlement/": READERS,
+    "/canteen/settlement/export.xlsx": READERS,
+    "/canteen/settlement/statement.pdf": READERS,
+}
+
+
+@pytest.mark.parametrize("path", sorted(PAGE_RULES))
+def test_each_page_opens_for_its_people_only(canteen, corps, family, world, path):
+    """The outsiders (黄池's staff, another institute's supervisor) open their own station's
+    page; asked for 焦家's, they get 404 (see the fuzz and settlement tests)."""
+    for who in [*Role.values, "outsider", "outside_supervisor"]:
+        user = {"outsider": world.outsider, "outside_supervisor": world.outside_supervisor}.get(
+            who
+        ) or world.user(who)
+        status = signed_in(user).get(path).status_code
+        assert (status == 200) == (who in PAGE_RULES[path]), (path, who, status)
+        assert status in {200, 403}, (path, who, status)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/canteen/orders/",
+        "/canteen/menus/",
+        "/canteen/tiers/",
+        "/canteen/settlement/",
+        "/canteen/counter/",
+    ],
+)
+def test_jiaojias_pages_are_404_to_the_outsiders(canteen, world, path):
+    """Those who may open the page at their own station find no 焦家 there."""
+    outsiders = [world.outsider]
+    if path != "/canteen/counter/":  # the counter is not a supervisor's page anywhere: 403
+        outsiders.append(world.outside_supervisor)
+    for user in outsiders:
+        assert signed_in(user).get(path, {"station": "JIAOJIA"}).status_code == 404

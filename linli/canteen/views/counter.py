@@ -29,7 +29,7 @@ from linli.canteen.actions import order_serve, order_walk_in
 from linli.canteen.forms import CardForm, SearchForm, WalkInForm
 from linli.canteen.models import Meal, MealOrder, Menu, OrderStatus
 from linli.canteen.queries import board, current_meal, find_residents
-from linli.canteen.tiers import quote_for
+from linli.canteen.tiers import tier_for
 from linli.core.errors import DomainError
 from linli.org.models import Station
 from linli.people.card import resident_from_card
@@ -69,7 +69,7 @@ def person_context(station: Station, resident: Resident, **extra: Any) -> dict[s
         .select_related("tier", "delivery")
     }
     now_meal = current_meal()
-    price = menus[now_meal].price if now_meal in menus else None
+    tier, age = tier_for(resident, on=today)
     meals = [
         {"code": code, "label": label, "menu": menus.get(code), "order": orders.get(code)}
         for code, label in Meal.choices
@@ -77,8 +77,8 @@ def person_context(station: Station, resident: Resident, **extra: Any) -> dict[s
     return {
         "station": station,
         "resident": resident,
-        "age": resident.age(today),
-        "quote": quote_for(resident, price=price, on=today) if price is not None else None,
+        "age": age,
+        "tier": tier,
         "meals": meals,
         "now_meal": now_meal,
         **extra,

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linli.accounts.access import has_role
+from linli.accounts.models import Role
 from linli.canteen import access
 from linli.canteen.actions import order_cancel, order_place
 from linli.canteen.forms import CancelForm, OrderForm
@@ -49,6 +51,8 @@ def _chosen(people: list[Resident], wanted: str | None, today: date) -> Resident
 @require_http_methods(["GET", "POST"])
 @login_required
 def order_page(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, Role.RESIDENT):
+        raise PermissionDenied("order")
     people = access.family_of(request.user)
     if request.method == "POST":
         if not people:
