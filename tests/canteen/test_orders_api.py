@@ -17,6 +17,7 @@ from linli.audit.models import AuditLog
 from linli.canteen.actions import TierInput, order_place, tier_create
 from linli.canteen.models import DeliveryStatus, DeliveryTask, MealOrder, OrderStatus
 from linli.notifications.models import Notification
+from linli.people.actions import AddressInput
 from tests.canteen.conftest import Caller, at, publish
 
 ORDERS = "/api/v1/canteen/orders"
@@ -231,3 +232,40 @@ def test_an_order_placed_by_the_system_carries_no_account(canteen, registry):
     )
     assert order.ordered_by is None
     assert order.status == OrderStatus.ORDERED
+
+
+def test_the_lists_read_in_a_fixed_number_of_queries(canteen, family, registry, world):
+    """The order and delivery lists cost the same few queries for three rows or thirty."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import add_resident
+
+    operator = Caller(world.user(Role.CANTEEN_OPERATOR))
+    operator.get(ORDERS)  # the token's first use writes its last-used time
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert operator.get(path).status_code == 200
+        return len(captured.captured_queries)
+
+    def order_for_many(count: int, offset: int) -> None:
+        for index in range(count):
+            person = add_resident(
+                world.jiaojia, f"食客{chr(0x4E00 + offset + index)}", gender="M",
+                birth_date=date(1940, 1, 1), address=AddressInput("金桥花园", "2", "1", f"{101 + offset + index}"),
+            )  # fmt: skip
+            order_place(
+                menu=canteen.tomorrow["lunch"],
+                resident=person,
+                mode="delivery",
+                channel="phone",
+                actor=None,
+            )
+
+    order_for_many(3, 0)
+    few = (queries(ORDERS), queries("/api/v1/canteen/deliveries"))
+    order_for_many(27, 10)
+    many = (queries(ORDERS), queries("/api/v1/canteen/deliveries"))
+    assert few == many
+    assert operator.get(ORDERS).json()["count"] == 30
