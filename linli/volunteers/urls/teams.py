@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from linli.volunteers import views_teams as views
+from linli.volunteers.views import teams as views
 
 urlpatterns = [
     path("teams/", views.team_list, name="team_list"),

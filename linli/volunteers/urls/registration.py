@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linli.volunteers import views_registration as views
+from linli.volunteers.views import registration as views
 
 urlpatterns = [
     path("register/", views.register, name="register"),
