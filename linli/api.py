@@ -1,6 +1,7 @@
 """The public JSON API v1 (SPEC §5): one NinjaAPI, token auth, one error format.
 
-Each app contributes a router from its own `api.py`; this module only assembles them.
+Each app contributes its routers from its own `api.py` (or `api/` package); this module only
+assembles them.
 """
 
 from typing import Any
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.operation import Operation
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
@@ -40,7 +42,23 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+# An operation id is `<module>_<function>`, and a client generated from the OpenAPI document names
+# its methods after them: a router module that moves keeps the ids it was published with.
+PUBLISHED_MODULES = {
+    "linli.volunteers.api.list": "linli.volunteers.api_list",
+    "linli.volunteers.api.registration": "linli.volunteers.api_registration",
+    "linli.volunteers.api.teams": "linli.volunteers.api_teams",
+}
+
+
+class LinliAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        module = operation.view_func.__module__
+        module = PUBLISHED_MODULES.get(module, module)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = LinliAPI(
     renderer=Utf8JSONRenderer(),
     title="邻里 Linli API",
     version="1",
@@ -127,9 +145,9 @@ def _add_routers() -> None:
     from linli.org.api import router as org_router
     from linli.people.api import router as people_router
     from linli.stats.api import router as stats_router
-    from linli.volunteers.api_list import router as volunteer_list_router
-    from linli.volunteers.api_registration import router as volunteer_registration_router
-    from linli.volunteers.api_teams import router as teams_router
+    from linli.volunteers.api.list import router as volunteer_list_router
+    from linli.volunteers.api.registration import router as volunteer_registration_router
+    from linli.volunteers.api.teams import router as teams_router
 
     api.add_router("/", accounts_router)
     api.add_router("/stations", org_router)

@@ -14,7 +14,7 @@ from linli.volunteers import access
 from linli.volunteers.actions import registration as actions
 from linli.volunteers.forms_registration import availability_mask
 from linli.volunteers.models import Volunteer
-from linli.volunteers.schemas_registration import (
+from linli.volunteers.schemas.registration import (
     OptionalReasonIn,
     ReasonIn,
     VolunteerRegisteredOut,

@@ -18,7 +18,7 @@ from linli.accounts.schemas import ErrorOut
 from linli.volunteers import access
 from linli.volunteers.models import Volunteer
 from linli.volunteers.queries import VolunteerFilter, filter_volunteers, with_list_relations
-from linli.volunteers.schemas_list import VolunteerOut
+from linli.volunteers.schemas.list import VolunteerOut
 
 router = Router(tags=["volunteers"])
 

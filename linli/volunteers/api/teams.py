@@ -20,7 +20,7 @@ from linli.volunteers import access
 from linli.volunteers.actions import teams as team_actions
 from linli.volunteers.models import Team, TeamMembership, Volunteer
 from linli.volunteers.queries_teams import with_team_relations
-from linli.volunteers.schemas_teams import MemberIn, MembershipOut, TeamIn, TeamOut
+from linli.volunteers.schemas.teams import MemberIn, MembershipOut, TeamIn, TeamOut
 
 router = Router(tags=["teams"])
 
