@@ -12,7 +12,7 @@ from linli.accounts.schemas import ErrorOut
 from linli.org.models import Station
 from linli.volunteers import access
 from linli.volunteers.actions import registration as actions
-from linli.volunteers.forms_registration import availability_mask
+from linli.volunteers.forms.registration import availability_mask
 from linli.volunteers.models import Volunteer
 from linli.volunteers.schemas.registration import (
     OptionalReasonIn,

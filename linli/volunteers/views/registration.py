@@ -28,7 +28,7 @@ from linli.volunteers import access
 from linli.volunteers.actions import records
 from linli.volunteers.actions import registration as actions
 from linli.volunteers.consent import CONSENT_PARAGRAPHS, CONSENT_TITLE, CONSENT_VERSION
-from linli.volunteers.forms_registration import (
+from linli.volunteers.forms.registration import (
     AccountRegistrationForm,
     AwardForm,
     DecisionForm,

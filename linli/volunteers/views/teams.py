@@ -22,7 +22,7 @@ from linli.org.models import Station
 from linli.volunteers import access
 from linli.volunteers.actions import teams as team_actions
 from linli.volunteers.actions import training as training_actions
-from linli.volunteers.forms_teams import (
+from linli.volunteers.forms.teams import (
     AttendanceForm,
     CourseChoiceForm,
     CourseForm,
