@@ -39,7 +39,7 @@ from linli.assistance.schemas import (
 )
 from linli.org.models import Station
 from linli.people.actions.checks import AddressBook, AddressInput, normalize_address
-from linli.volunteers.models import Team
+from linli.teams.models import Team
 
 # by_alias: a timeline step's `from` and `to` are Python keywords, aliased in the schema.
 requests_router = Router(tags=["service requests"], by_alias=True)

@@ -29,7 +29,8 @@ from linli.assistance.schemas import (
 )
 from linli.assistance.suggestions import suggest_volunteers
 from linli.core.errors import DomainError
-from linli.volunteers.models import Team, Volunteer
+from linli.teams.models import Team
+from linli.volunteers.models import Volunteer
 
 router = Router(tags=["service requests"], by_alias=True)
 

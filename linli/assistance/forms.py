@@ -23,7 +23,8 @@ from linli.assistance.models import (
 from linli.core.categories import ServiceCategory
 from linli.org.models import Building, Station
 from linli.people.models import Resident
-from linli.volunteers.models import Course, Team, Volunteer
+from linli.teams.models import Team
+from linli.volunteers.models import Course, Volunteer
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 

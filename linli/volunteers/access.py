@@ -21,7 +21,8 @@ from linli.accounts.access import (
 )
 from linli.accounts.models import Role
 from linli.org.models import Station
-from linli.volunteers.models import Team, TeamMembership, Volunteer, VolunteerImportJob
+from linli.teams.models import Team, TeamMembership
+from linli.volunteers.models import Volunteer, VolunteerImportJob
 
 READ_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
 WRITE_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})

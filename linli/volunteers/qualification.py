@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from linli.volunteers.models import Course, Team, TrainingAttendance, Volunteer
+from linli.teams.models import Team
+from linli.volunteers.models import Course, TrainingAttendance, Volunteer
 
 
 def _rule_team_ids(team: Team) -> list[int]:

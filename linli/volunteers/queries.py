@@ -19,14 +19,13 @@ from django.utils.translation import gettext as _
 from linli.accounts.access import station_filter
 from linli.core.categories import ServiceCategory
 from linli.people.queries import search_condition
+from linli.teams.models import Team, TeamMembership
 from linli.volunteers.access import READ_ROLES, led_team_ids
 from linli.volunteers.models import (
     SLOT_CODES,
     SLOTS,
     WEEKDAY_CODES,
     WEEKDAYS,
-    Team,
-    TeamMembership,
     Volunteer,
     VolunteerCategory,
     availability_bit,

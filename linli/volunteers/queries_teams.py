@@ -9,14 +9,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from linli.org.models import Station
-from linli.volunteers.models import (
-    Course,
-    Team,
-    TeamMembership,
-    TrainingAttendance,
-    TrainingSession,
-    Volunteer,
-)
+from linli.teams.models import Team, TeamMembership
+from linli.volunteers.models import Course, TrainingAttendance, TrainingSession, Volunteer
 from linli.volunteers.qualification import qualified_volunteers
 
 ACTIVE = TeamMembership.Status.ACTIVE

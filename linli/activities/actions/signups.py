@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from linli.activities.models import Activity, ActivityStatus, Signup, SignupStatus
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
-from linli.volunteers.models import TeamMembership, Volunteer
+from linli.teams.models import TeamMembership
+from linli.volunteers.models import Volunteer
 from linli.volunteers.qualification import is_qualified
 
 OPEN_STATES = {ActivityStatus.PUBLISHED, ActivityStatus.ONGOING}

@@ -26,13 +26,9 @@ from linli.core.phone import normalize_phone, validate_mobile
 from linli.org.models import Station
 from linli.people import actions as people_actions
 from linli.people.models import Consent, Resident
+from linli.teams.models import TeamMembership
 from linli.volunteers.consent import CONSENT_VERSION
-from linli.volunteers.models import (
-    FULL_AVAILABILITY,
-    TeamMembership,
-    Volunteer,
-    VolunteerCategory,
-)
+from linli.volunteers.models import FULL_AVAILABILITY, Volunteer, VolunteerCategory
 
 # The status machine: from → the states it may go to.
 TRANSITIONS: dict[str, set[str]] = {

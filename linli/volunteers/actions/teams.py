@@ -27,7 +27,8 @@ from linli.audit.actions import audit_record
 from linli.core.categories import ServiceCategory
 from linli.core.errors import DomainError
 from linli.org.models import Station
-from linli.volunteers.models import Course, Team, TeamCategory, TeamMembership, Volunteer
+from linli.teams.models import Team, TeamCategory, TeamMembership
+from linli.volunteers.models import Course, Volunteer
 
 Status = TeamMembership.Status
 NO_ROW = ""

@@ -16,9 +16,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from linli.accounts.access import get_station_for_user
 from linli.accounts.schemas import ErrorOut
 from linli.org.models import Station
+from linli.teams.models import Team, TeamMembership
 from linli.volunteers import access
 from linli.volunteers.actions import teams as team_actions
-from linli.volunteers.models import Team, TeamMembership, Volunteer
+from linli.volunteers.models import Volunteer
 from linli.volunteers.queries_teams import with_team_relations
 from linli.volunteers.schemas.teams import MemberIn, MembershipOut, TeamIn, TeamOut
 

@@ -20,6 +20,7 @@ from linli.accounts.models import User
 from linli.core import crypto
 from linli.org.models import Station
 from linli.people.models import Resident
+from linli.teams.models import Team, TeamMembership
 from linli.volunteers.actions.records import award_add, evaluation_add
 from linli.volunteers.actions.registration import (
     RegistrationInput,
@@ -44,8 +45,6 @@ from linli.volunteers.demo.tables import (
 )
 from linli.volunteers.models import (
     Course,
-    Team,
-    TeamMembership,
     TrainingAttendance,
     TrainingSession,
     Volunteer,

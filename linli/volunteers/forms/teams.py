@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.categories import ServiceCategory
-from linli.volunteers.models import Course, Team, Volunteer
+from linli.teams.models import Team
+from linli.volunteers.models import Course, Volunteer
 
 
 class _Form(forms.Form):

@@ -4,7 +4,8 @@ from ninja import Schema
 from pydantic import Field
 
 from linli.core.schemas import LocalDateTime
-from linli.volunteers.models import Course, Team, TeamMembership
+from linli.teams.models import Team, TeamMembership
+from linli.volunteers.models import Course
 from linli.volunteers.queries_teams import leader_of
 
 

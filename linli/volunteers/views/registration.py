@@ -24,6 +24,7 @@ from linli.core import crypto
 from linli.core.errors import DomainError
 from linli.org.models import Estate, Station
 from linli.people.models import Resident
+from linli.teams.models import TeamMembership
 from linli.volunteers import access
 from linli.volunteers.actions import records
 from linli.volunteers.actions import registration as actions
@@ -38,12 +39,7 @@ from linli.volunteers.forms.registration import (
     RegistrationForm,
     availability_rows,
 )
-from linli.volunteers.models import (
-    TeamMembership,
-    TrainingAttendance,
-    Volunteer,
-    availability_codes,
-)
+from linli.volunteers.models import TrainingAttendance, Volunteer, availability_codes
 
 PAGE_SIZE = 30
 

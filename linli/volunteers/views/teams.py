@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from linli.accounts.access import role_required
 from linli.core.errors import DomainError
 from linli.org.models import Station
+from linli.teams.models import Team, TeamMembership
 from linli.volunteers import access
 from linli.volunteers.actions import teams as team_actions
 from linli.volunteers.actions import training as training_actions
@@ -32,7 +33,7 @@ from linli.volunteers.forms.teams import (
     TeamForm,
     VolunteerChoiceForm,
 )
-from linli.volunteers.models import Course, Team, TeamMembership, TrainingSession, Volunteer
+from linli.volunteers.models import Course, TrainingSession, Volunteer
 from linli.volunteers.qualification import missing_courses
 from linli.volunteers.queries_teams import (
     add_candidates,
