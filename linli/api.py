@@ -47,7 +47,7 @@ class Utf8JSONRenderer(JSONRenderer):
 PUBLISHED_MODULES = {
     "linli.volunteers.api.list": "linli.volunteers.api_list",
     "linli.volunteers.api.registration": "linli.volunteers.api_registration",
-    "linli.volunteers.api.teams": "linli.volunteers.api_teams",
+    "linli.teams.api": "linli.volunteers.api_teams",
 }
 
 
@@ -145,9 +145,9 @@ def _add_routers() -> None:
     from linli.org.api import router as org_router
     from linli.people.api import router as people_router
     from linli.stats.api import router as stats_router
+    from linli.teams.api import router as teams_router
     from linli.volunteers.api.list import router as volunteer_list_router
     from linli.volunteers.api.registration import router as volunteer_registration_router
-    from linli.volunteers.api.teams import router as teams_router
 
     api.add_router("/", accounts_router)
     api.add_router("/stations", org_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("linli.audit.urls")),
     path("residents/", include("linli.people.urls")),
     path("volunteers/", include("linli.volunteers.urls")),
+    path("volunteers/teams/", include("linli.teams.urls")),
     path("activities/", include("linli.activities.urls")),
     path("hours/", include("linli.ledger.urls")),
     path("requests/", include("linli.assistance.urls")),

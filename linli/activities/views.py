@@ -36,8 +36,9 @@ from linli.activities.forms import (
 from linli.activities.models import Activity, Signup, SignupStatus
 from linli.core.errors import DomainError
 from linli.org.models import Station
+from linli.teams.access import teams_for_user
 from linli.teams.models import Team
-from linli.volunteers.access import led_team_ids, teams_for_user, volunteers_for_user
+from linli.volunteers.access import led_team_ids, volunteers_for_user
 from linli.volunteers.models import Course, Volunteer
 
 PAGE_SIZE = 20

@@ -13,8 +13,8 @@ from linli.activities.models import Activity, ActivityStatus, Signup, SignupStat
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
 from linli.teams.models import TeamMembership
+from linli.teams.qualification import is_qualified
 from linli.volunteers.models import Volunteer
-from linli.volunteers.qualification import is_qualified
 
 OPEN_STATES = {ActivityStatus.PUBLISHED, ActivityStatus.ONGOING}
 

@@ -319,7 +319,7 @@ def _grant_volunteer_role(volunteer: Volunteer, actor: Any) -> None:
 
 def _end_leadership(volunteer: Volunteer, actor: Any) -> None:
     """A volunteer who stops serving stops leading: each team they lead loses them as leader."""
-    from linli.volunteers.actions.teams import leader_unset  # teams build on registration
+    from linli.teams.actions import leader_unset  # teams build on registration
 
     led = TeamMembership.objects.filter(
         volunteer=volunteer, role=TeamMembership.Role.LEADER, status=TeamMembership.Status.ACTIVE

@@ -1,1 +1,1 @@
-"""The volunteer forms, one module per part: registration and records, teams and training."""
+"""The volunteer forms, one module per part: registration and records, training."""

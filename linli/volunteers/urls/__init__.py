@@ -4,7 +4,7 @@ app_name = "volunteers"
 
 urlpatterns = [
     path("", include("linli.volunteers.urls.registration")),
-    path("", include("linli.volunteers.urls.teams")),
+    path("", include("linli.volunteers.urls.training")),
     path("", include("linli.volunteers.urls.card")),
     path("", include("linli.volunteers.urls.xlsx")),
 ]

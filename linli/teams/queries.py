@@ -1,21 +1,19 @@
-"""Reads for teams and training that span relations, each in a fixed number of queries."""
+"""Reads for teams that span relations, each in a fixed number of queries."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from linli.org.models import Station
 from linli.teams.models import Team, TeamMembership
-from linli.volunteers.models import Course, TrainingAttendance, TrainingSession, Volunteer
-from linli.volunteers.qualification import qualified_volunteers
+from linli.teams.qualification import qualified_volunteers
+from linli.volunteers.models import Course, Volunteer
+from linli.volunteers.queries import name_condition
 
 ACTIVE = TeamMembership.Status.ACTIVE
 LEADER = TeamMembership.Role.LEADER
-PINYIN_QUERY = re.compile(r"^[A-Za-z]+$")
 
 
 def with_team_relations(teams: QuerySet[Team]) -> QuerySet[Team]:
@@ -95,17 +93,6 @@ def qualified_member_ids(team: Team) -> set[int]:
     )
 
 
-def name_condition(q: str, prefix: str = "person__") -> Q:
-    """Pinyin initials (`hwj`) or full pinyin (`huangwen`) as prefixes, else part of the name."""
-    q = q.strip()
-    if PINYIN_QUERY.match(q):
-        lowered = q.lower()
-        return Q(**{f"{prefix}name_initials__startswith": lowered}) | Q(
-            **{f"{prefix}name_pinyin__startswith": lowered}
-        )
-    return Q(**{f"{prefix}name__contains": q})
-
-
 def add_candidates(team: Team, q: str = "") -> QuerySet[Volunteer]:
     """Active volunteers of the team's station who are not on its roster yet."""
     on_roster = TeamMembership.objects.filter(team=team, volunteer=OuterRef("pk"), status=ACTIVE)
@@ -117,40 +104,3 @@ def add_candidates(team: Team, q: str = "") -> QuerySet[Volunteer]:
     if q.strip():
         candidates = candidates.filter(name_condition(q))
     return candidates
-
-
-def courses_with_counts(courses: QuerySet[Course]) -> QuerySet[Course]:
-    """Courses with `session_count` and `trained_count` (volunteers who attended a session)."""
-    return courses.select_related("station").annotate(
-        session_count=Count("sessions", distinct=True),
-        trained_count=Count(
-            "sessions__attendance__volunteer",
-            filter=Q(sessions__attendance__attended=True),
-            distinct=True,
-        ),
-    )
-
-
-def sessions_with_counts(course: Course) -> QuerySet[TrainingSession]:
-    return course.sessions.annotate(
-        present_count=Count("attendance", filter=Q(attendance__attended=True))
-    ).order_by("-held_on", "-pk")
-
-
-def roll_volunteers(session: TrainingSession) -> QuerySet[Volunteer]:
-    """Who the roll page lists: the station's active volunteers and anyone already recorded for
-    the session (so a later suspension does not silently drop a past attendance)."""
-    recorded = TrainingAttendance.objects.filter(session=session, volunteer=OuterRef("pk"))
-    return (
-        Volunteer.objects.filter(station_id=session.course.station_id)
-        .filter(Q(status=Volunteer.Status.ACTIVE) | Exists(recorded))
-        .select_related("person")
-    )
-
-
-def training_hours(volunteer: Volunteer) -> Decimal:
-    """A volunteer's total training hours (attended sessions only); never service hours."""
-    total = TrainingAttendance.objects.filter(volunteer=volunteer, attended=True).aggregate(
-        total=Sum("hours")
-    )["total"]
-    return total or Decimal(0)

@@ -1,6 +1,6 @@
 """Teams API (SPEC §5), mounted at /api/v1/teams: list, create, one team, add a member.
 
-Reach follows linli.volunteers.access: every role sees the teams of its stations; only station
+Reach follows linli.teams.access: every role sees the teams of its stations; only station
 staff (and admin) create teams; a team's leader or staff add members; outside reach is a 404.
 """
 
@@ -16,12 +16,13 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from linli.accounts.access import get_station_for_user
 from linli.accounts.schemas import ErrorOut
 from linli.org.models import Station
+from linli.teams import access
+from linli.teams import actions as team_actions
 from linli.teams.models import Team, TeamMembership
-from linli.volunteers import access
-from linli.volunteers.actions import teams as team_actions
+from linli.teams.queries import with_team_relations
+from linli.teams.schemas import MemberIn, MembershipOut, TeamIn, TeamOut
+from linli.volunteers import access as volunteer_access
 from linli.volunteers.models import Volunteer
-from linli.volunteers.queries_teams import with_team_relations
-from linli.volunteers.schemas.teams import MemberIn, MembershipOut, TeamIn, TeamOut
 
 router = Router(tags=["teams"])
 
@@ -34,7 +35,7 @@ def _target_station(user: Any, code: str | None) -> Station:
     """`?station=CODE`, or the one station the caller runs as staff."""
     if code:
         return get_station_for_user(user, code, write=True)
-    writable = list(access.managed_stations(user)[:2])
+    writable = list(volunteer_access.managed_stations(user)[:2])
     if not writable:
         raise PermissionDenied
     if len(writable) > 1:
@@ -62,7 +63,7 @@ def team_create(request: HttpRequest, payload: TeamIn, station: str | None = Non
     parent = None
     if payload.parent is not None:
         parent = (
-            access.staff_reach(Team.objects.all(), user, manage=True)
+            volunteer_access.staff_reach(Team.objects.all(), user, manage=True)
             .filter(pk=payload.parent)
             .first()
         )

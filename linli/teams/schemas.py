@@ -5,8 +5,8 @@ from pydantic import Field
 
 from linli.core.schemas import LocalDateTime
 from linli.teams.models import Team, TeamMembership
+from linli.teams.queries import leader_of
 from linli.volunteers.models import Course
-from linli.volunteers.queries_teams import leader_of
 
 
 class LeaderOut(Schema):

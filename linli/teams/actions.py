@@ -7,7 +7,7 @@ A membership is one row per team and volunteer, reused when someone comes back; 
 MEMBERSHIP_TRANSITIONS. A team has at most one leader: an active member whose membership has the
 leader role, and who holds the `team_leader` role at the station while they lead any team there.
 
-Permission is checked by the callers through linli.volunteers.access (leaders manage only their
+Permission is checked by the callers through linli.teams.access (leaders manage only their
 own teams; only staff create teams and set leaders); these functions keep the data's rules.
 """
 
@@ -168,7 +168,7 @@ def team_update(*, team: Team, changes: dict[str, Any], actor: Any) -> Team:
 
 @transaction.atomic
 def team_require_course(*, team: Team, course: Course, actor: Any) -> None:
-    """Add a course to the team's training rule (see linli.volunteers.qualification)."""
+    """Add a course to the team's training rule (see linli.teams.qualification)."""
     locked = Team.objects.select_for_update().select_related("station").get(pk=team.pk)
     if course.station_id != locked.station_id:
         raise ValidationError({"course": [_("只能要求本站开设的培训课程。")]})

@@ -1,8 +1,9 @@
-"""Team and training pages: the teams of a station, a team's roster, courses, sessions, the roll.
+"""Team pages: the teams of a station, a team's roster and its training rule.
 
-Every check goes through linli.volunteers.access: anyone in reach reads a team; its leader and
-station staff manage its roster (htmx fragments of team_detail.html); only staff create teams,
-set the training rule and the leader, and keep courses and attendance.
+Every check goes through linli.teams.access: anyone in reach reads a team; its leader and
+station staff manage its roster (htmx fragments of team_detail.html); only staff create teams
+and set the training rule and the leader. Courses and their sessions are the volunteers' training
+pages (`linli.volunteers.views.training`).
 """
 
 from typing import Any
@@ -10,8 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,34 +19,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from linli.accounts.access import role_required
 from linli.core.errors import DomainError
 from linli.org.models import Station
+from linli.teams import access
+from linli.teams import actions as team_actions
+from linli.teams.forms import CourseChoiceForm, DecisionForm, TeamForm, VolunteerChoiceForm
 from linli.teams.models import Team, TeamMembership
-from linli.volunteers import access
-from linli.volunteers.actions import teams as team_actions
-from linli.volunteers.actions import training as training_actions
-from linli.volunteers.forms.teams import (
-    AttendanceForm,
-    CourseChoiceForm,
-    CourseForm,
-    DecisionForm,
-    NameFilterForm,
-    SessionForm,
-    TeamForm,
-    VolunteerChoiceForm,
-)
-from linli.volunteers.models import Course, TrainingSession, Volunteer
-from linli.volunteers.qualification import missing_courses
-from linli.volunteers.queries_teams import (
+from linli.teams.qualification import missing_courses
+from linli.teams.queries import (
     add_candidates,
-    courses_with_counts,
     leader_of,
-    name_condition,
     qualified_member_ids,
-    roll_volunteers,
     roster,
-    sessions_with_counts,
     team_tree,
     with_team_relations,
 )
+from linli.volunteers import access as volunteer_access
+from linli.volunteers.forms.training import NameFilterForm
+from linli.volunteers.models import Course, Volunteer
 
 CANDIDATE_LIMIT = 30
 
@@ -56,15 +44,17 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _writable_station(request: HttpRequest) -> Station:
-    """The station a new team or course goes to: the one the user runs, or `?station=`."""
+    """The station a new team goes to: the one the user runs, or `?station=`."""
     code = request.GET.get("station") or request.POST.get("station")
-    return access.get_managed_station(request.user, code)
+    return volunteer_access.get_managed_station(request.user, code)
 
 
 def _staff_team(request: HttpRequest, team_id: int) -> Team:
     """A team whose station the user runs as staff (or admin); 404 otherwise."""
     teams = Team.objects.select_related("station", "parent")
-    return get_object_or_404(access.staff_reach(teams, request.user, manage=True), pk=team_id)
+    return get_object_or_404(
+        volunteer_access.staff_reach(teams, request.user, manage=True), pk=team_id
+    )
 
 
 def _own_volunteer(request: HttpRequest) -> Volunteer | None:
@@ -81,17 +71,17 @@ def team_list(request: HttpRequest) -> HttpResponse:
     teams = access.teams_for_user(request.user)
     return render(
         request,
-        "volunteers/team_list.html",
+        "teams/team_list.html",
         {
             "stations": team_tree(teams),
-            "can_create": access.can_manage_volunteers(request.user),
+            "can_create": volunteer_access.can_manage_volunteers(request.user),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@role_required(*access.WRITE_ROLES)
+@role_required(*volunteer_access.WRITE_ROLES)
 def team_create(request: HttpRequest) -> HttpResponse:
     station = _writable_station(request)
     parents = Team.objects.filter(station=station, parent__isnull=True).order_by("name")
@@ -111,9 +101,9 @@ def team_create(request: HttpRequest) -> HttpResponse:
             form.attach_errors(error.message_dict)
         else:
             messages.success(request, _("已建立 %(name)s。") % {"name": team.name})
-            return redirect("volunteers:team_detail", team_id=team.pk)
+            return redirect("teams:team_detail", team_id=team.pk)
     return render(
-        request, "volunteers/team_form.html", {"form": form, "station": station, "creating": True}
+        request, "teams/team_form.html", {"form": form, "station": station, "creating": True}
     )
 
 
@@ -141,9 +131,9 @@ def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
             form.attach_errors(error.message_dict)
         else:
             messages.success(request, _("已保存。"))
-            return redirect("volunteers:team_detail", team_id=team.pk)
+            return redirect("teams:team_detail", team_id=team.pk)
     return render(
-        request, "volunteers/team_form.html", {"form": form, "station": team.station, "team": team}
+        request, "teams/team_form.html", {"form": form, "station": team.station, "team": team}
     )
 
 
@@ -214,19 +204,19 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
         "leader": leader_of(loaded),
         "subgroups": subgroups,
     }
-    return render(request, "volunteers/team_detail.html", context)
+    return render(request, "teams/team_detail.html", context)
 
 
 def _roster_response(request: HttpRequest, team: Team, **extra: Any) -> HttpResponse:
     if _is_htmx(request):
         return render(
-            request, "volunteers/team_detail.html#roster", _roster_context(request, team, **extra)
+            request, "teams/team_detail.html#roster", _roster_context(request, team, **extra)
         )
     if extra.get("error"):
         messages.error(request, extra["error"])
     elif extra.get("notice"):
         messages.success(request, extra["notice"])
-    return redirect("volunteers:team_detail", team_id=team.pk)
+    return redirect("teams:team_detail", team_id=team.pk)
 
 
 @require_POST
@@ -245,14 +235,12 @@ def team_join(request: HttpRequest, team_id: int) -> HttpResponse:
     else:
         extra["notice"] = _("已提交申请，请等待队长审核。")
     if _is_htmx(request):
-        return render(
-            request, "volunteers/team_detail.html#join", _join_context(request, team, **extra)
-        )
+        return render(request, "teams/team_detail.html#join", _join_context(request, team, **extra))
     if extra.get("error"):
         messages.error(request, extra["error"])
     else:
         messages.success(request, extra["notice"])
-    return redirect("volunteers:team_detail", team_id=team.pk)
+    return redirect("teams:team_detail", team_id=team.pk)
 
 
 def _message(error: DomainError | ValidationError) -> str:
@@ -281,7 +269,7 @@ def member_add(request: HttpRequest, team_id: int) -> HttpResponse:
         candidates = list(add_candidates(team, q)[:CANDIDATE_LIMIT]) if q else []
         return render(
             request,
-            "volunteers/team_detail.html#candidates",
+            "teams/team_detail.html#candidates",
             {"team": team, "candidates": candidates, "searched": bool(q)},
         )
     form = VolunteerChoiceForm(request.POST, volunteers=add_candidates(team))
@@ -366,12 +354,10 @@ def leader_unset(request: HttpRequest, team_id: int) -> HttpResponse:
 
 def _rule_response(request: HttpRequest, team: Team, **extra: Any) -> HttpResponse:
     if _is_htmx(request):
-        return render(
-            request, "volunteers/team_detail.html#rule", _rule_context(request, team, **extra)
-        )
+        return render(request, "teams/team_detail.html#rule", _rule_context(request, team, **extra))
     if extra.get("error"):
         messages.error(request, extra["error"])
-    return redirect("volunteers:team_detail", team_id=team.pk)
+    return redirect("teams:team_detail", team_id=team.pk)
 
 
 @require_POST
@@ -401,188 +387,3 @@ def team_course_remove(request: HttpRequest, team_id: int, course_id: int) -> Ht
     except DomainError as error:
         return _rule_response(request, team, error=error.message)
     return _rule_response(request, team)
-
-
-# --- courses, sessions, attendance -------------------------------------------------------------
-
-
-def _courses(request: HttpRequest, *, manage: bool = False) -> QuerySet[Course]:
-    return access.staff_reach(Course.objects.select_related("station"), request.user, manage=manage)
-
-
-@require_GET
-@login_required
-@role_required(*access.READ_ROLES)
-def course_list(request: HttpRequest) -> HttpResponse:
-    courses = courses_with_counts(_courses(request)).order_by("station__path", "name")
-    return render(
-        request,
-        "volunteers/course_list.html",
-        {"courses": courses, "can_create": access.can_manage_volunteers(request.user)},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-@role_required(*access.WRITE_ROLES)
-def course_create(request: HttpRequest) -> HttpResponse:
-    station = _writable_station(request)
-    form = CourseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            course = training_actions.course_create(
-                station=station,
-                name=data["name"],
-                hours=data["hours"],
-                organizer=data["organizer"],
-                content=data["content"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            form.attach_errors(error.message_dict)
-        else:
-            messages.success(request, _("已添加课程 %(name)s。") % {"name": course.name})
-            return redirect("volunteers:course_detail", course_id=course.pk)
-    return render(request, "volunteers/course_form.html", {"form": form, "station": station})
-
-
-@require_GET
-@login_required
-def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = get_object_or_404(_courses(request), pk=course_id)
-    can_manage = _courses(request, manage=True).filter(pk=course.pk).exists()
-    return render(
-        request,
-        "volunteers/course_detail.html",
-        {
-            "course": course,
-            "sessions": sessions_with_counts(course),
-            "teams": course.required_by.order_by("name"),
-            "can_manage": can_manage,
-            "session_form": SessionForm() if can_manage else None,
-        },
-    )
-
-
-@require_POST
-@login_required
-def session_create(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = get_object_or_404(_courses(request, manage=True), pk=course_id)
-    form = SessionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            session = training_actions.session_create(
-                course=course,
-                held_on=data["held_on"],
-                place=data["place"],
-                trainer=data["trainer"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            form.attach_errors(error.message_dict)
-        else:
-            messages.success(request, _("已添加培训场次。"))
-            return redirect("volunteers:session_detail", course_id=course.pk, session_id=session.pk)
-    return render(
-        request,
-        "volunteers/course_detail.html",
-        {
-            "course": course,
-            "sessions": sessions_with_counts(course),
-            "teams": course.required_by.order_by("name"),
-            "can_manage": True,
-            "session_form": form,
-        },
-        status=422,
-    )
-
-
-def _session(
-    request: HttpRequest, course_id: int, session_id: int, *, manage: bool = False
-) -> TrainingSession:
-    sessions = access.staff_reach(
-        TrainingSession.objects.select_related("course__station"),
-        request.user,
-        manage=manage,
-        station_field="course__station",
-    )
-    return get_object_or_404(sessions, pk=session_id, course_id=course_id)
-
-
-def _roll_context(
-    session: TrainingSession, volunteers: QuerySet[Volunteer], q: str, checked: set[int]
-) -> dict[str, Any]:
-    """The roll's checkboxes: those matching the filter, with the checked ones outside it kept
-    as hidden inputs so filtering never loses a tick."""
-    shown = list(volunteers.filter(name_condition(q)) if q else volunteers)
-    shown_ids = {volunteer.pk for volunteer in shown}
-    return {
-        "session": session,
-        "shown": shown,
-        "checked": checked,
-        "hidden_checked": sorted(checked - shown_ids),
-        "q": q,
-    }
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def session_detail(request: HttpRequest, course_id: int, session_id: int) -> HttpResponse:
-    """The session and its roll; staff tick who attended (filter by name or pinyin initials)."""
-    session = _session(request, course_id, session_id)
-    can_manage = access.staff_reach(
-        TrainingSession.objects.filter(pk=session.pk),
-        request.user,
-        manage=True,
-        station_field="course__station",
-    ).exists()
-    if request.method == "POST" and not can_manage:
-        raise Http404("session")
-    volunteers = roll_volunteers(session)
-    attendance = session.attendance.select_related("volunteer__person").order_by(
-        "-attended", "volunteer__person__name_pinyin"
-    )
-    recorded = {row.volunteer_id for row in attendance if row.attended}
-    form = AttendanceForm(request.POST or None, volunteers=volunteers)
-    q = request.GET.get("q", "").strip()[:30]
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                training_actions.attendance_record(
-                    session=session,
-                    present=form.cleaned_data["present"],
-                    hours=form.cleaned_data["hours"],
-                    actor=request.user,
-                )
-            except ValidationError as error:
-                form.attach_errors(error.message_dict)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("已保存出勤记录。"))
-                return redirect(
-                    "volunteers:session_detail", course_id=course_id, session_id=session.pk
-                )
-        checked = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
-    elif _is_htmx(request):
-        checked = {int(pk) for pk in request.GET.getlist("present") if pk.isdigit()}
-    else:
-        checked = recorded
-    context = {
-        **_roll_context(session, volunteers, q, checked),
-        "course": session.course,
-        "attendance": attendance,
-        "can_manage": can_manage,
-        "form": form,
-        "search": NameFilterForm(initial={"q": q}),
-    }
-    if _is_htmx(request) and request.method == "GET":
-        return render(request, "volunteers/session_detail.html#roll", context)
-    return render(
-        request,
-        "volunteers/session_detail.html",
-        context,
-        status=422 if request.method == "POST" else 200,
-    )
