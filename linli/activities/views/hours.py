@@ -28,7 +28,7 @@ from linli.activities.forms import (
     HoursForm,
 )
 from linli.activities.models import ActivityStatus, Attendance, HourClaim, Signup
-from linli.activities.views import own_volunteer, refusal
+from linli.activities.views.activities import own_volunteer, refusal
 from linli.core.errors import DomainError
 from linli.ledger import access as ledger_access
 from linli.ledger import actions as ledger_actions

@@ -20,7 +20,7 @@ from linli.activities import access, checkin_token, queries
 from linli.activities.actions import attendance
 from linli.activities.forms import CardForm, ManualForm
 from linli.activities.models import Activity, AttendanceMethod, SignupStatus
-from linli.activities.views import own_volunteer, refusal
+from linli.activities.views.activities import own_volunteer, refusal
 from linli.core.errors import DomainError
 from linli.core.qr import qr_svg
 from linli.volunteers import card
