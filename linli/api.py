@@ -45,6 +45,8 @@ class Utf8JSONRenderer(JSONRenderer):
 # An operation id is `<module>_<function>`, and a client generated from the OpenAPI document names
 # its methods after them: a router module that moves keeps the ids it was published with.
 PUBLISHED_MODULES = {
+    "linli.assistance.api.requests": "linli.assistance.api",
+    "linli.assistance.api.actions": "linli.assistance.api_actions",
     "linli.volunteers.api.list": "linli.volunteers.api_list",
     "linli.volunteers.api.registration": "linli.volunteers.api_registration",
     "linli.teams.api": "linli.volunteers.api_teams",
@@ -138,7 +140,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _add_routers() -> None:
     from linli.accounts.api import router as accounts_router
     from linli.activities.api import router as activities_router
-    from linli.assistance.api import menu_router, requests_router
+    from linli.assistance.api.requests import menu_router, requests_router
     from linli.ledger.api import router as hours_router
     from linli.ledger.api_public import router as certificates_router
     from linli.notifications.api import router as notifications_router

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 
 from linli.accounts.access import in_reach, visible_stations
 from linli.assistance import access, timers
-from linli.assistance.forms import BoardFilterForm
+from linli.assistance.forms.requests import BoardFilterForm
 from linli.assistance.models import MenuCategory, RequestStatus, ServiceRequest
 from linli.core.categories import ServiceCategory
 from linli.org.models import Station

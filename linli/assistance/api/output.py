@@ -1,8 +1,8 @@
 """What the service-request API answers: one request as the caller may see it.
 
-Shared by the read endpoints (api.py) and the action endpoints (api_actions.py). Whether the
-contact fields and photos are filled is asked of the one gate (`access.Standing`); a caller who
-may not see them gets nulls and the estate's name.
+Shared by the read endpoints (api/requests.py) and the action endpoints (api/actions.py).
+Whether the contact fields and photos are filled is asked of the one gate (`access.Standing`); a
+caller who may not see them gets nulls and the estate's name.
 """
 
 from typing import Any

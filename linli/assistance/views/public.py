@@ -24,7 +24,7 @@ from linli.accounts.access import has_role
 from linli.accounts.models import Role
 from linli.assistance import access
 from linli.assistance.actions import request_submit
-from linli.assistance.forms_public import RequestForm
+from linli.assistance.forms.public import RequestForm
 from linli.assistance.models import (
     ASSIGNED_STATES,
     MenuItem,

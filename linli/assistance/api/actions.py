@@ -16,7 +16,7 @@ from ninja import File, Query, Router, UploadedFile
 from linli.accounts.schemas import ErrorOut
 from linli.assistance import access
 from linli.assistance import actions as request_actions
-from linli.assistance.api_output import ERRORS, caller, reload, request_out
+from linli.assistance.api.output import ERRORS, caller, reload, request_out
 from linli.assistance.models import ASSIGNED_STATES, ServiceRequest
 from linli.assistance.schemas import (
     CompleteIn,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.assistance.actions import RequestInput
-from linli.assistance.forms import LOCAL_FORMAT, BaseForm
+from linli.assistance.forms.requests import LOCAL_FORMAT, BaseForm
 from linli.assistance.models import Channel, MenuCategory, Urgency
 from linli.org.models import Building, Estate, Station
 from linli.people.models import Resident

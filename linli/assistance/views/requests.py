@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from linli.assistance import access, actions, timers
-from linli.assistance.forms import (
+from linli.assistance.forms.requests import (
     ActionForm,
     CompleteForm,
     DispatchForm,

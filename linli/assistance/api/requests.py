@@ -4,7 +4,7 @@
 Reach follows linli.assistance.access: a request outside it answers 404; one the caller sees but
 may not act on answers 403 (the action asks the gate itself); a move the state forbids, 409.
 Every write calls linli.assistance.actions, the same functions the pages call. The actions on
-one request (dispatch … reopen, follow-up, photos, suggestions) live in api_actions.py and are
+one request (dispatch … reopen, follow-up, photos, suggestions) live in api/actions.py and are
 mounted on the same router.
 """
 
@@ -22,8 +22,8 @@ from linli.accounts.access import visible_stations
 from linli.accounts.schemas import ErrorOut
 from linli.assistance import access
 from linli.assistance.actions import RequestInput, request_submit
-from linli.assistance.api_actions import router as actions_router
-from linli.assistance.api_output import ERRORS, caller, reload, request_out
+from linli.assistance.api.actions import router as actions_router
+from linli.assistance.api.output import ERRORS, caller, reload, request_out
 from linli.assistance.models import Channel, MenuCategory, MenuItem, ServiceRequest
 from linli.assistance.paste import parse_message
 from linli.assistance.schemas import (

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from linli.accounts.access import visible_stations
 from linli.assistance import access
 from linli.assistance.actions import menu_category_save, menu_item_save, request_submit
-from linli.assistance.forms import (
+from linli.assistance.forms.requests import (
     MenuCategoryForm,
     MenuItemForm,
     PasteForm,
