@@ -45,6 +45,8 @@ class Utf8JSONRenderer(JSONRenderer):
 # An operation id is `<module>_<function>`, and a client generated from the OpenAPI document names
 # its methods after them: a router module that moves keeps the ids it was published with.
 PUBLISHED_MODULES = {
+    "linli.ledger.api.hours": "linli.ledger.api",
+    "linli.ledger.api.public": "linli.ledger.api_public",
     "linli.assistance.api.requests": "linli.assistance.api",
     "linli.assistance.api.actions": "linli.assistance.api_actions",
     "linli.volunteers.api.list": "linli.volunteers.api_list",
@@ -141,8 +143,8 @@ def _add_routers() -> None:
     from linli.accounts.api import router as accounts_router
     from linli.activities.api import router as activities_router
     from linli.assistance.api.requests import menu_router, requests_router
-    from linli.ledger.api import router as hours_router
-    from linli.ledger.api_public import router as certificates_router
+    from linli.ledger.api.hours import router as hours_router
+    from linli.ledger.api.public import router as certificates_router
     from linli.notifications.api import router as notifications_router
     from linli.org.api import router as org_router
     from linli.people.api import router as people_router

@@ -16,7 +16,7 @@ urlpatterns = [
     path("hours/", include("linli.ledger.urls")),
     path("requests/", include("linli.assistance.urls")),
     path("inbox/", include("linli.notifications.urls")),
-    path("verify/", include(("linli.ledger.urls_public", "verify"))),
+    path("verify/", include(("linli.ledger.urls.public", "verify"))),
     path("prefs/display/", core_views.display_preferences, name="display_preferences"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
