@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from linli.people import views
+from linli.people.views import residents as views
 
 app_name = "people"
 
@@ -18,5 +18,5 @@ urlpatterns = [
     ),
     path("card/<str:token>/", views.resident_card_scan, name="resident_card_scan"),
     path("households/<int:household_id>/", views.household_detail, name="household_detail"),
-    path("", include("linli.people.urls_xlsx")),
+    path("", include("linli.people.urls.xlsx")),
 ]
