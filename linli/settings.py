@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "linli.audit",
     "linli.people",
     "linli.volunteers",
+    "linli.teams",
     "linli.activities",
     "linli.ledger",
     "linli.assistance",

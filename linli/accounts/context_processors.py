@@ -25,7 +25,7 @@ def _any_role(user: Any) -> bool:
 SECTIONS: list[tuple[str, Any, Callable[[Any], bool]]] = [
     ("people:resident_list", _("居民"), _holds(*people_access.READ_ROLES)),
     ("volunteers:list", _("志愿者"), volunteers_access.can_browse_volunteers),
-    ("volunteers:team_list", _("队伍"), _any_role),
+    ("teams:team_list", _("队伍"), _any_role),
     ("activities:list", _("活动"), _any_role),
     ("assistance:board", _("派单台"), assistance_access.can_read_board),
     ("assistance:mine", _("我的需求"), _holds(Role.RESIDENT)),
