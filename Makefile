@@ -29,4 +29,4 @@ browser:
 	$(UV) run pytest tests/browser -m browser -p no:xdist -q
 
 messages:       ## refresh and compile the English catalogue (needs GNU gettext)
-	cd linli && $(UV) run linli makemessages -l en --no-obsolete && $(UV) run linli compilemessages
+	cd linli && LINLI_DATA_DIR=$$(mktemp -d) $(UV) run linli makemessages -l en --no-obsolete --add-location=file && LINLI_DATA_DIR=$$(mktemp -d) $(UV) run linli compilemessages

@@ -10,9 +10,9 @@ from django.core import signing
 
 from linli.accounts.models import Role
 from linli.core.idcard import make_id_number
+from linli.core.qr import qr_svg
 from linli.volunteers import card
 from linli.volunteers.actions.registration import volunteer_suspend
-from linli.volunteers.views_card import qr_svg
 from tests.conftest import make_volunteer, signed_in
 
 HUANG_ID = make_id_number("340521", date(1995, 6, 6), 12, "F")  # corps.volunteer, 黄文静

@@ -22,9 +22,9 @@ from linli.activities.forms import CardForm, ManualForm
 from linli.activities.models import Activity, AttendanceMethod, SignupStatus
 from linli.activities.views import own_volunteer, refusal
 from linli.core.errors import DomainError
+from linli.core.qr import qr_svg
 from linli.volunteers import card
 from linli.volunteers.models import Volunteer
-from linli.volunteers.views_card import qr_svg
 
 # A volunteer who opened the page has a few minutes to tap the button.
 POST_WINDOWS = 5

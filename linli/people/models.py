@@ -114,6 +114,9 @@ class Resident(models.Model):
         _("状态"), max_length=12, choices=Status.choices, default=Status.LIVING
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # The printed resident card (people/card.py) carries this number; reissuing a lost card
+    # raises it, so the old card stops working.
+    card_serial = models.PositiveIntegerField(_("居民卡卡号序次"), default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

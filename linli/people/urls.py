@@ -10,6 +10,13 @@ urlpatterns = [
     path("<int:resident_id>/", views.resident_detail, name="resident_detail"),
     path("<int:resident_id>/edit/", views.resident_edit, name="resident_edit"),
     path("<int:resident_id>/reveal/<str:what>/", views.resident_reveal, name="resident_reveal"),
+    path("<int:resident_id>/card/", views.resident_card_print, name="resident_card_print"),
+    path(
+        "<int:resident_id>/card/reissue/",
+        views.resident_card_reissue,
+        name="resident_card_reissue",
+    ),
+    path("card/<str:token>/", views.resident_card_scan, name="resident_card_scan"),
     path("households/<int:household_id>/", views.household_detail, name="household_detail"),
     path("", include("linli.people.urls_xlsx")),
 ]

@@ -6,12 +6,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.access import role_required, visible_stations
+from linli.core.qr import qr_svg
 from linli.org.models import Estate
-from linli.people import access, actions
+from linli.people import access, actions, card
 from linli.people.forms import ResidentCreateForm, ResidentFilterForm, ResidentForm
 from linli.people.queries import (
     ResidentFilter,
@@ -186,3 +189,57 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     return render(
         request, "people/household_detail.html", {"household": household, "members": members}
     )
+
+
+# --- the resident card: printed by staff, read by counters through people.card ---------------------
+
+
+@require_GET
+@login_required
+@role_required(*access.WRITE_ROLES)
+def resident_card_print(request: HttpRequest, resident_id: int) -> HttpResponse:
+    """An A6 resident card to print for a resident of the staff member's station (else 404)."""
+    resident = access.get_resident_for_user(request.user, resident_id, write=True)
+    scan_url = request.build_absolute_uri(
+        reverse("people:resident_card_scan", args=[card.resident_card_token(resident)])
+    )
+    context = {
+        "resident": resident,
+        "qr": qr_svg(scan_url, title=_("居民卡二维码")),
+        "printed_on": timezone.localdate(),
+    }
+    return render(request, "people/resident_card.html", context)
+
+
+@require_POST
+@login_required
+@role_required(*access.WRITE_ROLES)
+def resident_card_reissue(request: HttpRequest, resident_id: int) -> HttpResponse:
+    """Replace a lost card: the old one stops working at once."""
+    resident = access.get_resident_for_user(request.user, resident_id, write=True)
+    resident = actions.resident_card_reissue(resident=resident, actor=request.user)
+    messages.success(
+        request,
+        _("已补办居民卡（第 %(serial)s 张），旧卡已作废。请打印新卡。")
+        % {"serial": resident.card_serial},
+    )
+    return redirect("people:resident_card_print", resident_id=resident.pk)
+
+
+@require_GET
+@login_required
+@role_required(*access.READ_ROLES)
+def resident_card_scan(request: HttpRequest, token: str) -> HttpResponse:
+    """The page a phone camera opens on a card: the resident's page, for whoever may see it.
+
+    A forged or replaced card gets a page that says so (403 / 409); a card of a resident outside
+    the reader's stations answers 404 like a missing one.
+    """
+    try:
+        resident = card.resident_from_card(token)
+    except card.ResidentCardError as error:
+        return render(
+            request, "people/resident_card_error.html", {"error": error}, status=error.status
+        )
+    resident = access.get_resident_for_user(request.user, resident.pk)
+    return redirect("people:resident_detail", resident_id=resident.pk)

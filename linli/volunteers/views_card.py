@@ -5,29 +5,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from linli.core.qr import qr_svg
 from linli.volunteers import access, card
 from linli.volunteers.models import Volunteer
 from linli.volunteers.queries import active_memberships
-
-
-def qr_svg(url: str, *, title: str) -> SafeString:
-    """An inline SVG QR code (no style attribute, so the CSP allows it). A viewBox and no fixed
-    size, so the stylesheet sizes it and it scales rather than being cropped."""
-    svg = segno.make(url, error="m").svg_inline(
-        scale=4, dark="#111", light="#fff", title=title, svgclass="qr-code", omitsize=True
-    )
-    return mark_safe(svg)  # noqa: S308 (segno's own SVG of our URL; the title is ours)
 
 
 def _own_volunteer(request: HttpRequest) -> Volunteer | None:

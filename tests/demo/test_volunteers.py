@@ -198,10 +198,10 @@ def test_demo_volunteers_are_coherent(demo: SeededDemo):
     # only the demo accounts can sign in (the others are demo people, not demo logins).
     phones = [v.user.phone for v in volunteers]
     assert len(phones) == len(set(phones))
-    demo = {"13900000003", "13900000004"}
-    assert {phone for phone in phones if phone.startswith("139000000")} == demo
+    demo_phones = {"13900000003", "13900000004"}
+    assert {phone for phone in phones if phone.startswith("139000000")} == demo_phones
     for volunteer in volunteers:
-        assert volunteer.user.has_usable_password() == (volunteer.user.phone in demo)
+        assert volunteer.user.has_usable_password() == (volunteer.user.phone in demo_phones)
         assert volunteer.user.phone[:2] in {"13", "15", "18"}
     response = Client().post(
         "/api/v1/auth/token",

@@ -327,3 +327,22 @@ def consent_withdraw(*, consent: Consent, actor: Any) -> None:
         station=consent.resident.station,
         before={"scope": consent.scope},
     )
+
+
+@transaction.atomic
+def resident_card_reissue(*, resident: Resident, actor: Any) -> Resident:
+    """Replace a lost or damaged resident card: the serial goes up by one under a row lock, so
+    the old card's code no longer names anyone (people/card.py checks the serial)."""
+    locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    before = locked.card_serial
+    locked.card_serial = before + 1
+    locked.save(update_fields=["card_serial"])
+    audit_record(
+        actor=actor,
+        action="resident.card_reissue",
+        target=locked,
+        station=locked.station,
+        before={"card_serial": before},
+        after={"card_serial": locked.card_serial},
+    )
+    return locked
