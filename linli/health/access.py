@@ -16,14 +16,21 @@ from django.http import Http404
 from linli.accounts.access import has_role, visible_stations
 from linli.accounts.models import Role
 from linli.daycare.access import is_caregiver_of
+from linli.org.models import Station
 from linli.people.models import Resident
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})
 COUNT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
 
 
+def runs_station(user: Any, station: Station | int) -> bool:
+    """Station staff of that station, or admin."""
+    station_id = station if isinstance(station, int) else station.pk
+    return visible_stations(user, roles=STAFF_ROLES).filter(pk=station_id).exists()
+
+
 def runs_station_of(user: Any, resident: Resident) -> bool:
-    return visible_stations(user, roles=STAFF_ROLES).filter(pk=resident.station_id).exists()
+    return runs_station(user, resident.station_id)
 
 
 def may_read_health(user: Any, resident: Resident) -> bool:
