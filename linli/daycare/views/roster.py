@@ -161,3 +161,16 @@ def manual(request: HttpRequest, centre_id: int) -> HttpResponse:
             "；".join(str(message) for errors in form.errors.values() for message in errors),
         )
     return redirect("daycare:day", centre_id=centre.pk)
+
+
+@require_GET
+@login_required
+def home_card(request: HttpRequest) -> HttpResponse:
+    """The caregiver's home card: the day at each centre they work at, with the way to its roster."""
+    centre_ids = access.caregiver_centre_ids(request.user)
+    centres = Centre.objects.filter(pk__in=centre_ids).order_by("opened_on")
+    return render(
+        request,
+        "daycare/home_card.html",
+        {"rows": [(centre, day_of(centre)) for centre in centres]},
+    )
