@@ -128,7 +128,7 @@ def elder_profiles_sync(
         if (interval, last, profile.next_visit_due) != before:
             changed.append(profile)
     ElderProfile.objects.bulk_update(
-        changed, ["visit_interval_days", "last_visit_at", "next_visit_due"], batch_size=500
+        changed, ["visit_interval_days", "last_visit_at", "next_visit_due"], batch_size=100
     )
     if created or changed:
         audit_record(
