@@ -9,9 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.daycare.models import EquipmentKind, FeeTier, SessionKind
+from linli.daycare.models import EquipmentKind, FeeTier, Membership, SessionKind
 from linli.elders.forms import BaseForm, LocalDateTimeField
 from linli.elders.models import CareLevel
+from linli.volunteers.models import Volunteer
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -29,7 +30,7 @@ class SaneDateField(forms.DateField):
 class ManualForm(BaseForm):
     """By hand with a time: someone who came without their card, or a time to put right."""
 
-    membership = forms.ModelChoiceField(label=_("在托人员"), queryset=None)  # type: ignore[arg-type]
+    membership = forms.ModelChoiceField(label=_("在托人员"), queryset=Membership.objects.none())
     kind = forms.ChoiceField(label=_("登记"), choices=[("in", _("签到")), ("out", _("签退"))])
     at = LocalDateTimeField(label=_("时间"))
 
@@ -91,8 +92,8 @@ class SessionForm(BaseForm):
     minutes = forms.IntegerField(label=_("时长（分钟）"), min_value=1, max_value=720, initial=60)
     volunteer = forms.ModelChoiceField(
         label=_("志愿者（由志愿者服务时选择，计入服务时长）"),
-        queryset=None,
-        required=False,  # type: ignore[arg-type]
+        queryset=Volunteer.objects.none(),
+        required=False,
     )
     note = forms.CharField(label=_("记录"), max_length=300, required=False)
 

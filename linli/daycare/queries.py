@@ -83,7 +83,7 @@ def day_of(centre: Centre, day: date | None = None) -> Day:
     )
     rows = []
     for membership in members:
-        stays = membership.recent_stays  # type: ignore[attr-defined]
+        stays = membership.recent_stays
         rows.append(
             RosterRow(
                 membership=membership,
@@ -167,8 +167,7 @@ def equipment_rows(centre: Centre) -> list[EquipmentRow]:
         )
     )
     return [
-        EquipmentRow(piece, piece.open_loans[0] if piece.open_loans else None)  # type: ignore[attr-defined]
-        for piece in pieces
+        EquipmentRow(piece, piece.open_loans[0] if piece.open_loans else None) for piece in pieces
     ]
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.elders.models import CARE_TAGS, MAX_INTERVAL_DAYS, CareLevel, VisitMethod
 from linli.people.models import Tag
+from linli.volunteers.models import Team
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -89,7 +90,9 @@ class ProfileForm(BaseForm):
         max_value=MAX_INTERVAL_DAYS,
         help_text=_("留空则按规则：独居或失能每 7 天，其他每 30 天。"),
     )
-    visit_team = forms.ModelChoiceField(label=_("走访队伍"), queryset=None, required=False)  # type: ignore[arg-type]
+    visit_team = forms.ModelChoiceField(
+        label=_("走访队伍"), queryset=Team.objects.none(), required=False
+    )
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
     contacts = forms.CharField(
         label=_("紧急联系人"),

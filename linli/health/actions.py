@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -98,16 +98,15 @@ class HealthValues:
 
     @classmethod
     def from_json(cls, text: str) -> HealthValues:
-        raw = json.loads(text)
+        raw: dict[str, Any] = json.loads(text)
         decimals = {"glucose", "weight_kg", "height_cm"}
         known = {field.name for field in fields(cls)}
-        return cls(
-            **{
-                name: (Decimal(value) if name in decimals and value is not None else value)
-                for name, value in raw.items()
-                if name in known
-            }
-        )
+        values: dict[str, Any] = {
+            name: (Decimal(value) if name in decimals and value is not None else value)
+            for name, value in raw.items()
+            if name in known
+        }
+        return cls(**values)
 
 
 def _check_values(values: HealthValues) -> None:
@@ -187,7 +186,7 @@ def health_record_create(
         raise ValidationError({"measured_at": [_("测量时间须在 2000 年之后，且不晚于现在。")]})
     if check_activity is not None and check_activity.station_id != resident.station_id:
         raise ValidationError({"check_activity": [_("只能关联本站的体检活动。")]})
-    values = HealthValues(**{**asdict(values), "note": values.note.strip()})
+    values = replace(values, note=values.note.strip())
     _check_values(values)
     flagged = out_of_range(values, thresholds_for(resident.station_id))
     record = HealthRecord.objects.create(
@@ -295,7 +294,7 @@ def check_slots_create(
         raise DomainError("activity_closed", _("活动已取消或已核定，不能再设时段。"), status=409)
     if activity.check_slots.exists():
         raise DomainError("slots_exist", _("这次体检已经设好时段。"), status=409)
-    slots = []
+    slots: list[CheckSlot] = []
     start = activity.starts_at
     while start + timedelta(minutes=minutes) <= activity.ends_at and len(slots) < 48:
         slots.append(

@@ -6,9 +6,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.activities.models import Activity
 from linli.elders.forms import BaseForm, LocalDateTimeField
 from linli.health.actions import HealthValues
-from linli.health.models import Metric
+from linli.health.models import CheckSlot, Metric
 
 
 class RecordForm(BaseForm):
@@ -45,8 +46,8 @@ class RecordForm(BaseForm):
     note = forms.CharField(label=_("备注"), required=False, max_length=300)
     check_activity = forms.ModelChoiceField(
         label=_("体检活动"),
-        queryset=None,
-        required=False,  # type: ignore[arg-type]
+        queryset=Activity.objects.none(),
+        required=False,
     )
 
     def __init__(self, *args: Any, checks: Any = None, **kwargs: Any) -> None:
@@ -82,7 +83,7 @@ class SlotsForm(BaseForm):
 
 
 class BookForm(BaseForm):
-    slot = forms.ModelChoiceField(label=_("时段"), queryset=None)  # type: ignore[arg-type]
+    slot = forms.ModelChoiceField(label=_("时段"), queryset=CheckSlot.objects.none())
     name = forms.CharField(label=_("居民姓名"), max_length=30)
 
     def __init__(self, *args: Any, slots: Any = None, **kwargs: Any) -> None:

@@ -48,7 +48,7 @@ ELDERLY_OPENED = date(2021, 6, 1)
 ELDERLY_MEMBERS = 38  # over the years; about 30 in care at a time
 ELDERLY_LEAVERS = 8
 
-PLAN_GOALS = {
+PLAN_GOALS: dict[str, tuple[str, ...]] = {
     CentreKind.ELDERLY: (
         "保持日常生活自理能力，按时服药，血压稳定在正常范围。",
         "增加社交活动，缓解独居带来的孤独感，每周参加两次集体活动。",
@@ -61,7 +61,7 @@ PLAN_GOALS = {
         "维持现有功能，预防压疮和肌肉萎缩，定期检查辅具。",
     ),
 }
-PLAN_SERVICES = {
+PLAN_SERVICES: dict[str, tuple[str, ...]] = {
     CentreKind.ELDERLY: (
         "日间照料、午餐、血压监测、健身操、读书读报",
         "日间照料、午餐、手工活动、生日会、电话问候",
@@ -83,7 +83,7 @@ SESSION_NOTES = {
 CAREGIVER_KINDS = (SessionKind.NURSING, SessionKind.REHABILITATION, SessionKind.BATHING)
 VOLUNTEER_KINDS = (SessionKind.COMPANIONSHIP, SessionKind.HAIRCUT, SessionKind.REHABILITATION)
 
-EQUIPMENT = {
+EQUIPMENT: dict[str, tuple[tuple[str, str, int], ...]] = {
     CentreKind.ELDERLY: ((EquipmentKind.BED, "护理床", 6), (EquipmentKind.WHEELCHAIR, "轮椅", 4)),
     CentreKind.DISABLED: (
         (EquipmentKind.WHEELCHAIR, "轮椅", 12),
@@ -94,6 +94,11 @@ EQUIPMENT = {
         (EquipmentKind.REHAB, "康复训练器", 3),
     ),
 }
+
+
+def joined(membership: Membership) -> date:
+    """The day a member came into care (the demo writes only members who did)."""
+    return membership.joined_on or membership.applied_on
 
 
 def _rng(*key: Any) -> random.Random:
@@ -154,9 +159,9 @@ class Writer:
     def members(
         self, chosen: list[tuple[Resident, date, date | None, str, str]]
     ) -> list[Membership]:
-        rows = []
-        for resident, joined, left, level, fee in chosen:
-            applied = joined - timedelta(days=14)
+        rows: list[Membership] = []
+        for resident, joined_on, left, level, fee in chosen:
+            applied = joined_on - timedelta(days=14)
             rows.append(
                 Membership(
                     centre=self.centre,
@@ -170,8 +175,8 @@ class Writer:
                     if self.centre.kind == CentreKind.ELDERLY
                     else "康复训练、生活护理",
                     fee_tier=fee,
-                    agreement_number=f"{self.centre.kind[:3].upper()}{joined:%Y%m}{len(rows) + 1:03d}",
-                    joined_on=joined,
+                    agreement_number=f"{self.centre.kind[:3].upper()}{joined_on:%Y%m}{len(rows) + 1:03d}",
+                    joined_on=joined_on,
                     left_on=left,
                     status_reason="随子女迁居外地" if left else "",
                     created_by=self.staff,
@@ -187,7 +192,7 @@ class Writer:
         for day in _working_days(self.centre.opened_on, self.until):
             rng = _rng(self.centre.kind, day)
             for membership in memberships:
-                if day < membership.joined_on or (membership.left_on and day > membership.left_on):
+                if day < joined(membership) or (membership.left_on and day > membership.left_on):
                     continue
                 if rng.random() >= chance[membership.pk]:
                     continue
@@ -218,7 +223,7 @@ class Writer:
         rows = []
         for membership in memberships:
             rng = _rng("plan", membership.resident_id)
-            start = membership.joined_on
+            start = joined(membership)
             end = membership.left_on or self.until
             while start <= end:
                 review = start + timedelta(days=182)
@@ -247,7 +252,7 @@ class Writer:
         rows: list[CareSession] = []
         for membership in memberships:
             rng = _rng("sessions", membership.resident_id)
-            day = membership.joined_on + timedelta(days=rng.randrange(1, 20))
+            day = joined(membership) + timedelta(days=rng.randrange(1, 20))
             end = membership.left_on or self.until
             while day <= end:
                 if is_working_day(day):
@@ -308,7 +313,7 @@ class Writer:
             while day < self.until:
                 borrowers = [
                     m for m in memberships
-                    if m.joined_on <= day and (m.left_on is None or m.left_on > day)
+                    if joined(m) <= day and (m.left_on is None or m.left_on > day)
                 ]  # fmt: skip
                 if not borrowers:
                     day += timedelta(days=30)
@@ -402,7 +407,7 @@ def _disabled_members(
     )
     rng = _rng("disabled-members")
     opened = DISABLED_CENTRE_OPENED
-    rows = []
+    rows: list[tuple[Resident, date, date | None, str, str]] = []
     for index, resident in enumerate(residents):
         if index % 5 < 3:
             joined = opened + timedelta(days=rng.randrange(0, 80))

@@ -21,7 +21,7 @@ from linli.activities.demo.tables import ELDERLY_CENTRE
 from linli.activities.models import Activity, ActivityStatus
 from linli.core import crypto
 from linli.core.categories import ServiceCategory
-from linli.daycare.demo.seed import CAREGIVER_PHONE
+from linli.daycare.demo.seed import CAREGIVER_PHONE, joined
 from linli.daycare.models import Centre, Membership, MemberStatus
 from linli.elders.models import ElderProfile
 from linli.health.actions import (
@@ -166,11 +166,12 @@ def _monthly(station: Station, report: Progress) -> int:
         resident = membership.resident
         baseline = Baseline(resident)
         rng = _rng("monthly", resident.name, resident.birth_date)
-        month = date(membership.joined_on.year, membership.joined_on.month, 1)
+        start = joined(membership)
+        month = date(start.year, start.month, 1)
         end = membership.left_on or until
         while month <= end:
             day = month + timedelta(days=rng.randrange(1, 6))
-            if membership.joined_on <= day <= end:
+            if start <= day <= end:
                 at = timezone.make_aware(datetime.combine(day, time(9, rng.randrange(0, 59))))
                 records.append(
                     _record(resident, baseline.measure(rng, full=False), at, ranges, caregiver)
