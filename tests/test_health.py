@@ -227,3 +227,28 @@ def test_the_quarterly_check_slots_and_bookings(care, world):
     client = signed_in(staff)
     client.post(f"/health/checks/{check.pk}/", {"slot": slots[2].pk, "name": "张桂兰"})
     assert check.check_slots.get(pk=slots[2].pk).bookings.get().resident == care.zhang
+
+
+def test_key_rotation_re_encrypts_health_records(care, world, settings):
+    from io import StringIO
+
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from linli.core import crypto
+
+    write(care.elderly_carer, care.wang, systolic=131, diastolic=83)
+    original = list(settings.FIELD_KEYS)
+    new_key = Fernet.generate_key().decode()
+    try:
+        settings.FIELD_KEYS = [new_key, *original]
+        crypto.reset_key_cache()
+        out = StringIO()
+        call_command("rotate_field_keys", stdout=out)
+        assert "1 条健康记录" in out.getvalue()
+        settings.FIELD_KEYS = [new_key]  # the old key is gone
+        crypto.reset_key_cache()
+        assert read(care.elderly_carer, care.wang).json()["items"][0]["systolic"] == 131
+    finally:
+        settings.FIELD_KEYS = original
+        crypto.reset_key_cache()

@@ -368,3 +368,29 @@ def check_booking_cancel(*, booking: CheckBooking, actor: Any) -> None:
         after={"resident": booking.resident_id},
     )
     CheckBooking.objects.filter(pk=booking.pk).delete()
+
+
+def health_records_rotate_keys(*, batch_size: int = 500) -> int:
+    """Re-encrypt every health record under the newest field key (`linli rotate_field_keys`).
+
+    Safe to interrupt and run again: each batch commits on its own, and old keys still decrypt.
+    """
+    done = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                HealthRecord.objects.select_for_update()
+                .filter(pk__gt=last_pk)
+                .only("pk", "values_cipher")
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                break
+            for record in batch:
+                record.values_cipher = crypto.rotate(record.values_cipher)
+            HealthRecord.objects.bulk_update(batch, ["values_cipher"])
+            last_pk = batch[-1].pk
+            done += len(batch)
+    audit_record(actor=None, action="keys.rotate", after={"health_records": done})
+    return done
