@@ -535,3 +535,68 @@ def test_staff_keep_the_caregivers_list(care, world):
     assert (
         signed_in(care.elderly_carer).get(f"/daycare/{care.elderly.pk}/staff/").status_code == 403
     )
+
+
+# --- every page, every role ----------------------------------------------------------------------
+
+PAGES = [
+    # (path, who gets 200; everyone else in reach 403 or 404 as noted)
+    ("/daycare/{elderly}/", {"staff", "admin", "supervisor", "elderly_carer"}),
+    ("/daycare/{elderly}/attendance/", {"staff", "admin", "supervisor", "elderly_carer"}),
+    ("/daycare/{elderly}/day/", {"staff", "admin", "elderly_carer"}),
+    ("/daycare/{elderly}/members/", {"staff", "admin", "elderly_carer"}),
+    ("/daycare/{elderly}/members/{wang_member}/", {"staff", "admin", "elderly_carer"}),
+    ("/daycare/{elderly}/equipment/", {"staff", "admin", "elderly_carer"}),
+    ("/daycare/{elderly}/staff/", {"staff", "admin"}),
+    ("/daycare/new/", {"staff", "admin", "outsider"}),  # at their own station
+    ("/health/{wang}/", {"staff", "admin", "elderly_carer"}),
+    ("/health/thresholds/", {"staff", "admin", "outsider"}),
+    ("/health/checks/", {"staff", "admin", "supervisor", "outsider"}),
+    # 王秀梅 is visited by 党员志愿服务队, which 黄文静 joined and 张志强 leads.
+    ("/elders/{wang}/", {"staff", "admin", "supervisor", "volunteer", "team_leader"}),
+    ("/elders/{wang}/visit/", {"staff", "admin", "volunteer", "team_leader"}),
+    ("/elders/", {"staff", "admin", "supervisor", "outsider"}),
+    ("/elders/map/", {"staff", "admin", "supervisor", "outsider"}),
+    ("/elders/visits/", {"volunteer", "team_leader"}),
+]
+WHO = ["staff", "admin", "supervisor", "elderly_carer", "disabled_carer", "volunteer",
+       "team_leader", "resident", "canteen_operator", "outsider", "outside_carer"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path, allowed", PAGES)
+def test_every_care_page_opens_for_exactly_its_people(care, world, path, allowed):
+    users = {
+        "staff": world.user(Role.STATION_STAFF),
+        "admin": world.user(Role.ADMIN),
+        "supervisor": world.user(Role.SUPERVISOR),
+        "elderly_carer": care.elderly_carer,
+        "disabled_carer": care.disabled_carer,
+        "volunteer": world.user(Role.VOLUNTEER),
+        "team_leader": world.user(Role.TEAM_LEADER),
+        "resident": world.user(Role.RESIDENT),
+        "canteen_operator": world.user(Role.CANTEEN_OPERATOR),
+        "outsider": world.outsider,
+        "outside_carer": care.outside_carer,
+    }
+    url = path.format(elderly=care.elderly.pk, wang_member=care.wang_member.pk, wang=care.wang.pk)
+    for who in WHO:
+        status = signed_in(users[who]).get(url).status_code
+        if who in allowed:
+            assert status == 200, (url, who, status)
+        else:
+            assert status in (403, 404), (url, who, status)
+            if who in ("outsider", "outside_carer") and "{" in path:
+                assert status == 404, (url, who, status)  # someone else's: as if missing
+
+
+def test_staff_create_a_centre(world):
+    client = signed_in(world.user(Role.STATION_STAFF))
+    answer = client.post("/daycare/new/", {"name": "焦家社区第二照料中心", "kind": "elderly",
+                                           "opened_on": "2026-01-05", "capacity": "20",
+                                           "opening_hours": "工作日 8:00–17:00"})  # fmt: skip
+    assert answer.status_code == 302
+    listed = Client().get("/api/v1/daycare/centres", **api(world.user(Role.STATION_STAFF))).json()
+    assert [c["name"] for c in listed["items"]] == ["焦家社区第二照料中心"]
+    bad = client.post("/daycare/new/", {"name": "x", "kind": "elderly", "opened_on": "1850-01-01",
+                                        "capacity": "0", "opening_hours": ""})  # fmt: skip
+    assert bad.status_code == 200 and "errorlist" in bad.content.decode()

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.daycare.models import EquipmentKind, FeeTier, Membership, SessionKind
+from linli.daycare.models import CentreKind, EquipmentKind, FeeTier, Membership, SessionKind
 from linli.elders.forms import BaseForm, LocalDateTimeField
 from linli.elders.models import CareLevel
 from linli.volunteers.models import Volunteer
@@ -118,3 +118,12 @@ class LendForm(BaseForm):
 
 class StaffForm(BaseForm):
     phone = forms.CharField(label=_("护理员手机号"), max_length=20)
+
+
+class CentreForm(BaseForm):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类型"), choices=CentreKind.choices)
+    opened_on = SaneDateField(label=_("开办日期"))
+    capacity = forms.IntegerField(label=_("床位/托位"), min_value=1, max_value=1000)
+    opening_hours = forms.CharField(label=_("开放时间"), max_length=100)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)

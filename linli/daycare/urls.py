@@ -9,6 +9,7 @@ app_name = "daycare"
 urlpatterns = [
     path("", centres.centre_list, name="list"),
     path("home-card/", roster.home_card, name="home_card"),
+    path("new/", centres.centre_new, name="new"),
     path("<int:centre_id>/", centres.centre_detail, name="centre"),
     path("<int:centre_id>/attendance/", centres.attendance_page, name="attendance"),
     path("<int:centre_id>/staff/", centres.staff_page, name="staff"),

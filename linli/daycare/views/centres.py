@@ -15,14 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.accounts.access import visible_stations
 from linli.accounts.models import User
 from linli.activities.models import Activity, ActivityStatus
 from linli.core.errors import DomainError
 from linli.core.phone import normalize_phone
 from linli.daycare import access, queries
-from linli.daycare.actions.centres import centre_staff_add, centre_staff_remove
-from linli.daycare.forms import StaffForm
+from linli.daycare.actions.centres import (
+    CentreInput,
+    centre_create,
+    centre_staff_add,
+    centre_staff_remove,
+)
+from linli.daycare.forms import CentreForm, StaffForm
 from linli.daycare.models import CentreAttendance, CentreStaff
+from linli.org.models import Station
 
 
 @require_GET
@@ -33,7 +40,8 @@ def centre_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     counts = queries.member_counts(centres)
     rows = [(centre, counts.get(centre.pk, 0)) for centre in centres.order_by("opened_on")]
-    return render(request, "daycare/centres.html", {"rows": rows})
+    can_create = visible_stations(request.user, roles=access.RUN_ROLES).exists()
+    return render(request, "daycare/centres.html", {"rows": rows, "can_create": can_create})
 
 
 def _year(request: HttpRequest) -> int:
@@ -153,3 +161,27 @@ def staff_remove(request: HttpRequest, centre_id: int, post_id: int) -> HttpResp
     else:
         messages.success(request, _("已移出本中心。"))
     return redirect("daycare:staff", centre_id=centre.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def centre_new(request: HttpRequest) -> HttpResponse:
+    """A new centre at a station the user runs (station staff, admin)."""
+    stations = visible_stations(request.user, roles=access.RUN_ROLES).filter(
+        kind=Station.Kind.STATION
+    )
+    station = stations.filter(code=request.GET.get("station", "")).first() or stations.first()
+    if station is None:
+        raise PermissionDenied
+    form = CentreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            centre = centre_create(
+                station=station, data=CentreInput(**form.cleaned_data), actor=request.user
+            )
+        except ValidationError as error:
+            form.attach_errors(error)
+        else:
+            messages.success(request, _("照料中心已建立。"))
+            return redirect("daycare:centre", centre_id=centre.pk)
+    return render(request, "daycare/centre_new.html", {"form": form, "station": station})
