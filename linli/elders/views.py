@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.access import role_required, visible_stations
+from linli.accounts.access import has_role, role_required, visible_stations
+from linli.accounts.models import Role
 from linli.core.errors import DomainError
 from linli.daycare.models import MemberStatus
 from linli.elders import access, actions
@@ -77,20 +78,23 @@ def elder_map(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def offered(request: HttpRequest) -> HttpResponse:
-    """A volunteer's visits: overdue or due within a week, near home or for their team."""
+    """A volunteer's visits: overdue or due within a week, near home or for their team. A user
+    with the volunteer role whose record is not active (yet) sees none."""
     volunteer = active_volunteer_of(request.user)
-    if volunteer is None:
+    if volunteer is None and not has_role(request.user, Role.VOLUNTEER):
         raise PermissionDenied
-    profiles = with_row_relations(access.offered_visits(volunteer)).order_by(
-        "next_visit_due", "pk"
-    )[:50]
+    profiles = (
+        with_row_relations(access.offered_visits(volunteer)).order_by("next_visit_due", "pk")[:50]
+        if volunteer is not None
+        else []
+    )
     today = timezone.localdate()
     rows = [
         (profile, address_of(profile.resident), tags_of(profile, visit_only=True))
         for profile in profiles
     ]
     mine = (
-        Visit.objects.filter(volunteer=volunteer)
+        Visit.objects.filter(volunteer=volunteer, volunteer__isnull=False)
         .select_related("profile__resident", "service_request")
         .order_by("-visited_at")[:10]
     )

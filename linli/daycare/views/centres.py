@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.access import visible_stations
+from linli.accounts.access import has_role, visible_stations
 from linli.accounts.models import User
 from linli.activities.models import Activity, ActivityStatus
 from linli.core.errors import DomainError
@@ -36,8 +36,8 @@ from linli.org.models import Station
 @login_required
 def centre_list(request: HttpRequest) -> HttpResponse:
     centres = access.centres_for_user(request.user).select_related("station")
-    if not access.can_open_daycare(request.user):
-        raise PermissionDenied
+    if not has_role(request.user, *access.CENTRE_ROLES):
+        raise PermissionDenied  # a caregiver not yet at a centre is told so on the page
     counts = queries.member_counts(centres)
     rows = [(centre, counts.get(centre.pk, 0)) for centre in centres.order_by("opened_on")]
     can_create = visible_stations(request.user, roles=access.RUN_ROLES).exists()
