@@ -143,6 +143,10 @@ def _add_routers() -> None:
     from linli.accounts.api import router as accounts_router
     from linli.activities.api import router as activities_router
     from linli.assistance.api.requests import menu_router, requests_router
+    from linli.daycare.api import router as daycare_router
+    from linli.elders.api import router as elders_router
+    from linli.health.api import resident_router as resident_health_router
+    from linli.health.api import router as health_router
     from linli.ledger.api.hours import router as hours_router
     from linli.ledger.api.public import router as certificates_router
     from linli.notifications.api import router as notifications_router
@@ -166,6 +170,10 @@ def _add_routers() -> None:
     api.add_router("/service-menu", menu_router)
     api.add_router("/service-requests", requests_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/elders", elders_router)
+    api.add_router("/daycare", daycare_router)
+    api.add_router("/health", health_router)
+    api.add_router("/residents", resident_health_router)
 
 
 _add_routers()

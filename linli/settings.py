@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "linli.ledger",
     "linli.assistance",
     "linli.notifications",
+    "linli.elders",
+    "linli.daycare",
+    "linli.health",
     "linli.stats",
     "linli.ops",
 ]

@@ -69,7 +69,7 @@ def test_every_link_on_every_home_page_opens(world):
 
 # The header's sections each role sees: the pages that open for it, and no others.
 EVERYONE = ["/volunteers/teams/", "/activities/", "/stations/"]
-STAFF = ["/residents/", "/volunteers/", "/requests/board/", "/audit/"]
+STAFF = ["/residents/", "/volunteers/", "/requests/board/", "/elders/", "/daycare/", "/audit/"]
 HEADER_LINKS = {
     Role.ADMIN: STAFF + EVERYONE,
     Role.SUPERVISOR: STAFF + EVERYONE,
