@@ -35,7 +35,8 @@ from linli.people.demo import describe, plan_registry  # noqa: E402
 from linli.people.models import ResidentTag, Tag  # noqa: E402
 from linli.people.queries import registry_counts  # noqa: E402
 from linli.stats.queries import summary  # noqa: E402
-from linli.volunteers.models import Team, TrainingAttendance, Volunteer  # noqa: E402
+from linli.teams.models import Team  # noqa: E402
+from linli.volunteers.models import TrainingAttendance, Volunteer  # noqa: E402
 
 ACTIVITIES_STEP = "志愿活动与服务时长"
 

@@ -101,8 +101,8 @@ def make_station() -> dict[str, Any]:
     from linli.assistance.actions import MenuItemInput, menu_category_save, menu_item_save
     from linli.org.actions import station_create
     from linli.org.models import Building, Estate
+    from linli.teams.models import Team
     from linli.volunteers.actions.training import course_create, session_create
-    from linli.volunteers.models import Team
 
     center = station_create(code="DANGTU", name="当涂县新时代文明实践中心", kind="center",
                             parent=None, actor=None)  # fmt: skip
@@ -148,9 +148,9 @@ def make_volunteers(setting: dict[str, Any], count: int, rng: random.Random) -> 
     from linli.accounts.models import User
     from linli.org.models import Building
     from linli.people.models import Household, Resident
+    from linli.teams.models import TeamMembership
     from linli.volunteers.models import (
         FULL_AVAILABILITY,
-        TeamMembership,
         TrainingAttendance,
         Volunteer,
         VolunteerCategory,

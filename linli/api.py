@@ -1,6 +1,7 @@
 """The public JSON API v1 (SPEC §5): one NinjaAPI, token auth, one error format.
 
-Each app contributes a router from its own `api.py`; this module only assembles them.
+Each app contributes its routers from its own `api.py` (or `api/` package); this module only
+assembles them.
 """
 
 from typing import Any
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.operation import Operation
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
@@ -40,7 +42,27 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+# An operation id is `<module>_<function>`, and a client generated from the OpenAPI document names
+# its methods after them: a router module that moves keeps the ids it was published with.
+PUBLISHED_MODULES = {
+    "linli.ledger.api.hours": "linli.ledger.api",
+    "linli.ledger.api.public": "linli.ledger.api_public",
+    "linli.assistance.api.requests": "linli.assistance.api",
+    "linli.assistance.api.actions": "linli.assistance.api_actions",
+    "linli.volunteers.api.list": "linli.volunteers.api_list",
+    "linli.volunteers.api.registration": "linli.volunteers.api_registration",
+    "linli.teams.api": "linli.volunteers.api_teams",
+}
+
+
+class LinliAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        module = operation.view_func.__module__
+        module = PUBLISHED_MODULES.get(module, module)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = LinliAPI(
     renderer=Utf8JSONRenderer(),
     title="邻里 Linli API",
     version="1",
@@ -120,17 +142,21 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _add_routers() -> None:
     from linli.accounts.api import router as accounts_router
     from linli.activities.api import router as activities_router
-    from linli.assistance.api import menu_router, requests_router
+    from linli.assistance.api.requests import menu_router, requests_router
     from linli.canteen.api import router as canteen_router
-    from linli.ledger.api import router as hours_router
-    from linli.ledger.api_public import router as certificates_router
+    from linli.daycare.api import router as daycare_router
+    from linli.elders.api import router as elders_router
+    from linli.health.api import resident_router as resident_health_router
+    from linli.health.api import router as health_router
+    from linli.ledger.api.hours import router as hours_router
+    from linli.ledger.api.public import router as certificates_router
     from linli.notifications.api import router as notifications_router
     from linli.org.api import router as org_router
     from linli.people.api import router as people_router
     from linli.stats.api import router as stats_router
-    from linli.volunteers.api_list import router as volunteer_list_router
-    from linli.volunteers.api_registration import router as volunteer_registration_router
-    from linli.volunteers.api_teams import router as teams_router
+    from linli.teams.api import router as teams_router
+    from linli.volunteers.api.list import router as volunteer_list_router
+    from linli.volunteers.api.registration import router as volunteer_registration_router
 
     api.add_router("/", accounts_router)
     api.add_router("/stations", org_router)
@@ -145,6 +171,10 @@ def _add_routers() -> None:
     api.add_router("/service-menu", menu_router)
     api.add_router("/service-requests", requests_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/elders", elders_router)
+    api.add_router("/daycare", daycare_router)
+    api.add_router("/health", health_router)
+    api.add_router("/residents", resident_health_router)
     api.add_router("/canteen", canteen_router)
 
 

@@ -268,7 +268,8 @@ def make_volunteer(
 def corps(registry: Registry, world: World) -> Corps:
     from datetime import date
 
-    from linli.volunteers.models import Course, Team, TeamMembership
+    from linli.teams.models import Team, TeamMembership
+    from linli.volunteers.models import Course
 
     party_team = Team.objects.create(station=world.jiaojia, name="党员志愿服务队")
     law_team = Team.objects.create(station=world.jiaojia, name="法律援助志愿服务队")

@@ -8,8 +8,9 @@ from linli.accounts.models import Role, User
 from linli.ops.demo import seed_accounts, seed_stations
 from linli.people.demo import seed_registry
 from linli.people.models import Household, Resident
+from linli.teams.models import Team, TeamMembership
 from linli.volunteers.demo import seed_volunteers
-from linli.volunteers.models import Team, TeamMembership, Volunteer
+from linli.volunteers.models import Volunteer
 from tests.conftest import api_token, bearer
 
 

@@ -25,9 +25,10 @@ from linli.assistance.actions import (
 )
 from linli.assistance.suggestions import Suggestion, suggest_volunteers
 from linli.people.actions import AddressInput, resident_update
+from linli.teams.models import TeamMembership
 from linli.volunteers.actions.registration import volunteer_profile_update, volunteer_suspend
 from linli.volunteers.actions.training import attendance_record, session_create
-from linli.volunteers.models import AVAILABILITY_BITS, TeamMembership, Volunteer
+from linli.volunteers.models import AVAILABILITY_BITS, Volunteer
 from tests.conftest import make_volunteer, submit_request
 
 SATURDAY_MORNING = datetime(2026, 6, 6, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # 周六上午

@@ -18,9 +18,9 @@ from openapi_spec_validator import validate
 from linli.accounts.models import Role, RoleAssignment
 from linli.audit.models import AuditLog
 from linli.core.errors import DomainError
-from linli.volunteers.actions import teams as team_actions
+from linli.teams import actions as team_actions
+from linli.teams.models import Team, TeamMembership
 from linli.volunteers.actions.registration import volunteer_suspend
-from linli.volunteers.models import Team, TeamMembership
 from tests.conftest import api_token, bearer, make_volunteer, signed_in
 
 

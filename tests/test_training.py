@@ -1,6 +1,6 @@
 """Training: courses, sessions, the roll, training hours kept apart, and the training rule.
 
-The rule (linli.volunteers.qualification): a volunteer is qualified for a team when they attended
+The rule (linli.teams.qualification): a volunteer is qualified for a team when they attended
 every course the team requires and, for a sub-group, every course its parent requires.
 """
 
@@ -17,16 +17,16 @@ from django.utils import timezone
 from linli.accounts.models import Role
 from linli.audit.models import AuditLog
 from linli.core.errors import DomainError
-from linli.volunteers.actions import teams as team_actions
-from linli.volunteers.actions import training as training_actions
-from linli.volunteers.actions.registration import volunteer_suspend
-from linli.volunteers.models import Course, TrainingAttendance, TrainingSession
-from linli.volunteers.qualification import (
+from linli.teams import actions as team_actions
+from linli.teams.qualification import (
     is_qualified,
     missing_courses,
     qualified_volunteers,
 )
-from linli.volunteers.queries_teams import training_hours
+from linli.volunteers.actions import training as training_actions
+from linli.volunteers.actions.registration import volunteer_suspend
+from linli.volunteers.models import Course, TrainingAttendance, TrainingSession
+from linli.volunteers.queries import training_hours
 from tests.conftest import make_volunteer, signed_in
 
 

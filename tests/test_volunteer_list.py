@@ -9,14 +9,9 @@ import pytest
 
 from linli.accounts.models import Role
 from linli.core.idcard import make_id_number
+from linli.teams.models import Team, TeamMembership
 from linli.volunteers.actions.registration import volunteer_profile_update
-from linli.volunteers.models import (
-    Team,
-    TeamMembership,
-    Volunteer,
-    availability_bit,
-    availability_codes,
-)
+from linli.volunteers.models import Volunteer, availability_bit, availability_codes
 from linli.volunteers.queries import (
     VolunteerFilter,
     availability_mask,

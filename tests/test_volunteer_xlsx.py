@@ -20,10 +20,11 @@ from linli.core.idcard import make_id_number
 from linli.core.importjobs import ImportFileError, cached_progress
 from linli.people.importing.columns import RowError
 from linli.people.models import Consent, Resident
+from linli.teams.models import TeamMembership
 from linli.volunteers import importing
 from linli.volunteers.actions.registration import volunteer_profile_update
 from linli.volunteers.exporting import NATIONAL_HEADERS
-from linli.volunteers.models import TeamMembership, Volunteer, VolunteerImportJob, availability_bit
+from linli.volunteers.models import Volunteer, VolunteerImportJob, availability_bit
 from tests.conftest import WANG_ID, make_volunteer, signed_in
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

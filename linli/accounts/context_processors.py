@@ -9,6 +9,8 @@ from linli.accounts.access import can_read_audit, has_role, role_codes
 from linli.accounts.models import Role
 from linli.assistance import access as assistance_access
 from linli.canteen.views import index as canteen_index
+from linli.daycare import access as daycare_access
+from linli.elders import access as elders_access
 from linli.people import access as people_access
 from linli.volunteers import access as volunteers_access
 
@@ -26,9 +28,11 @@ def _any_role(user: Any) -> bool:
 SECTIONS: list[tuple[str, Any, Callable[[Any], bool]]] = [
     ("people:resident_list", _("居民"), _holds(*people_access.READ_ROLES)),
     ("volunteers:list", _("志愿者"), volunteers_access.can_browse_volunteers),
-    ("volunteers:team_list", _("队伍"), _any_role),
+    ("teams:team_list", _("队伍"), _any_role),
     ("activities:list", _("活动"), _any_role),
     ("assistance:board", _("派单台"), assistance_access.can_read_board),
+    ("elders:list", _("老人"), elders_access.can_read_list),
+    ("daycare:list", _("照料中心"), daycare_access.can_open_daycare),
     ("assistance:mine", _("我的需求"), _holds(Role.RESIDENT)),
     ("assistance:tasks", _("我的任务"), _holds(Role.VOLUNTEER)),
     ("canteen:index", _("食堂"), canteen_index.shows_canteen),

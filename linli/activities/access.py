@@ -13,8 +13,9 @@ from linli.accounts.access import get_in_reach, has_role, in_reach, visible_stat
 from linli.accounts.models import Role
 from linli.activities.models import Activity
 from linli.org.models import Station
+from linli.teams.models import Team
 from linli.volunteers.access import led_team_ids
-from linli.volunteers.models import Team, Volunteer
+from linli.volunteers.models import Volunteer
 
 ALL_ROLES = frozenset(Role.values)
 RUN_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})

@@ -48,7 +48,8 @@ from linli.activities.schemas import (
     SignupOut,
 )
 from linli.org.models import Station
-from linli.volunteers.models import Course, Team, Volunteer
+from linli.teams.models import Team
+from linli.volunteers.models import Course, Volunteer
 
 router = Router(tags=["activities"])
 

@@ -15,7 +15,8 @@ from linli.activities.actions.lifecycle import ActivityInput
 from linli.activities.actions.recurrence import Rule
 from linli.activities.models import ActivityStatus
 from linli.core.categories import ServiceCategory
-from linli.volunteers.models import Course, Team, Volunteer
+from linli.teams.models import Team
+from linli.volunteers.models import Course, Volunteer
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -42,7 +42,7 @@ class Activity(models.Model):
 
     station = models.ForeignKey("org.Station", on_delete=models.PROTECT, related_name="activities")
     team = models.ForeignKey(
-        "volunteers.Team",
+        "teams.Team",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -31,9 +31,10 @@ from linli.assistance.models import (
     ServiceRequest,
 )
 from linli.org.models import Station
+from linli.teams.models import TeamMembership
+from linli.teams.qualification import is_qualified
 from linli.volunteers.access import active_volunteer_of
-from linli.volunteers.models import TeamMembership, TrainingAttendance, Volunteer
-from linli.volunteers.qualification import is_qualified
+from linli.volunteers.models import TrainingAttendance, Volunteer
 
 READ_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
 RUN_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})

@@ -22,7 +22,7 @@ class MenuCategory(models.Model):
     )
     code = models.CharField(_("服务类别"), max_length=20, choices=ServiceCategory.choices)
     teams = models.ManyToManyField(
-        "volunteers.Team", blank=True, related_name="menu_categories", verbose_name=_("服务队伍")
+        "teams.Team", blank=True, related_name="menu_categories", verbose_name=_("服务队伍")
     )
     response_hours = models.PositiveSmallIntegerField(_("响应时限（小时）"), default=24)
     active = models.BooleanField(_("启用"), default=True)
@@ -238,7 +238,7 @@ class ServiceRequest(models.Model):
         _("派单方式"), max_length=10, choices=DispatchMode.choices, blank=True
     )
     dispatch_team = models.ForeignKey(
-        "volunteers.Team",
+        "teams.Team",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -38,11 +38,10 @@ from django.utils.translation import gettext as _
 
 from linli.assistance.models import MenuItem, RequestStatus, ServiceRequest
 from linli.org.models import Building
+from linli.teams.models import Team, TeamMembership
 from linli.volunteers.models import (
     SLOTS,
     WEEKDAYS,
-    Team,
-    TeamMembership,
     TrainingAttendance,
     Volunteer,
     VolunteerCategory,

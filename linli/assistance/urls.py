@@ -1,23 +1,23 @@
 from django.urls import path
 
-from linli.assistance import views, views_board, views_public, views_staff
+from linli.assistance.views import board, public, requests, staff
 
 app_name = "assistance"
 
 urlpatterns = [
-    # Residents and volunteers (views_public).
-    path("new/", views_public.new_request, name="new"),
-    path("mine/", views_public.my_requests, name="mine"),
-    path("tasks/", views_public.my_tasks, name="tasks"),
+    # Residents and volunteers (views/public.py).
+    path("new/", public.new_request, name="new"),
+    path("mine/", public.my_requests, name="mine"),
+    path("tasks/", public.my_tasks, name="tasks"),
     # Staff.
-    path("board/", views_board.board, name="board"),
-    path("staff/new/", views_staff.staff_new, name="staff_new"),
-    path("menu/", views_staff.menu, name="menu"),
-    path("menu/categories/", views_staff.menu_category, name="menu_category"),
-    path("menu/categories/<int:pk>/items/", views_staff.menu_item_new, name="menu_item_new"),
-    path("menu/items/<int:pk>/", views_staff.menu_item_edit, name="menu_item"),
+    path("board/", board.board, name="board"),
+    path("staff/new/", staff.staff_new, name="staff_new"),
+    path("menu/", staff.menu, name="menu"),
+    path("menu/categories/", staff.menu_category, name="menu_category"),
+    path("menu/categories/<int:pk>/items/", staff.menu_item_new, name="menu_item_new"),
+    path("menu/items/<int:pk>/", staff.menu_item_edit, name="menu_item"),
     # One request: everyone who may open it.
-    path("<int:pk>/", views.request_detail, name="detail"),
-    path("<int:pk>/do/<slug:action>/", views.request_act, name="act"),
-    path("photos/<int:pk>/", views.request_photo, name="photo"),
+    path("<int:pk>/", requests.request_detail, name="detail"),
+    path("<int:pk>/do/<slug:action>/", requests.request_act, name="act"),
+    path("photos/<int:pk>/", requests.request_photo, name="photo"),
 ]

@@ -373,5 +373,6 @@ def authorize_delivery(user: Any, task: DeliveryTask, action: str) -> None:
 
 
 def can_deliver(user: Any) -> bool:
-    """Whether the deliveries page is for this user: a volunteer, or someone who runs a canteen."""
-    return active_volunteer_of(user) is not None or can_run_any(user)
+    """Whether the deliveries page is for this user: a volunteer (the page says so when their
+    record is not active), or someone who runs a canteen."""
+    return has_role(user, Role.VOLUNTEER) or can_run_any(user)

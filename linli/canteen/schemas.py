@@ -234,7 +234,7 @@ class DeliveryQuery(PageQuery):
 
 class SettlementQuery(Schema):
     month: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}$", max_length=7)] = Field(
-        examples=["2026-05"]
+        description="YYYY-MM, e.g. 2026-05"
     )
     station: StationCode | None = None
 

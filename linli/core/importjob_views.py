@@ -1,7 +1,7 @@
 """The pages an Excel import shares (`linli.core.importjobs`): the upload form's station and file,
 and the job's page with its polled status card.
 
-Each import's views stay its own (`people.views_xlsx`, `volunteers.views_xlsx`): they check who
+Each import's views stay its own (`people.views.xlsx`, `volunteers.views.xlsx`): they check who
 may import, call their import's actions and name their templates; these are the parts between.
 """
 

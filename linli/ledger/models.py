@@ -22,6 +22,7 @@ class Account(models.TextChoices):
 class EntryKind(models.TextChoices):
     ACTIVITY = "activity", _("活动服务")
     REQUEST = "request", _("群众点单服务")
+    CARE = "care", _("照料中心服务")
     REVERSAL = "reversal", _("冲正")
     ADJUSTMENT = "adjustment", _("补录")
     DELIVERY = "delivery", _("助餐送餐")

@@ -36,7 +36,7 @@ from linli.core.errors import DomainError
 from linli.core.xlsx import xlsx_response
 from linli.ledger import access as ledger_access
 from linli.ledger import calendar, certificates, exporting
-from linli.ledger.api import pdf_response
+from linli.ledger.api.hours import pdf_response
 from linli.ledger.models import Certificate
 from linli.org.models import Station
 from linli.volunteers import access

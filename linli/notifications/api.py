@@ -1,7 +1,7 @@
 """The caller's own inbox over the API, mounted at /api/v1/notifications.
 
 Only the caller's notifications exist here: another person's id answers 404. Marking read goes
-through linli.notifications.actions_inbox, the same functions as the inbox page.
+through linli.notifications.actions.inbox, the same functions as the inbox page.
 """
 
 from typing import Any
@@ -12,7 +12,8 @@ from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from linli.accounts.schemas import ErrorOut
-from linli.notifications import access, actions_inbox
+from linli.notifications import access
+from linli.notifications.actions import inbox as inbox_actions
 from linli.notifications.models import Notification
 from linli.notifications.schemas import InboxQuery, NotificationOut, ReadAllOut, UnreadCountOut
 
@@ -40,7 +41,7 @@ def unread_count(request: HttpRequest) -> Any:
 
 @router.post("/read-all", response=ReadAllOut, summary="Mark every notification read")
 def notification_read_all(request: HttpRequest) -> Any:
-    return {"updated": actions_inbox.notifications_mark_all_read(actor=_caller(request))}
+    return {"updated": inbox_actions.notifications_mark_all_read(actor=_caller(request))}
 
 
 @router.post(
@@ -51,4 +52,4 @@ def notification_read_all(request: HttpRequest) -> Any:
 def notification_read(request: HttpRequest, notification_id: int) -> Any:
     user = _caller(request)
     notification = access.get_notification_for_user(user, notification_id)
-    return actions_inbox.notification_mark_read(notification=notification, actor=user)
+    return inbox_actions.notification_mark_read(notification=notification, actor=user)

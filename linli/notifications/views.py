@@ -1,7 +1,7 @@
 """The inbox page, and the page where station staff set up where their station's alerts go.
 
 Every check goes through linli.notifications.access, every write through an action
-(`actions_inbox`); the channel page's buttons post with htmx and fall back to plain forms.
+(`actions.inbox`); the channel page's buttons post with htmx and fall back to plain forms.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.access import role_required
-from linli.notifications import access, actions_inbox
+from linli.notifications import access
+from linli.notifications.actions import inbox as inbox_actions
 from linli.notifications.channels import describe_target
 from linli.notifications.models import Delivery, Notification, StationChannel
 from linli.org.models import Station
@@ -70,7 +71,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Opening a notification marks it read and goes to the page it is about."""
     notification = access.get_notification_for_user(request.user, pk)
-    actions_inbox.notification_mark_read(notification=notification, actor=request.user)
+    inbox_actions.notification_mark_read(notification=notification, actor=request.user)
     target = notification.url
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -82,7 +83,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    count = actions_inbox.notifications_mark_all_read(actor=request.user)
+    count = inbox_actions.notifications_mark_all_read(actor=request.user)
     if count:
         messages.success(request, _("已将 %(count)s 条通知标为已读。") % {"count": count})
     return redirect("notifications:inbox")
@@ -184,9 +185,9 @@ def channel_list(request: HttpRequest) -> HttpResponse:
     form = ChannelForm(request.POST)
     if form.is_valid():
         try:
-            actions_inbox.station_channel_save(
+            inbox_actions.station_channel_save(
                 station=station,
-                data=actions_inbox.ChannelInput(**form.cleaned_data),
+                data=inbox_actions.ChannelInput(**form.cleaned_data),
                 actor=request.user,
             )
         except ValidationError as error:
@@ -202,7 +203,7 @@ def channel_list(request: HttpRequest) -> HttpResponse:
 @role_required(*access.CHANNEL_ROLES)
 def channel_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     channel = access.get_channel_for_user(request.user, pk)
-    channel = actions_inbox.station_channel_set_active(
+    channel = inbox_actions.station_channel_set_active(
         channel=channel, active=not channel.active, actor=request.user
     )
     notice = _("已启用“%(name)s”。") if channel.active else _("已停用“%(name)s”。")
@@ -215,7 +216,7 @@ def channel_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
     channel = access.get_channel_for_user(request.user, pk)
     station, name = channel.station, str(channel)
-    actions_inbox.station_channel_delete(channel=channel, actor=request.user)
+    inbox_actions.station_channel_delete(channel=channel, actor=request.user)
     return _after_change(request, station, _("已删除“%(name)s”。") % {"name": name})
 
 
@@ -224,7 +225,7 @@ def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*access.CHANNEL_ROLES)
 def channel_test(request: HttpRequest, pk: int) -> HttpResponse:
     channel = access.get_channel_for_user(request.user, pk)
-    actions_inbox.station_channel_test(channel=channel, actor=request.user)
+    inbox_actions.station_channel_test(channel=channel, actor=request.user)
     return _after_change(request, channel.station, _("测试消息已排队发送，稍后可在下方看到结果。"))
 
 

@@ -13,6 +13,9 @@ from linli.accounts.models import Role, RoleAssignment, User
 from linli.activities.demo import seed_activities
 from linli.assistance.demo import seed_requests
 from linli.canteen.demo import seed_canteen
+from linli.daycare.demo import seed_daycare
+from linli.elders.demo import seed_elders
+from linli.health.demo import seed_health
 from linli.org.actions import station_create
 from linli.org.models import Station
 from linli.people.demo import seed_registry
@@ -76,6 +79,9 @@ STEPS: list[tuple[str, Callable[[Progress], int]]] = [
     ("志愿者、队伍与培训", seed_volunteers),
     ("志愿活动与服务时长", seed_activities),
     ("群众点单", seed_requests),
+    ("银龄关爱：老人档案与走访", seed_elders),
+    ("日间照料中心", seed_daycare),
+    ("健康服务：免费体检与健康记录", seed_health),
     ("银龄爱心食堂", seed_canteen),
 ]
 

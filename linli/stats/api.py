@@ -58,6 +58,18 @@ class SummaryOut(Schema):
         "request's latest rating; null when none is rated"
     )
     rated_count: int = Field(description="service requests with a rating")
+    elders: int = Field(
+        description="residents aged 60 and over living at the stations, each with a care "
+        "profile (银龄关爱); not narrowed by `year`"
+    )
+    daycare_person_times: int = Field(
+        description="day-care person-times (人次): distinct person and day at each centre, "
+        "counted from check-ins, in `year` if given"
+    )
+    disabled_served: int = Field(
+        description="disabled residents the disabled day-care centres served: members admitted "
+        "(in `year` if given: whose membership overlapped it)"
+    )
     open_followups: int = Field(
         description="follow-ups (回访) of ratings of 2 or less that are not closed yet"
     )

@@ -5,6 +5,8 @@ from typing import Any
 from linli.activities.stats import activity_counts
 from linli.assistance.stats import request_figures
 from linli.canteen.stats import meal_counts
+from linli.daycare.queries import daycare_figures
+from linli.elders.queries import elder_count
 from linli.people.queries import registry_counts
 from linli.volunteers.stats import volunteer_counts
 
@@ -16,5 +18,7 @@ def summary(station_ids: Any, *, year: int | None) -> dict[str, Any]:
         **volunteer_counts(station_ids),
         **activity_counts(station_ids, year),
         **request_figures(station_ids, year),
+        "elders": elder_count(station_ids),
+        **daycare_figures(station_ids, year),
         **meal_counts(station_ids, year),
     }

@@ -1,8 +1,8 @@
-"""Who may see and manage volunteers and teams. Built on accounts.access, the one gate.
+"""Who may see and manage volunteers. Built on accounts.access, the one gate.
 
 Station staff run their station's volunteers (admin everywhere; supervisors read their subtree).
-A team leader reads the volunteers of their own teams and manages those teams' rosters only.
-A volunteer reads and edits their own record.
+A team leader reads the volunteers of their own teams (`led_team_ids`); who may manage a team's
+roster is `linli.teams.access`. A volunteer reads and edits their own record.
 """
 
 from typing import Any
@@ -21,7 +21,8 @@ from linli.accounts.access import (
 )
 from linli.accounts.models import Role
 from linli.org.models import Station
-from linli.volunteers.models import Team, TeamMembership, Volunteer, VolunteerImportJob
+from linli.teams.models import TeamMembership
+from linli.volunteers.models import Volunteer, VolunteerImportJob
 
 READ_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.STATION_STAFF})
 WRITE_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})
@@ -86,33 +87,6 @@ def can_manage_volunteers(user: Any) -> bool:
 
 def is_self(user: Any, volunteer: Volunteer) -> bool:
     return getattr(user, "is_authenticated", False) and volunteer.user_id == user.pk
-
-
-def teams_for_user(user: Any) -> QuerySet[Team]:
-    """Teams of every station the user's roles reach (volunteers browse teams to join)."""
-    return in_reach(Team.objects.all(), user, roles=set(Role.values))
-
-
-def get_team_for_user(user: Any, pk: Any, *, manage: bool = False) -> Team:
-    """A team in reach; with `manage`, only for station staff, admin, or that team's leader."""
-    team = get_in_reach(
-        Team.objects.select_related("station", "parent"), user, pk, roles=set(Role.values)
-    )
-    if manage and not can_manage_team(user, team):
-        raise Http404("team")
-    return team
-
-
-def can_manage_team(user: Any, team: Team) -> bool:
-    if is_team_staff(user, team, manage=True):
-        return True
-    return team.pk in led_team_ids(user)
-
-
-def is_team_staff(user: Any, team: Team, *, manage: bool = False) -> bool:
-    """Whether the user runs the team's station as staff: station staff and admin (`manage`),
-    or also supervisors (read). Team leaders are not staff of their own team."""
-    return staff_reach(Team.objects.filter(pk=team.pk), user, manage=manage).exists()
 
 
 def staff_reach(

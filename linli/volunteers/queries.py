@@ -1,5 +1,5 @@
 """Reads of volunteers that span relations: the filtered list that the page, the API and the two
-Excel exports share, and how a volunteer's availability reads.
+Excel exports share, how a volunteer's availability reads, and the training pages' reads.
 
 `VolunteerFilter.from_params` takes the page's query string or the API's query parameters;
 `filter_volunteers` applies it to a queryset already narrowed by `access.volunteers_for_user`
@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import station_filter
 from linli.core.categories import ServiceCategory
 from linli.people.queries import search_condition
+from linli.teams.models import Team, TeamMembership
 from linli.volunteers.access import READ_ROLES, led_team_ids
 from linli.volunteers.models import (
     SLOT_CODES,
     SLOTS,
     WEEKDAY_CODES,
     WEEKDAYS,
-    Team,
-    TeamMembership,
+    Course,
+    TrainingAttendance,
+    TrainingSession,
     Volunteer,
     VolunteerCategory,
     availability_bit,
@@ -37,6 +40,7 @@ ALL_STATUSES = "all"
 # against the end of the number (and the phone), letters alone are pinyin.
 NUMBER_PREFIX_QUERY = re.compile(r"^[A-Za-z][A-Za-z-]*\d+$")
 DIGITS_QUERY = re.compile(r"^\d{3,}$")
+PINYIN_QUERY = re.compile(r"^[A-Za-z]+$")
 
 
 # --- availability ----------------------------------------------------------------------------------
@@ -218,3 +222,54 @@ def filter_teams_for_user(user: Any) -> QuerySet[Team]:
     if led and condition:
         condition |= Q(pk__in=led)
     return Team.objects.filter(condition).select_related("station").order_by("station_id", "name")
+
+
+# --- training: courses, sessions, the roll --------------------------------------------------------
+
+
+def name_condition(q: str, prefix: str = "person__") -> Q:
+    """Pinyin initials (`hwj`) or full pinyin (`huangwen`) as prefixes, else part of the name."""
+    q = q.strip()
+    if PINYIN_QUERY.match(q):
+        lowered = q.lower()
+        return Q(**{f"{prefix}name_initials__startswith": lowered}) | Q(
+            **{f"{prefix}name_pinyin__startswith": lowered}
+        )
+    return Q(**{f"{prefix}name__contains": q})
+
+
+def courses_with_counts(courses: QuerySet[Course]) -> QuerySet[Course]:
+    """Courses with `session_count` and `trained_count` (volunteers who attended a session)."""
+    return courses.select_related("station").annotate(
+        session_count=Count("sessions", distinct=True),
+        trained_count=Count(
+            "sessions__attendance__volunteer",
+            filter=Q(sessions__attendance__attended=True),
+            distinct=True,
+        ),
+    )
+
+
+def sessions_with_counts(course: Course) -> QuerySet[TrainingSession]:
+    return course.sessions.annotate(
+        present_count=Count("attendance", filter=Q(attendance__attended=True))
+    ).order_by("-held_on", "-pk")
+
+
+def roll_volunteers(session: TrainingSession) -> QuerySet[Volunteer]:
+    """Who the roll page lists: the station's active volunteers and anyone already recorded for
+    the session (so a later suspension does not silently drop a past attendance)."""
+    recorded = TrainingAttendance.objects.filter(session=session, volunteer=OuterRef("pk"))
+    return (
+        Volunteer.objects.filter(station_id=session.course.station_id)
+        .filter(Q(status=Volunteer.Status.ACTIVE) | Exists(recorded))
+        .select_related("person")
+    )
+
+
+def training_hours(volunteer: Volunteer) -> Decimal:
+    """A volunteer's total training hours (attended sessions only); never service hours."""
+    total = TrainingAttendance.objects.filter(volunteer=volunteer, attended=True).aggregate(
+        total=Sum("hours")
+    )["total"]
+    return total or Decimal(0)

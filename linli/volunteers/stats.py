@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from linli.volunteers.models import Team, Volunteer
+from linli.teams.models import Team
+from linli.volunteers.models import Volunteer
 
 
 def volunteer_counts(station_ids: Any) -> dict[str, int]:

@@ -18,7 +18,8 @@ from linli.audit.models import AuditLog
 from linli.ledger.models import Account, EntryKind, LedgerEntry
 from linli.ledger.queries import balance, star_level, with_hours
 from linli.org.models import Station
-from linli.volunteers.models import Team, Volunteer
+from linli.teams.models import Team
+from linli.volunteers.models import Volunteer
 from tests.conftest import api_token, bearer
 from tests.demo.conftest import SeededDemo, run_seed
 

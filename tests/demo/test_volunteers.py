@@ -12,12 +12,10 @@ from linli.org.models import Station
 from linli.people.demo import CENSUS_DAY
 from linli.people.models import Consent, Resident
 from linli.people.queries import registry_counts
+from linli.teams.models import Team, TeamCategory, TeamMembership
 from linli.volunteers.demo import plan_corps
 from linli.volunteers.models import (
     Course,
-    Team,
-    TeamCategory,
-    TeamMembership,
     TrainingAttendance,
     TrainingSession,
     Volunteer,

@@ -33,7 +33,8 @@ from linli.core.workdays import add_working_days
 from linli.ledger.actions import ledger_credit
 from linli.ledger.models import Account, EntryKind
 from linli.org.models import Station
-from linli.volunteers.models import Course, Team
+from linli.teams.models import Team
+from linli.volunteers.models import Course
 
 # Recording afterwards (补录): an activity may be created with past times, for staff, while its
 # verification window is still open.

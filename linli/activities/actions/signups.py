@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from linli.activities.models import Activity, ActivityStatus, Signup, SignupStatus
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
-from linli.volunteers.models import TeamMembership, Volunteer
-from linli.volunteers.qualification import is_qualified
+from linli.teams.models import TeamMembership
+from linli.teams.qualification import is_qualified
+from linli.volunteers.models import Volunteer
 
 OPEN_STATES = {ActivityStatus.PUBLISHED, ActivityStatus.ONGOING}
 

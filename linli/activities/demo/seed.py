@@ -51,8 +51,9 @@ from linli.core.errors import DomainError
 from linli.ledger.actions import ledger_credit
 from linli.ledger.models import Account, EntryKind
 from linli.org.models import Station
+from linli.teams.models import Team, TeamMembership
 from linli.volunteers.demo.tables import STAFF_PHONE, STATION_CODE
-from linli.volunteers.models import Team, TeamMembership, Volunteer
+from linli.volunteers.models import Volunteer
 
 Progress = Callable[[str], None]
 BY_HAND = {AttendanceMethod.CARD_SCAN, AttendanceMethod.MANUAL}  # staff or the leader record it

@@ -14,7 +14,8 @@ from linli.assistance.models import MenuCategory, MenuItem
 from linli.audit.actions import audit_record
 from linli.core.categories import ServiceCategory
 from linli.org.models import Station
-from linli.volunteers.models import Course, Team
+from linli.teams.models import Team
+from linli.volunteers.models import Course
 
 
 @transaction.atomic

@@ -39,7 +39,8 @@ from linli.ledger.actions import ledger_credit
 from linli.ledger.models import Account, EntryKind
 from linli.org.models import Building, Station
 from linli.people.models import Resident
-from linli.volunteers.models import Team, Volunteer
+from linli.teams.models import Team
+from linli.volunteers.models import Volunteer
 
 MAX_HOURS = Decimal(24)
 

@@ -14,7 +14,8 @@ from linli.accounts.models import Role, User
 from linli.assistance import access
 from linli.assistance.models import DispatchMode, ServiceRequest, Urgency
 from linli.notifications.actions import notify
-from linli.volunteers.models import TeamMembership, Volunteer
+from linli.teams.models import TeamMembership
+from linli.volunteers.models import Volunteer
 
 
 def station_staff(service_request: ServiceRequest) -> QuerySet[User]:

@@ -71,15 +71,9 @@ from linli.assistance.models import (
 from linli.notifications.actions import notifications_settle_replay, replay_mark
 from linli.org.models import Station
 from linli.people.models import Resident, ResidentTag
+from linli.teams.models import Team, TeamMembership
 from linli.volunteers.demo.tables import STAFF_PHONE, STATION_CODE, VOLUNTEER_PHONE
-from linli.volunteers.models import (
-    Course,
-    Team,
-    TeamMembership,
-    TrainingAttendance,
-    Volunteer,
-    VolunteerCategory,
-)
+from linli.volunteers.models import Course, TrainingAttendance, Volunteer, VolunteerCategory
 
 Progress = Callable[[str], None]
 RESIDENT_PHONE = "13900000005"  # SPEC §6: 李桂英, the demo resident account

@@ -52,6 +52,8 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     tabs = [
         tab for tab, shown in (("open", volunteer), ("mine", volunteer), ("station", runs)) if shown
     ]
+    if not tabs:  # a volunteer whose record is pending or suspended
+        return render(request, "canteen/deliveries.html", {"inactive": True, "tabs": []})
     tab = request.GET.get("tab") if request.GET.get("tab") in tabs else tabs[0]
     today = timezone.localdate()
     day = parse_day(request.GET.get("date")) or today

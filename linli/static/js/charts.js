@@ -1,6 +1,8 @@
 // Apache ECharts (vendored) for elements marked data-echart="<id of a json_script tag>".
-// The data is {"kind": "bar", "title": "...", "labels": [...], "values": [...]}. The element
-// holds a plain list of the same figures, shown when scripts do not run; it is replaced here.
+// The data is {"kind": "bar", "title": "...", "labels": [...], "values": [...]}, or a trend
+// {"kind": "line", "title": "...", "labels": [...], "series": [{"name": "...", "values": [...]}]}
+// (null values leave a gap). The element holds a plain list of the same figures, shown when
+// scripts do not run; it is replaced here.
 (function () {
   function styleColor(name, fallback) {
     const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -22,6 +24,11 @@
     const fontSize = parseFloat(getComputedStyle(element).fontSize) || 16;
     const text = styleColor("--text", "#222");
     const chart = echarts.init(element, null, { renderer: "canvas" });
+    if (data.kind === "line") {
+      chart.setOption(lineOption(data, text, fontSize));
+      window.addEventListener("resize", () => chart.resize());
+      return;
+    }
     chart.setOption({
       aria: { enabled: true, label: { description: data.title } },
       animation: false,
@@ -45,6 +52,31 @@
       ],
     });
     window.addEventListener("resize", () => chart.resize());
+  }
+
+  function lineOption(data, text, fontSize) {
+    const palette = [styleColor("--accent", "#b22222"), "#1f5fa8", "#2e7d32", "#8a5a00"];
+    return {
+      aria: { enabled: true, label: { description: data.title } },
+      animation: false,
+      color: palette,
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      legend: { top: 0, textStyle: { color: text, fontSize: fontSize * 0.8 } },
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      xAxis: {
+        type: "category",
+        data: data.labels,
+        axisLabel: { color: text, fontSize: fontSize * 0.7 },
+      },
+      yAxis: { type: "value", scale: true, axisLabel: { color: text, fontSize: fontSize * 0.75 } },
+      series: data.series.map((line) => ({
+        type: "line",
+        name: line.name,
+        data: line.values,
+        connectNulls: false,
+        symbolSize: 6,
+      })),
+    };
   }
 
   function drawAll(root) {

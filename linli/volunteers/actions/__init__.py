@@ -1,1 +1,2 @@
-"""Every write to volunteers, teams and training goes through these modules' functions."""
+"""Every write to volunteers and their training goes through these modules' functions (teams:
+`linli.teams.actions`)."""

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
 from linli.people.models import Resident
+from linli.teams.models import TeamMembership
 from linli.volunteers.models import (
-    TeamMembership,
     TrainingAttendance,
     Volunteer,
     VolunteerAward,

@@ -26,13 +26,9 @@ from linli.core.phone import normalize_phone, validate_mobile
 from linli.org.models import Station
 from linli.people import actions as people_actions
 from linli.people.models import Consent, Resident
+from linli.teams.models import TeamMembership
 from linli.volunteers.consent import CONSENT_VERSION
-from linli.volunteers.models import (
-    FULL_AVAILABILITY,
-    TeamMembership,
-    Volunteer,
-    VolunteerCategory,
-)
+from linli.volunteers.models import FULL_AVAILABILITY, Volunteer, VolunteerCategory
 
 # The status machine: from → the states it may go to.
 TRANSITIONS: dict[str, set[str]] = {
@@ -323,7 +319,7 @@ def _grant_volunteer_role(volunteer: Volunteer, actor: Any) -> None:
 
 def _end_leadership(volunteer: Volunteer, actor: Any) -> None:
     """A volunteer who stops serving stops leading: each team they lead loses them as leader."""
-    from linli.volunteers.actions.teams import leader_unset  # teams build on registration
+    from linli.teams.actions import leader_unset  # teams build on registration
 
     led = TeamMembership.objects.filter(
         volunteer=volunteer, role=TeamMembership.Role.LEADER, status=TeamMembership.Status.ACTIVE

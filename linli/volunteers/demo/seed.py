@@ -20,6 +20,8 @@ from linli.accounts.models import User
 from linli.core import crypto
 from linli.org.models import Station
 from linli.people.models import Resident
+from linli.teams.actions import leader_set, member_add, team_create, team_require_course
+from linli.teams.models import Team, TeamMembership
 from linli.volunteers.actions.records import award_add, evaluation_add
 from linli.volunteers.actions.registration import (
     RegistrationInput,
@@ -28,7 +30,6 @@ from linli.volunteers.actions.registration import (
     volunteer_register,
     volunteer_reject,
 )
-from linli.volunteers.actions.teams import leader_set, member_add, team_create, team_require_course
 from linli.volunteers.actions.training import attendance_record, course_create, session_create
 from linli.volunteers.demo.plan import ADULT, PlannedCorps, PlannedVolunteer, plan_corps
 from linli.volunteers.demo.tables import (
@@ -44,8 +45,6 @@ from linli.volunteers.demo.tables import (
 )
 from linli.volunteers.models import (
     Course,
-    Team,
-    TeamMembership,
     TrainingAttendance,
     TrainingSession,
     Volunteer,

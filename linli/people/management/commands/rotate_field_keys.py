@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from linli.health.actions import health_records_rotate_keys
 from linli.people.actions import residents_rotate_keys
 from linli.people.models import Resident
 
@@ -21,3 +22,5 @@ class Command(BaseCommand):
 
         done = residents_rotate_keys(progress=progress)
         self.stdout.write(self.style.SUCCESS(f"完成：{done} 位居民的敏感字段已用新密钥加密。"))
+        records = health_records_rotate_keys()
+        self.stdout.write(self.style.SUCCESS(f"完成：{records} 条健康记录已用新密钥加密。"))

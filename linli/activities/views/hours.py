@@ -1,0 +1,282 @@
+"""Hours: closing and verifying an activity, the overdue list, a volunteer's own record with
+correction requests and 补报, staff deciding corrections, and the 公示 of verified hours."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from linli.accounts.access import role_required
+from linli.activities import access, queries
+from linli.activities.actions import attendance, lifecycle
+from linli.activities.forms import (
+    ClaimForm,
+    CorrectionDecisionForm,
+    CorrectionRequestForm,
+    DecisionForm,
+    HoursForm,
+)
+from linli.activities.models import ActivityStatus, Attendance, HourClaim, Signup
+from linli.activities.views.activities import own_volunteer, refusal
+from linli.core.errors import DomainError
+from linli.ledger import access as ledger_access
+from linli.ledger import actions as ledger_actions
+from linli.ledger.models import CorrectionRequest
+from linli.ledger.queries import entries_of, star_level
+
+
+def _form_errors(form: Form) -> str:
+    """A refused form's errors as one sentence for the page, as `refusal` does for actions."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+# --- an activity's hours ---------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def hours(request: HttpRequest, pk: int) -> HttpResponse:
+    """The hours table of an activity for its staff or leader: editable from closing to
+    verification, the 补报 claims to decide, and the verify button."""
+    activity = access.get_activity_for_user(request.user, pk, manage=True)
+    rows = list(queries.attendance_rows(activity))
+    closed = activity.status == ActivityStatus.CLOSED
+    context = {
+        "activity": activity,
+        "rows": [
+            (row, HoursForm(initial={"hours": row.hours, "note": row.hours_note})) for row in rows
+        ],
+        "claims": queries.pending_claims(activity)
+        if closed or activity.status == ActivityStatus.ONGOING
+        else [],
+        "editable": closed,
+        "total": sum((row.hours or 0) for row in rows),
+        "overdue": lifecycle.is_overdue(activity),
+        "due": lifecycle.verification_due(activity),
+    }
+    return render(request, "activities/hours.html", context)
+
+
+@require_POST
+@login_required
+def hours_set(request: HttpRequest, pk: int, attendance_id: int) -> HttpResponse:
+    activity = access.get_activity_for_user(request.user, pk, manage=True)
+    row = get_object_or_404(Attendance, activity=activity, pk=attendance_id)
+    form = HoursForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("activities:hours", pk=activity.pk)
+    try:
+        lifecycle.attendance_set_hours(
+            attendance=row,
+            hours=form.cleaned_data["hours"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+    except (ValidationError, DomainError) as error:
+        messages.error(request, refusal(error))
+    else:
+        messages.success(request, _("已修改时长。"))
+    return redirect("activities:hours", pk=activity.pk)
+
+
+@require_POST
+@login_required
+def claim_decide(request: HttpRequest, pk: int, claim_id: int) -> HttpResponse:
+    activity = access.get_activity_for_user(request.user, pk, manage=True)
+    claim = get_object_or_404(HourClaim, activity=activity, pk=claim_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            attendance.claim_decide(
+                claim=claim,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except (ValidationError, DomainError) as error:
+            messages.error(request, refusal(error))
+        else:
+            messages.success(request, _("已处理补报。"))
+    return redirect("activities:hours", pk=activity.pk)
+
+
+@require_POST
+@login_required
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_activity_for_user(request.user, pk, manage=True)
+    try:
+        lifecycle.activity_verify(activity=activity, actor=request.user)
+    except (ValidationError, DomainError) as error:
+        messages.error(request, refusal(error))
+        return redirect("activities:hours", pk=activity.pk)
+    messages.success(request, _("已核定，服务时长已记入志愿者的服务记录。"))
+    return redirect("activities:detail", pk=activity.pk)
+
+
+@require_GET
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    """Closed activities the user runs, the overdue ones (past 10 working days) marked first."""
+    if not access.can_create_activities(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    rows = [
+        (activity, lifecycle.verification_due(activity), lifecycle.is_overdue(activity, today))
+        for activity in queries.closed_activities(request.user)
+    ]
+    rows.sort(key=lambda row: (not row[2], row[1]))
+    return render(request, "activities/overdue.html", {"rows": rows, "today": today})
+
+
+# --- the volunteer's own record --------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def my_hours(request: HttpRequest) -> HttpResponse:
+    """The signed-in volunteer's service record (67号令): every entry, reversals as such."""
+    volunteer = own_volunteer(request)
+    if volunteer is None:
+        return render(request, "activities/my_hours.html", {"volunteer": None})
+    entries = list(entries_of(volunteer))
+    pending = set(
+        CorrectionRequest.objects.filter(
+            volunteer=volunteer, status=CorrectionRequest.Status.PENDING
+        ).values_list("entry_id", flat=True)
+    )
+    reversed_ids = {entry.reverses_id for entry in entries if entry.reverses_id}
+    # Summed from the very rows listed (as the API does), so the total is the entries' sum.
+    total = sum((entry.amount for entry in entries), start=Decimal("0.00"))
+    claimable = list(queries.claimable_signups(volunteer))
+    context: dict[str, Any] = {
+        "volunteer": volunteer,
+        "entries": [(entry, entry.pk in pending, entry.pk in reversed_ids) for entry in entries],
+        "total": total,
+        "stars": star_level(total),
+        "correction_form": CorrectionRequestForm(),
+        "claim_form": _claim_form(None, claimable) if claimable else None,
+        "claims": HourClaim.objects.filter(volunteer=volunteer)
+        .select_related("activity")
+        .order_by("-created_at")[:20],
+        "requests": CorrectionRequest.objects.filter(volunteer=volunteer)
+        .select_related("entry")
+        .order_by("-created_at")[:20],
+        "certificate_url": reverse("ledger:certificate"),
+    }
+    return render(request, "activities/my_hours.html", context)
+
+
+def _claim_form(data: Any, claimable: list[Signup]) -> ClaimForm:
+    choices = [
+        (
+            signup.pk,
+            f"{timezone.localdate(signup.activity.starts_at):%m-%d} {signup.activity.title}",
+        )
+        for signup in claimable
+    ]
+    return ClaimForm(data, choices=choices)
+
+
+@require_POST
+@login_required
+def correction_request(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = ledger_access.get_own_entry(request.user, entry_id)
+    try:
+        ledger_actions.correction_request_create(
+            entry=entry, message=request.POST.get("message", ""), actor=request.user
+        )
+    except (ValidationError, DomainError) as error:
+        messages.error(request, refusal(error))
+    else:
+        messages.success(request, _("已提交更正申请，站点工作人员会尽快处理。"))
+    return redirect("activities:my_hours")
+
+
+@require_POST
+@login_required
+def claim_create(request: HttpRequest) -> HttpResponse:
+    volunteer = own_volunteer(request)
+    if volunteer is None:
+        return redirect("activities:my_hours")
+    claimable = list(queries.claimable_signups(volunteer))
+    form = _claim_form(request.POST, claimable)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("activities:my_hours")
+    chosen = next(signup for signup in claimable if signup.pk == form.cleaned_data["signup"])
+    try:
+        attendance.claim_create(
+            activity=chosen.activity,
+            volunteer=volunteer,
+            started_at=form.cleaned_data["started_at"],
+            ended_at=form.cleaned_data["ended_at"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+    except (ValidationError, DomainError) as error:
+        messages.error(request, refusal(error))
+    else:
+        messages.success(request, _("已提交补报，等待活动负责人审核。"))
+    return redirect("activities:my_hours")
+
+
+# --- staff: corrections, and the 公示 --------------------------------------------------------------
+
+
+@require_GET
+@login_required
+@role_required(*ledger_access.KEEPER_ROLES)
+def corrections(request: HttpRequest) -> HttpResponse:
+    requests = list(queries.pending_corrections(request.user))
+    return render(
+        request,
+        "activities/corrections.html",
+        {"rows": [(item, CorrectionDecisionForm()) for item in requests]},
+    )
+
+
+@require_POST
+@login_required
+@role_required(*ledger_access.KEEPER_ROLES)
+def correction_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+    item = get_object_or_404(queries.pending_corrections(request.user), pk=request_id)
+    form = CorrectionDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            ledger_actions.correction_request_decide(
+                request=item,
+                accept=form.cleaned_data["decision"] == "accept",
+                answer=form.cleaned_data["answer"],
+                corrected_hours=form.cleaned_data["corrected_hours"],
+                actor=request.user,
+            )
+        except (ValidationError, DomainError) as error:
+            messages.error(request, refusal(error))
+        else:
+            messages.success(request, _("已处理更正申请。"))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect("activities:corrections")
+
+
+@require_GET
+@login_required
+def publicity(request: HttpRequest) -> HttpResponse:
+    """公示: activities verified in the last 7 days with each volunteer's hours, full names only."""
+    return render(
+        request,
+        "activities/publicity.html",
+        {"rows": queries.publicity(request.user), "days": queries.PUBLICITY_DAYS},
+    )

@@ -1,0 +1,30 @@
+"""A queryset shaped after slicing, for ninja's LimitOffsetPagination.
+
+The paginator counts the rows and slices one page; `shape` turns the page's rows (a list) into
+what the API returns, so work per row (decrypting, an audit row per read) is done for the page
+only, not for every row of the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+
+
+class ShapedRows:
+    def __init__(self, queryset: QuerySet[Any], shape: Callable[[list[Any]], list[Any]]) -> None:
+        self.queryset = queryset
+        self.shape = shape
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        return self.shape(list(self.queryset[window]))
+
+
+def each(shape_one: Callable[[Any], Any]) -> Callable[[list[Any]], list[Any]]:
+    """A page shaper from a row shaper."""
+    return lambda rows: [shape_one(row) for row in rows]

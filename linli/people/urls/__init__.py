@@ -1,0 +1,22 @@
+from django.urls import include, path
+
+from linli.people.views import residents as views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.resident_list, name="resident_list"),
+    path("new/", views.resident_create, name="resident_create"),
+    path("<int:resident_id>/", views.resident_detail, name="resident_detail"),
+    path("<int:resident_id>/edit/", views.resident_edit, name="resident_edit"),
+    path("<int:resident_id>/reveal/<str:what>/", views.resident_reveal, name="resident_reveal"),
+    path("<int:resident_id>/card/", views.resident_card_print, name="resident_card_print"),
+    path(
+        "<int:resident_id>/card/reissue/",
+        views.resident_card_reissue,
+        name="resident_card_reissue",
+    ),
+    path("card/<str:token>/", views.resident_card_scan, name="resident_card_scan"),
+    path("households/<int:household_id>/", views.household_detail, name="household_detail"),
+    path("", include("linli.people.urls.xlsx")),
+]

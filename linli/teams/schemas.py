@@ -1,0 +1,102 @@
+"""Schemas of the Teams API (SPEC §5: `GET|POST /api/v1/teams`, `POST /api/v1/teams/{id}/members`)."""
+
+from ninja import Schema
+from pydantic import Field
+
+from linli.core.schemas import LocalDateTime
+from linli.teams.models import Team, TeamMembership
+from linli.teams.queries import leader_of
+from linli.volunteers.models import Course
+
+
+class LeaderOut(Schema):
+    id: int = Field(description="The leader's volunteer id.")
+    name: str
+    number: str
+
+
+class CourseRef(Schema):
+    id: int
+    name: str
+    hours: float = Field(description="学习时长 of the course, in hours.")
+
+    @staticmethod
+    def resolve_hours(course: Course) -> float:
+        return float(course.hours)
+
+
+class TeamOut(Schema):
+    """Read from a team loaded with `with_team_relations` (no further queries)."""
+
+    id: int
+    station: str = Field(description="Station code.")
+    name: str
+    description: str
+    parent: int | None = Field(description="The parent team's id, for a sub-group.")
+    categories: list[str] = Field(description="Service category codes (SPEC §4a).")
+    leader: LeaderOut | None
+    member_count: int = Field(description="Active members, the leader included.")
+    required_courses: list[CourseRef] = Field(
+        description="The team's own training rule; a sub-group's members also need the parent's."
+    )
+    created_at: LocalDateTime
+
+    @staticmethod
+    def resolve_station(team: Team) -> str:
+        return team.station.code
+
+    @staticmethod
+    def resolve_parent(team: Team) -> int | None:
+        return team.parent_id
+
+    @staticmethod
+    def resolve_categories(team: Team) -> list[str]:
+        return sorted(row.category for row in team.categories.all())
+
+    @staticmethod
+    def resolve_leader(team: Team) -> dict[str, object] | None:
+        volunteer = leader_of(team)
+        if volunteer is None:
+            return None
+        return {"id": volunteer.pk, "name": volunteer.person.name, "number": volunteer.number}
+
+    @staticmethod
+    def resolve_member_count(team: Team) -> int:
+        return int(getattr(team, "member_count", 0))
+
+    @staticmethod
+    def resolve_required_courses(team: Team) -> list[Course]:
+        return list(team.required_courses.all())
+
+
+class TeamIn(Schema):
+    name: str = Field(examples=["法律援助志愿服务队"])
+    parent: int | None = Field(None, description="A top-level team of the same station.")
+    description: str = ""
+    categories: list[str] = Field(default_factory=list, examples=[["legal"]])
+
+
+class MemberIn(Schema):
+    volunteer: int = Field(description="An active volunteer of the team's station.")
+
+
+class MembershipOut(Schema):
+    id: int
+    team: int
+    volunteer: int
+    name: str
+    role: str = Field(description="member | leader")
+    status: str = Field(description="requested | active | declined | removed")
+    decided_at: LocalDateTime | None
+
+    @staticmethod
+    def resolve_team(membership: TeamMembership) -> int:
+        return membership.team_id
+
+    @staticmethod
+    def resolve_volunteer(membership: TeamMembership) -> int:
+        return membership.volunteer_id
+
+    @staticmethod
+    def resolve_name(membership: TeamMembership) -> str:
+        return membership.volunteer.person.name

@@ -1,0 +1,47 @@
+"""`GET /api/v1/volunteers` and `GET /api/v1/volunteers/{id}` (SPEC §5), mounted beside the
+registration router (`/register`, `/{id}/approve`, `/{id}/reject`).
+
+Staff see their stations' volunteers, a team leader their teams' members, anyone else
+themselves (`access.volunteers_for_user`); one outside that answers 404. The list takes the
+list page's filters as query parameters.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from linli.accounts.schemas import ErrorOut
+from linli.volunteers import access
+from linli.volunteers.models import Volunteer
+from linli.volunteers.queries import VolunteerFilter, filter_volunteers, with_list_relations
+from linli.volunteers.schemas.list import VolunteerOut
+
+router = Router(tags=["volunteers"])
+
+
+class VolunteerQuery(Schema):
+    q: str = Field("", description="name, pinyin, pinyin initials, phone, ID number or number")
+    team: int | None = Field(None, description="a team id: its active members")
+    skill: str = Field("", description="text the skills contain")
+    category: str = Field("", description="a service category code (SPEC §4a)")
+    status: str = Field("active", description="a status code, or `all`")
+    weekday: str = Field("", description="mon … sun: free on that day")
+    slot: str = Field("", description="am | pm | eve: free at that time of day")
+
+
+@router.get("", response=list[VolunteerOut], summary="Volunteers the caller may see")
+@paginate(LimitOffsetPagination)
+def volunteer_list(request: HttpRequest, filters: Query[VolunteerQuery]) -> QuerySet[Volunteer]:
+    criteria = VolunteerFilter.from_params(filters.dict())
+    volunteers = filter_volunteers(access.volunteers_for_user(request.auth), criteria)  # type: ignore[attr-defined]
+    return with_list_relations(volunteers)
+
+
+@router.get("/{volunteer_id}", response={200: VolunteerOut, 404: ErrorOut}, summary="One volunteer")
+def volunteer_detail(request: HttpRequest, volunteer_id: int) -> Any:
+    access.get_volunteer_for_user(request.auth, volunteer_id)  # type: ignore[attr-defined]
+    return with_list_relations(Volunteer.objects.all()).get(pk=volunteer_id)

@@ -1,0 +1,1 @@
+"""The volunteer forms, one module per part: registration and records, training."""

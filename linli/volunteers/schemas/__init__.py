@@ -1,0 +1,1 @@
+"""What the volunteer API reads and answers, one module per router."""

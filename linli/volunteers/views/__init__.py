@@ -1,0 +1,2 @@
+"""The volunteer pages, one module per part: registration and profile, the list, the card, Excel,
+training."""
