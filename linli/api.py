@@ -143,6 +143,7 @@ def _add_routers() -> None:
     from linli.accounts.api import router as accounts_router
     from linli.activities.api import router as activities_router
     from linli.assistance.api.requests import menu_router, requests_router
+    from linli.canteen.api import router as canteen_router
     from linli.daycare.api import router as daycare_router
     from linli.elders.api import router as elders_router
     from linli.health.api import resident_router as resident_health_router
@@ -174,6 +175,7 @@ def _add_routers() -> None:
     api.add_router("/daycare", daycare_router)
     api.add_router("/health", health_router)
     api.add_router("/residents", resident_health_router)
+    api.add_router("/canteen", canteen_router)
 
 
 _add_routers()

@@ -7,6 +7,7 @@ a station's intranet server and the test suite (whose overrides live in tests/se
 import os
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -101,6 +102,7 @@ INSTALLED_APPS = [
     "linli.elders",
     "linli.daycare",
     "linli.health",
+    "linli.canteen",
     "linli.stats",
     "linli.ops",
 ]
@@ -250,6 +252,8 @@ REQUEST_RATING_REMINDER_DAYS = int(os.environ.get("LINLI_REQUEST_RATING_REMINDER
 # SPEC §3: a rating of 2 or less opens a follow-up that staff close within this many working days.
 FOLLOWUP_WORKING_DAYS = int(os.environ.get("LINLI_FOLLOWUP_WORKING_DAYS", "15"))
 REQUEST_PHOTO_MAX_BYTES = int(os.environ.get("LINLI_REQUEST_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+# The service time a volunteer's meal delivery (送餐上门) puts in the ledger, in hours.
+CANTEEN_DELIVERY_HOURS = Decimal(os.environ.get("LINLI_CANTEEN_DELIVERY_HOURS", "0.5"))
 # Outgoing channels. SMS goes to an HTTP gateway (JSON POST) when LINLI_SMS_URL is set; e-mail
 # through Django's SMTP settings when LINLI_EMAIL_HOST is set, else it is written to the log.
 SMS_GATEWAY_URL = os.environ.get("LINLI_SMS_URL", "")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.accounts.access import can_read_audit, has_role, role_codes
 from linli.accounts.models import Role
 from linli.assistance import access as assistance_access
+from linli.canteen.views import index as canteen_index
 from linli.daycare import access as daycare_access
 from linli.elders import access as elders_access
 from linli.people import access as people_access
@@ -34,6 +35,7 @@ SECTIONS: list[tuple[str, Any, Callable[[Any], bool]]] = [
     ("daycare:list", _("照料中心"), daycare_access.can_open_daycare),
     ("assistance:mine", _("我的需求"), _holds(Role.RESIDENT)),
     ("assistance:tasks", _("我的任务"), _holds(Role.VOLUNTEER)),
+    ("canteen:index", _("食堂"), canteen_index.shows_canteen),
     ("org:station_list", _("站点"), _any_role),
     ("audit:list", _("审计"), can_read_audit),
 ]

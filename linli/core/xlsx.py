@@ -28,6 +28,7 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="B3261E")  # the site's 文明实践 red
 TEXT_FORMAT = "@"
 DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = "0.00"
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,15 @@ class ColumnFormats:
     default_width: int = 10
     text: Collection[str] = frozenset()
     dates: Collection[str] = frozenset()
+    money: Collection[str] = frozenset()  # yuan to the fen: numbers shown as 0.00
 
     def number_format(self, header: str) -> str | None:
         if header in self.text:
             return TEXT_FORMAT
         if header in self.dates:
             return DATE_FORMAT
+        if header in self.money:
+            return MONEY_FORMAT
         return None
 
 
@@ -81,13 +85,16 @@ def header_sheet(workbook: Any, title: str, headers: Sequence[str], formats: Col
 def append_row(
     sheet: Any, headers: Sequence[str], values: Sequence[Any], formats: ColumnFormats
 ) -> None:
-    """One row of a `header_sheet`, each cell typed by its column."""
+    """One row of a `header_sheet`, each cell typed by its column. A text column's value is
+    always a string cell: one typed as `=…` stays text, never a formula."""
     cells = []
     for header, value in zip(headers, values, strict=True):
         cell = WriteOnlyCell(sheet, value=value)
         number_format = formats.number_format(header)
         if number_format:
             cell.number_format = number_format
+        if header in formats.text and isinstance(value, str):
+            cell.data_type = "s"
         cells.append(cell)
     sheet.append(cells)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -59,6 +60,57 @@ def ledger_credit(
         # A concurrent call posted it first: that entry is the one.
         return LedgerEntry.objects.get(source_key=source_key), False
     return entry, True
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One credit of `ledger_credit_many`: the arguments `ledger_credit` takes for one entry."""
+
+    volunteer_id: int
+    account: str
+    amount: Decimal
+    kind: str
+    served_on: date
+    description: str
+    source_key: str
+    created_at: datetime | None = None
+
+
+@transaction.atomic
+def ledger_credit_many(*, credits: list[Credit], actor: Any) -> int:
+    """Post many entries at once (a history recorded afterwards); returns how many were posted.
+
+    The same invariant as `ledger_credit`: a source already credited is skipped, so running it
+    twice credits once; the source keys are read in one query and the rest written in bulk.
+    """
+    keys = [credit.source_key for credit in credits]
+    if len(set(keys)) != len(keys):
+        raise ValidationError({"source_key": ["duplicate source keys in one batch"]})
+    posted: set[str] = set()
+    for start in range(0, len(keys), 500):
+        posted.update(
+            LedgerEntry.objects.filter(source_key__in=keys[start : start + 500]).values_list(
+                "source_key", flat=True
+            )
+        )
+    now = timezone.now()
+    entries = [
+        LedgerEntry(
+            volunteer_id=credit.volunteer_id,
+            account=credit.account,
+            kind=credit.kind,
+            amount=credit.amount,
+            served_on=credit.served_on,
+            description=credit.description[:200],
+            source_key=credit.source_key,
+            created_by=_user(actor),
+            created_at=credit.created_at or now,
+        )
+        for credit in credits
+        if credit.source_key not in posted
+    ]
+    LedgerEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)
 
 
 @transaction.atomic

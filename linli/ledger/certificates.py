@@ -54,6 +54,7 @@ KIND_LABELS: dict[str, str] = {
     EntryKind.REQUEST: "点单服务",
     EntryKind.REVERSAL: "冲正",
     EntryKind.ADJUSTMENT: "补录",
+    EntryKind.DELIVERY: "助餐送餐",
 }
 
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))

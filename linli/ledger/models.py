@@ -25,6 +25,7 @@ class EntryKind(models.TextChoices):
     CARE = "care", _("照料中心服务")
     REVERSAL = "reversal", _("冲正")
     ADJUSTMENT = "adjustment", _("补录")
+    DELIVERY = "delivery", _("助餐送餐")
 
 
 class AppendOnlyQuerySet(models.QuerySet["LedgerEntry"]):

@@ -12,6 +12,7 @@ from linli.accounts import actions as account_actions
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.activities.demo import seed_activities
 from linli.assistance.demo import seed_requests
+from linli.canteen.demo import seed_canteen
 from linli.daycare.demo import seed_daycare
 from linli.elders.demo import seed_elders
 from linli.health.demo import seed_health
@@ -81,6 +82,7 @@ STEPS: list[tuple[str, Callable[[Progress], int]]] = [
     ("银龄关爱：老人档案与走访", seed_elders),
     ("日间照料中心", seed_daycare),
     ("健康服务：免费体检与健康记录", seed_health),
+    ("银龄爱心食堂", seed_canteen),
 ]
 
 

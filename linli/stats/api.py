@@ -73,6 +73,10 @@ class SummaryOut(Schema):
     open_followups: int = Field(
         description="follow-ups (回访) of ratings of 2 or less that are not closed yet"
     )
+    meals_served: int = Field(
+        description="meals served by the canteen (银龄爱心食堂), delivered ones included: "
+        "served orders, of `year` if given"
+    )
 
 
 @router.get(

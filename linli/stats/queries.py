@@ -4,6 +4,7 @@ from typing import Any
 
 from linli.activities.stats import activity_counts
 from linli.assistance.stats import request_figures
+from linli.canteen.stats import meal_counts
 from linli.daycare.queries import daycare_figures
 from linli.elders.queries import elder_count
 from linli.people.queries import registry_counts
@@ -19,4 +20,5 @@ def summary(station_ids: Any, *, year: int | None) -> dict[str, Any]:
         **request_figures(station_ids, year),
         "elders": elder_count(station_ids),
         **daycare_figures(station_ids, year),
+        **meal_counts(station_ids, year),
     }
