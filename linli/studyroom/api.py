@@ -9,6 +9,7 @@ pages do.
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from linli.core.schemas import MAX_DB_ID
 from linli.people.models import Resident
 from linli.studyroom import access
 from linli.studyroom.actions import day, pupils
-from linli.studyroom.models import PickupMethod, Pupil, PupilStatus, Stay, StudyRoom
+from linli.studyroom.models import Guardian, PickupMethod, Pupil, PupilStatus, Stay, StudyRoom
 from linli.studyroom.schemas import (
     AttendanceIn,
     AttendanceOut,
@@ -34,6 +35,20 @@ router = Router(tags=["study room"])
 PupilId = Path(..., ge=1, le=MAX_DB_ID)
 
 
+_STANDING_GUARDIANS = Prefetch(
+    "guardians",
+    queryset=Guardian.objects.filter(removed_at__isnull=True).select_related("resident"),
+    to_attr="standing_guardians",
+)
+
+
+def _standing_guardians(pupil: Pupil) -> list[Guardian]:
+    prefetched = getattr(pupil, "standing_guardians", None)
+    if prefetched is not None:
+        return list(prefetched)
+    return list(pupil.guardians.filter(removed_at__isnull=True).select_related("resident"))
+
+
 def pupil_out(pupil: Pupil) -> dict[str, Any]:
     assert pupil.resident is not None  # noqa: S101 (anonymised pupils are never shown)
     return {
@@ -45,7 +60,7 @@ def pupil_out(pupil: Pupil) -> dict[str, Any]:
         "grade": pupil.grade,
         "guardians": [
             {"resident": g.resident_id, "name": g.resident.name, "relation": g.relation}
-            for g in pupil.guardians.filter(removed_at__isnull=True).select_related("resident")
+            for g in _standing_guardians(pupil)
         ],
         "photo_consent": pupil.photo_consent,
         "status": pupil.status,
@@ -111,17 +126,16 @@ def pupil_enrol(request: HttpRequest, payload: PupilIn) -> Any:
     return Status(201, pupil_out(pupil))
 
 
-def _visible_pupils(user: Any) -> Any:
+def _visible_pupils(user: Any) -> QuerySet[Pupil]:
+    """Active pupils of the rooms whose pupils the user sees, and the user's own children."""
     rooms = [
         room.pk
         for room in access.rooms_for_user(user)
         if access.standing_of(user, room).sees_pupils
     ]
     mine = access.guardian_pupils(user).values("pk")
-    return (
-        Pupil.objects.exclude(status=PupilStatus.ANONYMISED)
-        .filter(room_id__in=rooms)
-        .union(Pupil.objects.filter(pk__in=mine).exclude(status=PupilStatus.ANONYMISED))
+    return Pupil.objects.filter(Q(room_id__in=rooms) | Q(pk__in=mine)).filter(
+        status=PupilStatus.ACTIVE
     )
 
 
@@ -133,10 +147,10 @@ def _visible_pupils(user: Any) -> Any:
 @paginate(LimitOffsetPagination)
 def pupil_list(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
-    ids = [pupil.pk for pupil in _visible_pupils(user)]
     rows = (
-        Pupil.objects.filter(pk__in=ids, status=PupilStatus.ACTIVE)
+        _visible_pupils(user)
         .select_related("resident")
+        .prefetch_related(_STANDING_GUARDIANS)
         .order_by("room_id", "resident__name_pinyin", "pk")
     )
     return [pupil_out(pupil) for pupil in rows]
