@@ -152,6 +152,7 @@ def _add_routers() -> None:
     from linli.ledger.api.public import router as certificates_router
     from linli.notifications.api import router as notifications_router
     from linli.org.api import router as org_router
+    from linli.partners.api import router as partners_router
     from linli.people.api import router as people_router
     from linli.stats.api import router as stats_router
     from linli.studyroom.api import router as studyroom_router
@@ -178,6 +179,7 @@ def _add_routers() -> None:
     api.add_router("/residents", resident_health_router)
     api.add_router("/canteen", canteen_router)
     api.add_router("/study-room", studyroom_router)
+    api.add_router("/partners", partners_router)
 
 
 _add_routers()

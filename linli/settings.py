@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "linli.stats",
     "linli.ops",
     "linli.studyroom",
+    "linli.partners",
 ]
 
 MIDDLEWARE = [

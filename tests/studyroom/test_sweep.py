@@ -26,9 +26,7 @@ def _today_at(hour: int, minute: int) -> datetime:
     return timezone.make_aware(datetime.combine(timezone.localdate(), time(hour, minute)))
 
 
-def test_still_in_after_the_set_time_alerts_staff_and_guardians(
-    world: World, study: Study
-) -> None:
+def test_still_in_after_the_set_time_alerts_staff_and_guardians(world: World, study: Study) -> None:
     stay_check_in(room=study.room, pupil=study.pupil, actor=None)
     assert run_sweep(now=_today_at(13, 40))["still_in_alerted"] == 0  # before 13:45
     assert run_sweep(now=_today_at(13, 50))["still_in_alerted"] == 1
