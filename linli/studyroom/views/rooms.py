@@ -37,6 +37,9 @@ def _errors(error: ValidationError) -> str:
 def room_list(request: HttpRequest) -> HttpResponse:
     """The rooms in reach; a guardian sees their children and the way to enrol."""
     rooms = list(access.rooms_for_user(request.user).select_related("station"))
+    on_duty = sorted(access.duty_room_ids(request.user))
+    if on_duty and not any(access.standing_of(request.user, room).reads for room in rooms):
+        return redirect("studyroom:duty", room_id=on_duty[0])
     if len(rooms) == 1 and not access.guardian_pupils(request.user).exists():
         return redirect("studyroom:room", room_id=rooms[0].pk)
     person = access.guardian_of(request.user)
