@@ -152,8 +152,10 @@ def _add_routers() -> None:
     from linli.ledger.api.public import router as certificates_router
     from linli.notifications.api import router as notifications_router
     from linli.org.api import router as org_router
+    from linli.partners.api import router as partners_router
     from linli.people.api import router as people_router
     from linli.stats.api import router as stats_router
+    from linli.studyroom.api import router as studyroom_router
     from linli.teams.api import router as teams_router
     from linli.volunteers.api.list import router as volunteer_list_router
     from linli.volunteers.api.registration import router as volunteer_registration_router
@@ -176,6 +178,8 @@ def _add_routers() -> None:
     api.add_router("/health", health_router)
     api.add_router("/residents", resident_health_router)
     api.add_router("/canteen", canteen_router)
+    api.add_router("/study-room", studyroom_router)
+    api.add_router("/partners", partners_router)
 
 
 _add_routers()

@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "linli.canteen",
     "linli.stats",
     "linli.ops",
+    "linli.studyroom",
+    "linli.partners",
 ]
 
 MIDDLEWARE = [

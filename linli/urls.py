@@ -20,6 +20,8 @@ urlpatterns = [
     path("daycare/", include("linli.daycare.urls")),
     path("health/", include("linli.health.urls")),
     path("canteen/", include("linli.canteen.urls")),
+    path("study-room/", include("linli.studyroom.urls")),
+    path("partners/", include("linli.partners.urls")),
     path("verify/", include(("linli.ledger.urls.public", "verify"))),
     path("prefs/display/", core_views.display_preferences, name="display_preferences"),
     path("i18n/", include("django.conf.urls.i18n")),

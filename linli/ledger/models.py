@@ -26,6 +26,7 @@ class EntryKind(models.TextChoices):
     REVERSAL = "reversal", _("冲正")
     ADJUSTMENT = "adjustment", _("补录")
     DELIVERY = "delivery", _("助餐送餐")
+    TUTORING = "tutoring", _("午间微学堂值班")
 
 
 class AppendOnlyQuerySet(models.QuerySet["LedgerEntry"]):

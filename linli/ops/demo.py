@@ -18,7 +18,10 @@ from linli.elders.demo import seed_elders
 from linli.health.demo import seed_health
 from linli.org.actions import station_create
 from linli.org.models import Station
+from linli.partners.demo import seed_partners
 from linli.people.demo import seed_registry
+from linli.studyroom.demo import seed_study_room
+from linli.teams.demo import seed_troupes
 from linli.volunteers.demo import seed_volunteers
 
 Progress = Callable[[str], None]
@@ -83,6 +86,9 @@ STEPS: list[tuple[str, Callable[[Progress], int]]] = [
     ("日间照料中心", seed_daycare),
     ("健康服务：免费体检与健康记录", seed_health),
     ("银龄爱心食堂", seed_canteen),
+    ("文体队伍：排练与演出", seed_troupes),
+    ("共建单位", seed_partners),
+    ("午间微学堂", seed_study_room),
 ]
 
 

@@ -77,6 +77,12 @@ class SummaryOut(Schema):
         description="meals served by the canteen (银龄爱心食堂), delivered ones included: "
         "served orders, of `year` if given"
     )
+    pupils: int = Field(
+        description="pupils enrolled now at the 午间微学堂 (not narrowed by `year`)"
+    )
+    study_room_days: int = Field(
+        description="the 午间微学堂's attendance days: one pupil on one day, in `year` if given"
+    )
 
 
 @router.get(

@@ -8,6 +8,7 @@ from linli.canteen.stats import meal_counts
 from linli.daycare.queries import daycare_figures
 from linli.elders.queries import elder_count
 from linli.people.queries import registry_counts
+from linli.studyroom.queries import study_room_figures
 from linli.volunteers.stats import volunteer_counts
 
 
@@ -21,4 +22,5 @@ def summary(station_ids: Any, *, year: int | None) -> dict[str, Any]:
         "elders": elder_count(station_ids),
         **daycare_figures(station_ids, year),
         **meal_counts(station_ids, year),
+        **study_room_figures(station_ids, year),
     }

@@ -67,3 +67,20 @@ class VolunteerChoiceForm(_Form):
 class DecisionForm(_Form):
     decision = forms.ChoiceField(choices=[("approve", _("通过")), ("decline", _("不通过"))])
     note = forms.CharField(required=False, max_length=200)
+
+
+class TroupeEventForm(_Form):
+    """A troupe's rehearsal or performance."""
+
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=[("rehearsal", _("排练")), ("performance", _("演出"))]
+    )
+    title = forms.CharField(label=_("名称"), max_length=100)
+    place = forms.CharField(label=_("地点"), max_length=100)
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    capacity = forms.IntegerField(label=_("人数"), min_value=1, max_value=500)

@@ -86,3 +86,27 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} @ {self.team}"
+
+
+class TroupeActivityKind(models.TextChoices):
+    REHEARSAL = "rehearsal", _("排练")
+    PERFORMANCE = "performance", _("演出")
+
+
+class TroupeActivity(models.Model):
+    """A troupe's rehearsal or performance: an activity of the troupe (its sign-ups, attendance
+    and hours are the activity's own), marked as which of the two it is."""
+
+    activity = models.OneToOneField(
+        "activities.Activity", on_delete=models.PROTECT, related_name="troupe_event"
+    )
+    troupe = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="troupe_events")
+    kind = models.CharField(_("类型"), max_length=12, choices=TroupeActivityKind.choices)
+
+    class Meta:
+        ordering = ["-activity__starts_at"]
+        verbose_name = _("排练与演出")
+        verbose_name_plural = _("排练与演出")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.activity_id}"

@@ -28,6 +28,7 @@ urlpatterns = [
         views.leader_set,
         name="team_leader_set",
     ),
+    path("<int:team_id>/programme/", views.troupe_event_new, name="troupe_event_new"),
     path("<int:team_id>/leader/unset/", views.leader_unset, name="team_leader_unset"),
     path("<int:team_id>/courses/", views.team_course_add, name="team_course_add"),
     path(

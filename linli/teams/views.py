@@ -21,7 +21,14 @@ from linli.core.errors import DomainError
 from linli.org.models import Station
 from linli.teams import access
 from linli.teams import actions as team_actions
-from linli.teams.forms import CourseChoiceForm, DecisionForm, TeamForm, VolunteerChoiceForm
+from linli.teams.actions.troupes import TroupeEventInput, troupe_event_create
+from linli.teams.forms import (
+    CourseChoiceForm,
+    DecisionForm,
+    TeamForm,
+    TroupeEventForm,
+    VolunteerChoiceForm,
+)
 from linli.teams.models import Team, TeamMembership
 from linli.teams.qualification import missing_courses
 from linli.teams.queries import (
@@ -203,6 +210,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
         "team": loaded,
         "leader": leader_of(loaded),
         "subgroups": subgroups,
+        **_programme_context(request, team),
     }
     return render(request, "teams/team_detail.html", context)
 
@@ -387,3 +395,39 @@ def team_course_remove(request: HttpRequest, team_id: int, course_id: int) -> Ht
     except DomainError as error:
         return _rule_response(request, team, error=error.message)
     return _rule_response(request, team)
+
+
+def _programme_context(request: HttpRequest, team: Team, **extra: Any) -> dict[str, Any]:
+    """A troupe's rehearsals and performances, and the form for its leader or staff."""
+    if team.parent_id is None:
+        return {}
+    events = team.troupe_events.select_related("activity").order_by("-activity__starts_at")[:20]
+    manages = access.can_manage_team(request.user, team)
+    return {
+        "troupe_events": events,
+        "troupe_form": extra.get("troupe_form") or (TroupeEventForm() if manages else None),
+    }
+
+
+@require_POST
+@login_required
+def troupe_event_new(request: HttpRequest, team_id: int) -> HttpResponse:
+    """A troupe's leader or staff put a rehearsal or a performance on its programme."""
+    team = access.get_team_for_user(request.user, team_id)
+    if not access.can_manage_team(request.user, team):
+        raise PermissionDenied
+    form = TroupeEventForm(request.POST)
+    if form.is_valid():
+        try:
+            troupe_event_create(
+                troupe=team, data=TroupeEventInput(**form.cleaned_data), actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, _("已发布。"))
+    else:
+        messages.error(
+            request, "；".join(str(m) for errors in form.errors.values() for m in errors)
+        )
+    return redirect("teams:team_detail", team_id=team.pk)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from linli.health.actions import health_records_rotate_keys
 from linli.people.actions import residents_rotate_keys
 from linli.people.models import Resident
+from linli.studyroom.actions.pupils import pupils_rotate_keys
 
 
 class Command(BaseCommand):
@@ -24,3 +25,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"完成：{done} 位居民的敏感字段已用新密钥加密。"))
         records = health_records_rotate_keys()
         self.stdout.write(self.style.SUCCESS(f"完成：{records} 条健康记录已用新密钥加密。"))
+        pupils = pupils_rotate_keys()
+        self.stdout.write(self.style.SUCCESS(f"完成：{pupils} 位学生的健康信息已用新密钥加密。"))

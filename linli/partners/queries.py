@@ -1,0 +1,70 @@
+"""Reads of the partners: the activities each joined and the hours its people gave, all from
+rows (the ledger's hours of the partner's volunteers, reversals included)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from linli.ledger.models import Account, LedgerEntry
+from linli.partners.models import Partner, PartnerActivity, PartnerVolunteer
+
+ZERO = Decimal("0.00")
+
+
+def partner_hours(partner_ids: list[int]) -> dict[int, Decimal]:
+    """Hours in the ledger of each partner's volunteers: {partner id: hours}, in one query."""
+    rows = (
+        LedgerEntry.objects.filter(
+            account=Account.HOURS, volunteer__partner_links__partner_id__in=partner_ids
+        )
+        .values("volunteer__partner_links__partner_id")
+        .annotate(hours=Coalesce(Sum("amount"), ZERO))
+        .order_by()
+    )
+    return {
+        row["volunteer__partner_links__partner_id"]: Decimal(row["hours"]).quantize(ZERO)
+        for row in rows
+    }
+
+
+def with_counts(partners: QuerySet[Partner]) -> QuerySet[Partner]:
+    return partners.annotate(
+        activity_count=Count("activity_links", distinct=True),
+        people_count=Count("people", distinct=True),
+    )
+
+
+@dataclass
+class PersonHours:
+    link: PartnerVolunteer
+    hours: Decimal
+
+
+def people_with_hours(partner: Partner) -> list[PersonHours]:
+    links = list(partner.people.select_related("volunteer__person").order_by("since", "pk"))
+    hours = dict(
+        LedgerEntry.objects.filter(
+            account=Account.HOURS, volunteer_id__in=[link.volunteer_id for link in links]
+        )
+        .values("volunteer_id")
+        .annotate(total=Coalesce(Sum("amount"), ZERO))
+        .order_by()
+        .values_list("volunteer_id", "total")
+    )
+    return [
+        PersonHours(link, Decimal(hours.get(link.volunteer_id, ZERO)).quantize(ZERO))
+        for link in links
+    ]
+
+
+def activities_of(partner: Partner) -> Any:
+    return (
+        PartnerActivity.objects.filter(partner=partner)
+        .select_related("activity__team")
+        .order_by("-activity__starts_at")
+    )

@@ -1,0 +1,122 @@
+"""The partner pages, under `/partners/` (namespace `partners`): the list with each partner's
+activities and hours, and a partner's page — its contacts, the activities it joined and the
+people it sent with the hours they gave. Station staff add partners, contacts and links."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from linli.accounts.access import visible_stations
+from linli.activities.models import Activity
+from linli.elders.forms import BaseForm
+from linli.partners import access, actions, queries
+from linli.partners.models import PartnerKind
+
+
+class PartnerForm(BaseForm):
+    name = forms.CharField(label=gettext_lazy("单位名称"), max_length=100)
+    kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=PartnerKind.choices)
+    description = forms.CharField(
+        label=gettext_lazy("共建内容"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ContactForm(BaseForm):
+    name = forms.CharField(label=gettext_lazy("联系人"), max_length=50)
+    role = forms.CharField(label=gettext_lazy("职务"), max_length=50, required=False)
+    phone = forms.CharField(label=gettext_lazy("电话"), max_length=20, required=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_list(request: HttpRequest) -> HttpResponse:
+    partners = list(
+        queries.with_counts(access.partners_for_user(request.user)).select_related("station")
+    )
+    stations = list(visible_stations(request.user, roles=access.KEEP_ROLES).filter(kind="station"))
+    if not partners and not stations and not access.partners_for_user(request.user).exists():
+        if not visible_stations(request.user, roles=access.READ_ROLES).exists():
+            raise Http404("partners")
+    form = PartnerForm(request.POST or None) if len(stations) == 1 else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("station")
+        if form.is_valid():
+            try:
+                partner = actions.partner_create(
+                    station=stations[0],
+                    data=actions.PartnerInput(**form.cleaned_data),
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, "；".join(error.messages))
+            else:
+                return redirect("partners:detail", partner_id=partner.pk)
+    hours = queries.partner_hours([partner.pk for partner in partners])
+    rows = [(partner, hours.get(partner.pk, queries.ZERO)) for partner in partners]
+    return render(request, "partners/list.html", {"rows": rows, "form": form})
+
+
+@login_required
+@require_GET
+def partner_detail(request: HttpRequest, partner_id: int) -> HttpResponse:
+    partner = access.get_partner_for_user(request.user, partner_id)
+    people = queries.people_with_hours(partner)
+    keeps = access.may_keep(request.user, partner)
+    return render(
+        request,
+        "partners/detail.html",
+        {
+            "partner": partner,
+            "contacts": partner.contacts.all(),
+            "links": queries.activities_of(partner),
+            "people": people,
+            "total_hours": sum((row.hours for row in people), queries.ZERO),
+            "keeps": keeps,
+            "contact_form": ContactForm() if keeps else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def contact_add(request: HttpRequest, partner_id: int) -> HttpResponse:
+    partner = access.get_partner_for_user(request.user, partner_id, write=True)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.partner_contact_add(partner=partner, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+    else:
+        messages.error(request, _("请填写联系人。"))
+    return redirect("partners:detail", partner_id=partner.pk)
+
+
+@login_required
+@require_POST
+def activity_add(request: HttpRequest, partner_id: int) -> HttpResponse:
+    partner = access.get_partner_for_user(request.user, partner_id, write=True)
+    value = request.POST.get("activity", "")
+    activity = (
+        Activity.objects.filter(pk=int(value), station=partner.station).first()
+        if value.isdigit() and len(value) <= 18
+        else None
+    )
+    if activity is None:
+        messages.error(request, _("本站没有这个活动。"))
+    else:
+        actions.partner_activity_add(partner=partner, activity=activity, actor=request.user)
+        messages.success(request, _("已关联活动。"))
+    return redirect("partners:detail", partner_id=partner.pk)
