@@ -7,7 +7,7 @@ Every check goes through linli.activities.access; every write through an action,
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -83,7 +83,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = {name: value for name, value in form.cleaned_data.items() if value}
     rows = ShapedRows(queries.activity_list(request.user, **filters), queries.attach_counts)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(cast(Any, rows), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     context |= {
         "form": form,
