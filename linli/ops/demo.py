@@ -19,6 +19,7 @@ from linli.health.demo import seed_health
 from linli.org.actions import station_create
 from linli.org.models import Station
 from linli.people.demo import seed_registry
+from linli.stats.rollups import mark_stale
 from linli.volunteers.demo import seed_volunteers
 
 Progress = Callable[[str], None]
@@ -91,3 +92,5 @@ def seed(progress: Progress) -> None:
         progress(f"  {label} …")
         created = step(progress)
         progress(f"  {label}: 新增 {created}")
+    # Some steps insert in bulk, past the signals that keep the summary's rollups current.
+    mark_stale(Station.objects.values_list("pk", flat=True))
