@@ -13,7 +13,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +46,7 @@ from linli.activities.schemas import (
     SignupIn,
     SignupOut,
 )
+from linli.core.paging import ShapedRows
 from linli.org.models import Station
 from linli.teams.models import Team
 from linli.volunteers.models import Course, Volunteer
@@ -56,16 +56,10 @@ router = Router(tags=["activities"])
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def with_counts(activities: QuerySet[Activity], user: Any) -> QuerySet[Activity]:
-    """Activities with their seat counts and the caller's own sign-up, in one query."""
-    own = Signup.objects.filter(activity=OuterRef("pk"), volunteer__user_id=user.pk)
-    return queries.with_counts(activities).annotate(
-        my_signup_status=Subquery(own.values("status")[:1])
-    )
-
-
 def _reload(activity: Activity, user: Any) -> Activity:
-    return with_counts(Activity.objects.filter(pk=activity.pk), user).get()
+    """The activity with its seat counts and the caller's own sign-up."""
+    fresh = Activity.objects.select_related("team", "station").get(pk=activity.pk)
+    return queries.attach_counts([fresh], user)[0]
 
 
 def _aware(value: datetime) -> datetime:
@@ -152,7 +146,7 @@ def activity_create(request: HttpRequest, payload: ActivityIn) -> Any:
 
 @router.get("", response=list[ActivityOut], summary="Activities of the caller's stations")
 @paginate(LimitOffsetPagination)
-def activity_list(request: HttpRequest, filters: Query[ActivityQuery]) -> QuerySet[Activity]:
+def activity_list(request: HttpRequest, filters: Query[ActivityQuery]) -> Any:
     user = _caller(request)
     activities = access.activities_for_user(user)
     if filters.status:
@@ -165,7 +159,11 @@ def activity_list(request: HttpRequest, filters: Query[ActivityQuery]) -> QueryS
     if filters.date_to is not None:
         end = timezone.make_aware(datetime.combine(filters.date_to + timedelta(days=1), time.min))
         activities = activities.filter(starts_at__lt=end)
-    return with_counts(activities, user).order_by("-starts_at", "id")
+    # Counted and sliced without the sign-ups; only the page's rows get their counts.
+    return ShapedRows(
+        activities.select_related("team", "station").order_by("-starts_at", "id"),
+        lambda page: queries.attach_counts(page, user),
+    )
 
 
 @router.get("/{activity_id}", response={200: ActivityOut, 404: ErrorOut}, summary="One activity")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
 from linli.ledger.models import CorrectionRequest, EntryKind, LedgerEntry
+from linli.stats.rollups import mark_volunteers_stale
 from linli.volunteers.models import Volunteer
 
 
@@ -110,6 +111,8 @@ def ledger_credit_many(*, credits: list[Credit], actor: Any) -> int:
         if credit.source_key not in posted
     ]
     LedgerEntry.objects.bulk_create(entries, batch_size=500)
+    # A bulk insert sends no post_save: the stations' summary rollups are marked here.
+    mark_volunteers_stale(entry.volunteer_id for entry in entries)
     return len(entries)
 
 

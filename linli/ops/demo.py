@@ -20,6 +20,7 @@ from linli.org.actions import station_create
 from linli.org.models import Station
 from linli.partners.demo import seed_partners
 from linli.people.demo import seed_registry
+from linli.stats.rollups import mark_stale
 from linli.studyroom.demo import seed_study_room
 from linli.teams.demo import seed_troupes
 from linli.volunteers.demo import seed_volunteers
@@ -97,3 +98,5 @@ def seed(progress: Progress) -> None:
         progress(f"  {label} …")
         created = step(progress)
         progress(f"  {label}: 新增 {created}")
+    # Some steps insert in bulk, past the signals that keep the summary's rollups current.
+    mark_stale(Station.objects.values_list("pk", flat=True))

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import station_filter
@@ -33,6 +34,7 @@ from linli.volunteers.models import (
     Volunteer,
     VolunteerCategory,
     availability_bit,
+    availability_codes,
 )
 
 ALL_STATUSES = "all"
@@ -191,6 +193,58 @@ def with_list_relations(volunteers: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
             to_attr="active_memberships",
         ),
     )
+
+
+# An API item's columns: the volunteer's own, and those read through a relation.
+ITEM_COLUMNS = (
+    "id", "number", "status", "skills", "availability", "residence_area", "occupation",
+    "political_status", "registered_at",
+)  # fmt: skip
+ITEM_RELATED = {
+    "name": "person__name",
+    "gender": "person__gender",
+    "birth_date": "person__birth_date",
+    "id_number_masked": "person__id_number_masked",
+    "phone": "person__phone",
+    "station_code": "station__code",  # `station` once shaped (a field of the model)
+}
+
+
+def volunteer_values(volunteers: QuerySet[Volunteer]) -> QuerySet[Any]:
+    """The columns an API item shows, as `values()` rows (no model instances)."""
+    return volunteers.values(
+        *ITEM_COLUMNS, **{name: F(path) for name, path in ITEM_RELATED.items()}
+    )
+
+
+def volunteer_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """API items (VolunteerOut) from `volunteer_values` rows, with their service categories and
+    active teams: two more queries whatever the number of rows."""
+    ids = [row["id"] for row in rows]
+    categories: dict[int, list[str]] = {}
+    teams: dict[int, list[dict[str, Any]]] = {}
+    if ids:
+        for volunteer_id, code in (
+            VolunteerCategory.objects.filter(volunteer_id__in=ids)
+            .order_by("category")
+            .values_list("volunteer_id", "category")
+        ):
+            categories.setdefault(volunteer_id, []).append(code)
+        for volunteer_id, team_id, name, role in (
+            TeamMembership.objects.filter(volunteer_id__in=ids, status=TeamMembership.Status.ACTIVE)
+            .order_by("team__name")
+            .values_list("volunteer_id", "team_id", "team__name", "role")
+        ):
+            teams.setdefault(volunteer_id, []).append({"id": team_id, "name": name, "role": role})
+    today = timezone.localdate()
+    for row in rows:
+        born = row["birth_date"]
+        row["age"] = today.year - born.year - int((today.month, today.day) < (born.month, born.day))
+        row["station"] = row.pop("station_code")
+        row["availability_slots"] = availability_codes(row["availability"])
+        row["service_categories"] = categories.get(row["id"], [])
+        row["teams"] = teams.get(row["id"], [])
+    return rows
 
 
 def category_codes(volunteer: Volunteer) -> list[str]:

@@ -7,7 +7,7 @@ Every check goes through linli.activities.access; every write through an action,
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,6 +35,7 @@ from linli.activities.forms import (
 )
 from linli.activities.models import Activity, Signup, SignupStatus
 from linli.core.errors import DomainError
+from linli.core.paging import ShapedRows
 from linli.org.models import Station
 from linli.teams.access import teams_for_user
 from linli.teams.models import Team
@@ -81,9 +82,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {name: value for name, value in form.cleaned_data.items() if value}
-    page = Paginator(queries.activity_list(request.user, **filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    rows = ShapedRows(queries.activity_list(request.user, **filters), queries.attach_counts)
+    page = Paginator(cast(Any, rows), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     context |= {
         "form": form,

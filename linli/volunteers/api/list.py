@@ -8,16 +8,21 @@ list page's filters as query parameters.
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from linli.accounts.schemas import ErrorOut
+from linli.core.paging import ShapedRows
 from linli.volunteers import access
 from linli.volunteers.models import Volunteer
-from linli.volunteers.queries import VolunteerFilter, filter_volunteers, with_list_relations
+from linli.volunteers.queries import (
+    VolunteerFilter,
+    filter_volunteers,
+    volunteer_items,
+    volunteer_values,
+)
 from linli.volunteers.schemas.list import VolunteerOut
 
 router = Router(tags=["volunteers"])
@@ -35,13 +40,13 @@ class VolunteerQuery(Schema):
 
 @router.get("", response=list[VolunteerOut], summary="Volunteers the caller may see")
 @paginate(LimitOffsetPagination)
-def volunteer_list(request: HttpRequest, filters: Query[VolunteerQuery]) -> QuerySet[Volunteer]:
+def volunteer_list(request: HttpRequest, filters: Query[VolunteerQuery]) -> Any:
     criteria = VolunteerFilter.from_params(filters.dict())
     volunteers = filter_volunteers(access.volunteers_for_user(request.auth), criteria)  # type: ignore[attr-defined]
-    return with_list_relations(volunteers)
+    return ShapedRows(volunteer_values(volunteers), volunteer_items)
 
 
 @router.get("/{volunteer_id}", response={200: VolunteerOut, 404: ErrorOut}, summary="One volunteer")
 def volunteer_detail(request: HttpRequest, volunteer_id: int) -> Any:
     access.get_volunteer_for_user(request.auth, volunteer_id)  # type: ignore[attr-defined]
-    return with_list_relations(Volunteer.objects.all()).get(pk=volunteer_id)
+    return volunteer_items(list(volunteer_values(Volunteer.objects.filter(pk=volunteer_id))))[0]

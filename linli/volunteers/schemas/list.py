@@ -6,8 +6,6 @@ from ninja import Schema
 from pydantic import Field
 
 from linli.core.schemas import LocalDateTime
-from linli.volunteers.models import Volunteer, availability_codes
-from linli.volunteers.queries import active_memberships, category_codes
 
 
 class VolunteerTeamOut(Schema):
@@ -17,7 +15,7 @@ class VolunteerTeamOut(Schema):
 
 
 class VolunteerOut(Schema):
-    """Read from a Volunteer row loaded with `queries.with_list_relations`."""
+    """Read from the dictionaries `queries.volunteer_items` builds from `values()`."""
 
     id: int
     number: str = Field(description="志愿者编号, given on approval; empty while pending")
@@ -43,46 +41,3 @@ class VolunteerOut(Schema):
     political_status: str = Field(description="party | league | masses | other, or empty")
     teams: list[VolunteerTeamOut] = Field(description="teams the volunteer is active in")
     registered_at: LocalDateTime
-
-    @staticmethod
-    def resolve_name(volunteer: Volunteer) -> str:
-        return volunteer.person.name
-
-    @staticmethod
-    def resolve_gender(volunteer: Volunteer) -> str:
-        return volunteer.person.gender
-
-    @staticmethod
-    def resolve_birth_date(volunteer: Volunteer) -> date:
-        return volunteer.person.birth_date
-
-    @staticmethod
-    def resolve_age(volunteer: Volunteer) -> int:
-        return volunteer.person.age()
-
-    @staticmethod
-    def resolve_id_number_masked(volunteer: Volunteer) -> str:
-        return volunteer.person.id_number_masked
-
-    @staticmethod
-    def resolve_phone(volunteer: Volunteer) -> str:
-        return volunteer.person.phone
-
-    @staticmethod
-    def resolve_station(volunteer: Volunteer) -> str:
-        return volunteer.station.code
-
-    @staticmethod
-    def resolve_service_categories(volunteer: Volunteer) -> list[str]:
-        return category_codes(volunteer)
-
-    @staticmethod
-    def resolve_availability_slots(volunteer: Volunteer) -> list[str]:
-        return availability_codes(volunteer.availability)
-
-    @staticmethod
-    def resolve_teams(volunteer: Volunteer) -> list[dict[str, object]]:
-        return [
-            {"id": membership.team_id, "name": membership.team.name, "role": membership.role}
-            for membership in active_memberships(volunteer)
-        ]

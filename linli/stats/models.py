@@ -1,0 +1,47 @@
+"""Rollups: per station and year, the summary's figures that add up across stations.
+
+A supervisor's summary spans every station under a 中心; it sums these rows instead of counting
+millions of source rows. They are derived data, never the record: `linli.stats.rollups` counts
+them from the rows, and a write to a source row (an activity, attendance, a ledger entry, a
+service request, a volunteer) drops its station's `RollupState` in the same transaction, so the
+next read recounts that station first. A station without a state row is stale.
+"""
+
+from django.db import models
+
+
+class RollupState(models.Model):
+    """The station's rollups are current: counted at `counted_at`, nothing written since."""
+
+    station = models.OneToOneField(
+        "org.Station", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    counted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.station_id} @ {self.counted_at:%Y-%m-%d %H:%M}"
+
+
+class StationYear(models.Model):
+    """The additive figures of one station's year (local time): activities (not cancelled,
+    by start), hours-ledger total (by service day), person-times (attendance with hours, by the
+    activity's start), and service requests by status and by category, rated and satisfied (by
+    submission)."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    activities = models.PositiveIntegerField(default=0)
+    service_hours = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    person_times = models.PositiveIntegerField(default=0)
+    requests_by_status = models.JSONField(default=dict)
+    requests_by_category = models.JSONField(default=dict)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["station", "year"], name="stats_station_year_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.year}"

@@ -1,0 +1,228 @@
+"""Keeping `StationYear` current, and reading the summary's additive figures from it.
+
+`figures(station_ids, year)` first recounts the stations in reach that are stale (no
+`RollupState`), then sums their rows: a supervisor's summary over fifty stations reads a few
+hundred rows, and one station's write costs the next reader one station's recount. Writes mark
+their station stale through the model signals below, in the writer's transaction; bulk writes that
+send no signal (the ledger's bulk post) call `mark_stale` themselves. `refresh_rollups` recounts
+every station (a task, and the county generator, run it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
+
+from linli.stats.models import RollupState, StationYear
+
+SATISFIED_FROM = 4  # as linli.assistance.stats
+
+
+def mark_stale(station_ids: Iterable[int]) -> None:
+    """The stations' rollups must be recounted before they are read again."""
+    ids = {station_id for station_id in station_ids if station_id is not None}
+    if ids:
+        RollupState.objects.filter(station_id__in=ids).delete()
+
+
+def mark_volunteers_stale(volunteer_ids: Iterable[int]) -> None:
+    from linli.volunteers.models import Volunteer
+
+    ids = set(volunteer_ids)
+    if ids:
+        mark_stale(
+            Volunteer.objects.filter(pk__in=ids).values_list("station_id", flat=True).distinct()
+        )
+
+
+def _count(station_ids: list[int]) -> dict[tuple[int, int], dict[str, Any]]:
+    """(station, year) → figures, counted from the rows, in five grouped queries."""
+    from linli.activities.models import Activity, ActivityStatus, Attendance
+    from linli.assistance.models import ServiceRequest
+    from linli.ledger.models import Account, LedgerEntry
+    from linli.volunteers.models import Volunteer
+
+    tz = timezone.get_current_timezone()
+    rows: dict[tuple[int, int], dict[str, Any]] = defaultdict(
+        lambda: {
+            "activities": 0,
+            "service_hours": Decimal(0),
+            "person_times": 0,
+            "requests_by_status": {},
+            "requests_by_category": {},
+            "rated": 0,
+            "satisfied": 0,
+        }
+    )
+    for station_id, year, count in (
+        Activity.objects.filter(station_id__in=station_ids)
+        .exclude(status=ActivityStatus.CANCELLED)
+        .annotate(year=ExtractYear("starts_at", tzinfo=tz))
+        .order_by()
+        .values("station_id", "year")
+        .annotate(count=Count("pk"))
+        .values_list("station_id", "year", "count")
+    ):
+        rows[station_id, year]["activities"] = count
+    volunteers = Volunteer.objects.filter(station_id__in=station_ids)
+    station_of = dict(volunteers.values_list("pk", "station_id"))
+    for volunteer_id, year, total in (
+        LedgerEntry.objects.filter(volunteer__in=volunteers.values("pk"), account=Account.HOURS)
+        .annotate(year=ExtractYear("served_on"))
+        .order_by()
+        .values("volunteer_id", "year")
+        .annotate(total=Sum("amount"))
+        .values_list("volunteer_id", "year", "total")
+    ):
+        rows[station_of[volunteer_id], year]["service_hours"] += total or 0
+    for station_id, year, count in (
+        Attendance.objects.filter(activity__station_id__in=station_ids, hours__gt=0)
+        .annotate(year=ExtractYear("activity__starts_at", tzinfo=tz))
+        .order_by()
+        .values("activity__station_id", "year")
+        .annotate(count=Count("pk"))
+        .values_list("activity__station_id", "year", "count")
+    ):
+        rows[station_id, year]["person_times"] = count
+    requests = (
+        ServiceRequest.objects.filter(station_id__in=station_ids)
+        .annotate(year=ExtractYear("submitted_at", tzinfo=tz))
+        .order_by()
+    )
+    for station_id, year, status, category, count, rated, satisfied in (
+        requests.values("station_id", "year", "status", "category")
+        .annotate(
+            count=Count("pk"),
+            rated=Count("pk", filter=Q(score__isnull=False)),
+            satisfied=Count("pk", filter=Q(score__gte=SATISFIED_FROM)),
+        )
+        .values_list("station_id", "year", "status", "category", "count", "rated", "satisfied")
+    ):
+        figures = rows[station_id, year]
+        by_status, by_category = figures["requests_by_status"], figures["requests_by_category"]
+        by_status[status] = by_status.get(status, 0) + count
+        by_category[category] = by_category.get(category, 0) + count
+        figures["rated"] += rated
+        figures["satisfied"] += satisfied
+    return rows
+
+
+@transaction.atomic
+def recount(station_ids: Iterable[int]) -> int:
+    """Recount the stations' rollups from their rows; returns the number of rows written."""
+    from linli.org.models import Station
+
+    ids = sorted(set(station_ids))
+    if not ids:
+        return 0
+    # One recount at a time per station: a second reader waits, then finds it fresh.
+    list(Station.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    counted_at = timezone.now()
+    rows = _count(ids)
+    StationYear.objects.filter(station_id__in=ids).delete()
+    StationYear.objects.bulk_create(
+        [
+            StationYear(station_id=station_id, year=year, **figures)
+            for (station_id, year), figures in sorted(rows.items())
+        ],
+        batch_size=1000,
+    )
+    RollupState.objects.filter(station_id__in=ids).delete()
+    RollupState.objects.bulk_create(
+        [RollupState(station_id=station_id, counted_at=counted_at) for station_id in ids]
+    )
+    return len(rows)
+
+
+def refresh_rollups() -> int:
+    """Recount every station (a task; also after bulk loads that bypass the signals)."""
+    from linli.org.models import Station
+
+    return recount(Station.objects.values_list("pk", flat=True))
+
+
+def figures(station_ids: Any, year: int | None) -> dict[str, Any]:
+    """The additive summary figures of the stations (ids or a queryset of ids), of `year` or of
+    all years: stale stations are recounted first."""
+    ids = (
+        set(station_ids.values_list("pk", flat=True))
+        if hasattr(station_ids, "values_list")
+        else set(station_ids)
+    )
+    fresh = set(RollupState.objects.filter(station_id__in=ids).values_list("station_id", flat=True))
+    if ids - fresh:
+        recount(ids - fresh)
+    rows = StationYear.objects.filter(station_id__in=ids)
+    if year is not None:
+        rows = rows.filter(year=year)
+    totals: dict[str, Any] = {
+        "activities": 0,
+        "service_hours": Decimal(0),
+        "person_times": 0,
+        "requests_by_status": {},
+        "requests_by_category": {},
+        "rated": 0,
+        "satisfied": 0,
+    }
+    for row in rows.values(*totals):
+        for name in ("activities", "service_hours", "person_times", "rated", "satisfied"):
+            totals[name] += row[name]
+        for name in ("requests_by_status", "requests_by_category"):
+            for code, count in row[name].items():
+                totals[name][code] = totals[name].get(code, 0) + count
+    return totals
+
+
+# --- what makes a station stale ------------------------------------------------------------------
+
+
+def _station_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    mark_stale([instance.station_id])
+
+
+def _activity_row_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from linli.activities.models import Activity
+
+    mark_stale(
+        Activity.objects.filter(pk=instance.activity_id).values_list("station_id", flat=True)
+    )
+
+
+def _ledger_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    mark_volunteers_stale([instance.volunteer_id])
+
+
+def _volunteer_moving(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A volunteer's hours count at their station: a move makes both stations stale."""
+    if instance.pk is None:
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list("station_id", flat=True).first()
+    if before is not None and before != instance.station_id:
+        mark_stale([before, instance.station_id])
+
+
+def connect() -> None:
+    from linli.activities.models import Activity, Attendance
+    from linli.assistance.models import ServiceRequest
+    from linli.ledger.models import LedgerEntry
+    from linli.volunteers.models import Volunteer
+
+    for model in (Activity, ServiceRequest):
+        post_save.connect(_station_changed, sender=model, dispatch_uid=f"rollup-{model.__name__}")
+        post_delete.connect(
+            _station_changed, sender=model, dispatch_uid=f"rollup-d-{model.__name__}"
+        )
+    post_save.connect(_activity_row_changed, sender=Attendance, dispatch_uid="rollup-attendance")
+    post_delete.connect(
+        _activity_row_changed, sender=Attendance, dispatch_uid="rollup-d-attendance"
+    )
+    post_save.connect(_ledger_changed, sender=LedgerEntry, dispatch_uid="rollup-ledger")
+    pre_save.connect(_volunteer_moving, sender=Volunteer, dispatch_uid="rollup-volunteer")

@@ -1,0 +1,102 @@
+"""The summary's rollups (linli.stats.rollups) equal a recount from the rows, for every year and
+for all years, after writes through the actions, a bulk ledger post, a volunteer moving station
+and a row changed behind the signals' back followed by `refresh_rollups`."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from linli.activities.stats import activity_counts
+from linli.assistance.stats import request_figures
+from linli.ledger.actions import Credit, ledger_credit, ledger_credit_many
+from linli.ledger.models import Account, EntryKind
+from linli.stats import rollups
+from linli.stats.models import RollupState, StationYear
+from linli.stats.queries import rolled_figures
+from tests.test_activity_lifecycle import make_activity
+from tests.test_request_stats import MONDAY, walk
+
+ROLLED = (
+    "activities", "service_hours", "person_times", "requests", "requests_by_status",
+    "requests_by_category", "median_minutes_to_dispatch", "median_minutes_to_accept",
+    "median_minutes_to_complete", "satisfaction_rate", "rated_count", "open_followups",
+)  # fmt: skip
+
+
+def recounted(station_ids: list[int], year: int | None) -> dict[str, Any]:
+    """The same figures counted from the rows, as the summary counted them before rollups."""
+    return {**activity_counts(station_ids, year), **request_figures(station_ids, year)}
+
+
+def assert_rollups_match(world: Any) -> None:
+    reaches = [[world.jiaojia.pk], [world.huangchi.pk], [world.jiaojia.pk, world.huangchi.pk]]
+    for station_ids in reaches:
+        for year in (None, 2024, 2025, 2026, timezone.localdate().year):
+            rolled = rolled_figures(station_ids, year)
+            assert {name: rolled[name] for name in ROLLED} == recounted(station_ids, year)
+
+
+def credit(volunteer: Any, key: str, amount: str, served_on: date) -> Credit:
+    return Credit(
+        volunteer_id=volunteer.pk,
+        account=Account.HOURS,
+        amount=Decimal(amount),
+        kind=EntryKind.ADJUSTMENT,
+        served_on=served_on,
+        description="补录",
+        source_key=key,
+    )
+
+
+def test_rollups_equal_a_recount_after_every_kind_of_write(menu, corps, world):
+    jiaojia, volunteer = world.jiaojia, corps.volunteer
+    walk(jiaojia, volunteer, MONDAY, dispatch=10, accept=5, complete=90, score=5)
+    walk(jiaojia, volunteer, MONDAY + timedelta(days=400), dispatch=30, accept=15, complete=60)
+    walk(world.huangchi, corps.outsider, MONDAY, dispatch=20, accept=5, complete=30, score=2)
+    make_activity(world, title="金桥花园环境整治")
+    assert_rollups_match(world)
+    assert RollupState.objects.filter(station=jiaojia).exists()
+
+    # Each write marks its station stale in its own transaction; the next read recounts it.
+    walk(jiaojia, volunteer, MONDAY + timedelta(days=2), dispatch=5, accept=5, complete=50, score=4)
+    assert not RollupState.objects.filter(station=jiaojia).exists()
+    assert RollupState.objects.filter(station=world.huangchi).exists()
+    assert_rollups_match(world)
+    ledger_credit(
+        volunteer=volunteer,
+        account=Account.HOURS,
+        amount=Decimal("2.5"),
+        kind=EntryKind.ADJUSTMENT,
+        served_on=date(2025, 6, 1),
+        description="补录",
+        source_key="rollup-test-1",
+        actor=None,
+    )
+    ledger_credit_many(
+        credits=[
+            credit(volunteer, "rollup-bulk-1", "3", date(2025, 6, 2)),
+            credit(corps.outsider, "rollup-bulk-2", "4", date(2024, 1, 5)),
+        ],
+        actor=None,
+    )
+    assert_rollups_match(world)
+
+    # A volunteer moving station takes their hours along.
+    corps.outsider.station = jiaojia
+    corps.outsider.save()
+    assert_rollups_match(world)
+
+
+def test_refresh_recounts_rows_changed_behind_the_signals(menu, corps, world):
+    walk(world.jiaojia, corps.volunteer, MONDAY, dispatch=10, accept=5, complete=90, score=5)
+    assert_rollups_match(world)
+    from linli.assistance.models import ServiceRequest
+
+    ServiceRequest.objects.update(score=1)  # a bulk update sends no signal
+    assert rolled_figures([world.jiaojia.pk], None)["satisfaction_rate"] == 1.0
+    rollups.refresh_rollups()
+    assert rolled_figures([world.jiaojia.pk], None)["satisfaction_rate"] == 0.0
+    assert_rollups_match(world)
+    assert StationYear.objects.filter(station=world.jiaojia, year=2025).exists()
