@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linli.assistance.views import board, public, requests, staff
+from linli.assistance.views import ask, board, public, requests, staff
 
 app_name = "assistance"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("<int:pk>/", requests.request_detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", requests.request_act, name="act"),
     path("photos/<int:pk>/", requests.request_photo, name="photo"),
+    # Without an account (views/ask.py).
+    path("ask/", ask.ask, name="ask"),
+    path("ask/done/", ask.ask_done, name="ask_done"),
 ]
