@@ -7,6 +7,7 @@ app_name = "assistance"
 urlpatterns = [
     # Residents and volunteers (views/public.py).
     path("new/", public.new_request, name="new"),
+    path("new/recognise/", public.recognise, name="recognise"),
     path("mine/", public.my_requests, name="mine"),
     path("tasks/", public.my_tasks, name="tasks"),
     # Staff.
