@@ -144,6 +144,7 @@ TEMPLATES = [
                 "linli.accounts.context_processors.navigation",
                 "linli.notifications.context_processors.unread_count",
             ],
+            "builtins": ["linli.core.templatetags.dates"],
         },
     }
 ]

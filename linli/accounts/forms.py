@@ -14,7 +14,7 @@ class PhoneField(forms.CharField):
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
         self.widget.attrs.update(
-            {"inputmode": "tel", "autocomplete": "username", "placeholder": "13800000000"}
+            {"inputmode": "tel", "autocomplete": "username", "placeholder": _("11 位手机号码")}
         )
 
     def clean(self, value: Any) -> str:

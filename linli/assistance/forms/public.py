@@ -119,19 +119,25 @@ class RequestForm(BaseForm):
         label=gettext_lazy("楼栋"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "3"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "placeholder": gettext_lazy("如：3")}
+        ),
     )
     unit = forms.CharField(
         label=gettext_lazy("单元"),
         max_length=10,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "placeholder": gettext_lazy("如：2")}
+        ),
     )
     room = forms.CharField(
         label=gettext_lazy("房号"),
         max_length=10,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "502"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "placeholder": gettext_lazy("如：502")}
+        ),
     )
     address_text = forms.CharField(label=gettext_lazy("详细地址"), max_length=200, required=False)
 
