@@ -217,10 +217,9 @@ def correction_request(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = ledger_access.get_own_entry(request.user, entry_id)
     if request.method == "GET":
         form = CorrectionRequestForm(auto_id=f"id_correction_{entry.pk}_%s")
+        in_place = bool(getattr(request, "htmx", False))
         template = (
-            "activities/_correction_form.html"
-            if request.htmx
-            else "activities/correction_form.html"
+            "activities/_correction_form.html" if in_place else "activities/correction_form.html"
         )
         return render(request, template, {"entry": entry, "form": form})
     try:
