@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "linli.audit.middleware.RequestContextMiddleware",
     "linli.accounts.middleware.TwoFactorEnforcementMiddleware",
+    "linli.accounts.middleware.TemporaryPasswordMiddleware",
     "linli.core.middleware.PrivatePagesMiddleware",
 ]
 
@@ -145,6 +146,7 @@ TEMPLATES = [
                 "linli.accounts.context_processors.navigation",
                 "linli.notifications.context_processors.unread_count",
             ],
+            "builtins": ["linli.core.templatetags.dates"],
         },
     }
 ]
@@ -260,6 +262,8 @@ CANTEEN_DELIVERY_HOURS = Decimal(os.environ.get("LINLI_CANTEEN_DELIVERY_HOURS", 
 # through Django's SMTP settings when LINLI_EMAIL_HOST is set, else it is written to the log.
 SMS_GATEWAY_URL = os.environ.get("LINLI_SMS_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("LINLI_SMS_TOKEN", "")
+# Whom a resident calls (shown on the sign-in page and the public 点单 form), e.g. 0555-1234567.
+STATION_PHONE = os.environ.get("LINLI_STATION_PHONE", "")[:30]
 EMAIL_HOST = os.environ.get("LINLI_EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("LINLI_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("LINLI_EMAIL_USER", "")

@@ -183,3 +183,23 @@ def role_required(*roles: str) -> Callable[[View], View]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def may_set_temporary_password(actor: Any, target: Any) -> bool:
+    """Who hands out a temporary password at the desk (the holder must change it at sign-in):
+    admin for anyone but themselves; station staff for people of their own stations (a role
+    there, or a registry record there linked to the account) who hold no staff role themselves,
+    so no desk can take over a colleague's account."""
+    if actor.pk == target.pk:
+        return False
+    if is_admin(actor):
+        return True
+    if not has_role(actor, Role.STATION_STAFF):
+        return False
+    if has_role(target, *STAFF_ROLES):
+        return False
+    runs = station_filter(actor, roles={Role.STATION_STAFF}, prefix="role_assignments__station__")
+    if User.objects.filter(runs, pk=target.pk).exists():
+        return True
+    runs_record = station_filter(actor, roles={Role.STATION_STAFF}, prefix="resident__station__")
+    return User.objects.filter(runs_record, pk=target.pk).exists()

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linli.accounts.access import forget_grants
-from linli.accounts.models import ApiToken, Role, RoleAssignment, User
+from linli.accounts.models import ApiToken, PasswordResetCode, Role, RoleAssignment, User
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
 from linli.core.phone import MOBILE_RE, normalize_phone, validate_mobile
@@ -150,13 +150,142 @@ def password_change(*, user: User, new_password: str, actor: Any) -> None:
     """Set a new password (validated, argon2); every API token of the user is revoked with it."""
     validate_password(new_password, user)
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
     revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
     audit_record(
         actor=actor, action="password.change", target=user, after={"tokens_revoked": revoked}
     )
+
+
+# --- forgotten passwords ----------------------------------------------------------------------------
+# Two ways back in for someone who forgot: a code texted through the SMS gateway, or a temporary
+# password from staff at the desk, which must be changed at the next sign-in.
+
+RESET_CODE_MINUTES = 10
+RESET_CODE_TRIES = 5
+RESET_CODE_EVERY_SECONDS = 60
+RESET_CODES_PER_DAY = 5
+# Letters that cannot be mistaken for one another when read out at a desk (no 0/o, 1/l/i).
+TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{code}".encode()).hexdigest()
+
+
+def sms_reset_available() -> bool:
+    return bool(settings.SMS_GATEWAY_URL)
+
+
+@transaction.atomic
+def password_reset_code_send(*, phone: str) -> bool:
+    """Text a six-digit code to `phone` if an active account has it (at most one a minute and
+    five a day). The answer to the person asking is the same whether or not the number is
+    registered; the return value (sent or not) is for tests and the audit log only."""
+    if not sms_reset_available():
+        raise AccountError("sms_unavailable", _("本站未开通短信验证码，请联系社区工作人员。"))
+    phone = normalize_phone(phone)
+    user = User.objects.select_for_update().filter(phone=phone, is_active=True).first()
+    if user is None:
+        return False
+    now = timezone.now()
+    recent = PasswordResetCode.objects.filter(user=user, created_at__gte=now - timedelta(days=1))
+    if (
+        recent.count() >= RESET_CODES_PER_DAY
+        or recent.filter(created_at__gte=now - timedelta(seconds=RESET_CODE_EVERY_SECONDS)).exists()
+    ):
+        return False
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    PasswordResetCode.objects.create(
+        user=user,
+        code_hash=_code_hash(code),
+        created_at=now,
+        expires_at=now + timedelta(minutes=RESET_CODE_MINUTES),
+    )
+    audit_record(actor=None, action="password.reset_code", target=user)
+    text = _(
+        "【邻里】您的重置密码验证码是%(code)s，%(minutes)d分钟内有效。如非本人操作请忽略。"
+    ) % {
+        "code": code,
+        "minutes": RESET_CODE_MINUTES,
+    }
+    transaction.on_commit(lambda: _text_code(phone, text))
+    return True
+
+
+def _text_code(phone: str, text: str) -> None:
+    from linli.notifications.channels import DeliveryError, send_sms
+
+    try:
+        send_sms(phone=phone, text=text)
+    except DeliveryError:
+        # The person sees no difference (no enumeration); they can ask again in a minute.
+        return
+
+
+def password_reset_with_code(*, phone: str, code: str, new_password: str) -> User:
+    """Set a new password with the newest unused code texted to `phone`. A wrong code counts
+    against that code's five tries (the count is kept although the attempt fails); every API
+    token is revoked as with any password change."""
+    refused = AccountError("bad_code", _("验证码不正确或已过期，请重新获取。"))
+    user = User.objects.filter(phone=normalize_phone(phone), is_active=True).first()
+    if user is None:
+        raise refused
+    with transaction.atomic():
+        now = timezone.now()
+        latest = (
+            PasswordResetCode.objects.select_for_update()
+            .filter(user=user, used_at__isnull=True, expires_at__gt=now)
+            .first()
+        )
+        if latest is None or latest.tries >= RESET_CODE_TRIES:
+            raise refused
+        matches = secrets.compare_digest(latest.code_hash, _code_hash(code.strip()))
+        if not matches:
+            latest.tries += 1
+            latest.save(update_fields=["tries"])
+    if not matches:
+        raise refused
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise ValidationError({"new_password": error.messages}) from error
+    with transaction.atomic():
+        used = PasswordResetCode.objects.filter(pk=latest.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if not used:
+            raise refused
+        password_change(user=user, new_password=new_password, actor=user)
+        audit_record(actor=user, action="password.reset", target=user, after={"by": "sms"})
+    return user
+
+
+@transaction.atomic
+def password_set_temporary(*, user: User, actor: Any) -> str:
+    """Staff give `user` a temporary password (shown once to be read out or written down); the
+    user must choose their own at the next sign-in, and every API token is revoked."""
+    from linli.accounts.access import may_set_temporary_password
+
+    if not may_set_temporary_password(actor, user):
+        raise PermissionDenied("temporary_password")
+    temporary = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(10))
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action="password.temporary",
+        target=user,
+        after={"tokens_revoked": revoked},
+    )
+    return temporary
 
 
 # --- signing in -------------------------------------------------------------------------------------

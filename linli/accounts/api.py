@@ -44,6 +44,10 @@ def token_obtain(request: HttpRequest, response: HttpResponse, payload: TokenIn)
             raise DomainError("otp_invalid", _("两步验证码不正确。"), status=401)
     elif access.needs_two_factor(user):
         raise DomainError("2fa_setup_required", _("工作人员须先在网页上启用两步验证。"), status=403)
+    if user.must_change_password:
+        raise DomainError(
+            "password_change_required", _("请先在网页上登录并修改临时密码。"), status=403
+        )
     secret, token = actions.token_create(user=user, name=payload.name, actor=user)
     actions.sign_in_succeeded(user=user, channel="api")
     # The secret and the profile are personal, but this request carried no session or token.

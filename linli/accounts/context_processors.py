@@ -33,7 +33,7 @@ SECTIONS: list[tuple[str, Any, Callable[[Any], bool]]] = [
     ("assistance:board", _("派单台"), assistance_access.can_read_board),
     ("elders:list", _("老人"), elders_access.can_read_list),
     ("daycare:list", _("照料中心"), daycare_access.can_open_daycare),
-    ("assistance:mine", _("我的需求"), _holds(Role.RESIDENT)),
+    ("assistance:mine", _("我的点单"), _holds(Role.RESIDENT)),
     ("assistance:tasks", _("我的任务"), _holds(Role.VOLUNTEER)),
     ("canteen:index", _("食堂"), canteen_index.shows_canteen),
     ("org:station_list", _("站点"), _any_role),

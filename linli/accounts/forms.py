@@ -14,7 +14,7 @@ class PhoneField(forms.CharField):
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
         self.widget.attrs.update(
-            {"inputmode": "tel", "autocomplete": "username", "placeholder": "13800000000"}
+            {"inputmode": "tel", "autocomplete": "username", "placeholder": _("11 位手机号码")}
         )
 
     def clean(self, value: Any) -> str:
@@ -98,3 +98,39 @@ class UserCreateForm(RoleGrantForm):
     )
 
     field_order = ["phone", "name", "password", "role", "station"]
+
+
+class ResetCodeForm(forms.Form):
+    """忘记密码, step one: the phone number to text a code to."""
+
+    phone = PhoneField()
+
+
+class ResetPasswordForm(forms.Form):
+    """忘记密码, step two: the texted code and the new password."""
+
+    phone = PhoneField()
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    new_password = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label=_("再次输入新密码"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("new_password") != cleaned.get("new_password_again"):
+            self.add_error("new_password_again", _("两次输入的新密码不一致。"))
+        return cleaned

@@ -33,3 +33,26 @@ class TwoFactorEnforcementMiddleware:
                 return HttpResponse(status=204, headers={"HX-Redirect": target})
             return redirect(target)
         return self.get_response(request)
+
+
+class TemporaryPasswordMiddleware:
+    """A user signed in with a temporary password set by staff is sent to 修改密码 from every
+    page until they choose their own (the API refuses them the same way: tokens need a password
+    the user chose)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        target = reverse("accounts:password_change")
+        if (
+            user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and request.path != target
+            and not request.path.startswith(OPEN_PREFIXES)
+        ):
+            if getattr(request, "htmx", False):
+                return HttpResponse(status=204, headers={"HX-Redirect": target})
+            return redirect(target)
+        return self.get_response(request)

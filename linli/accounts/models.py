@@ -45,6 +45,8 @@ class User(AbstractBaseUser):
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    # Set when staff hand out a temporary password: every page leads to 修改密码 until it changes.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     USERNAME_FIELD = "phone"
     REQUIRED_FIELDS = ["name"]
@@ -134,3 +136,23 @@ class ApiToken(models.Model):
     def is_usable(self, now: Any = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class PasswordResetCode(models.Model):
+    """A six-digit code texted to a phone to set a new password (忘记密码). Only its hash is kept;
+    it expires, allows a few tries and works once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reset_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("密码重置验证码")
+        verbose_name_plural = _("密码重置验证码")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/otp/", views.login_otp, name="login_otp"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change_view, name="password_change"),
+    path("password/reset/", views.password_reset_view, name="password_reset"),
     path("2fa/setup/", views.two_factor_setup, name="2fa_setup"),
     path("users/", views.user_list, name="user_list"),
     path("users/<int:user_id>/", views.user_detail, name="user_detail"),

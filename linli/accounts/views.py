@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,8 @@ from linli.accounts.forms import (
     LoginForm,
     OtpForm,
     PasswordChangeForm,
+    ResetCodeForm,
+    ResetPasswordForm,
     RoleGrantForm,
     UserCreateForm,
 )
@@ -79,7 +82,60 @@ def login_view(request: HttpRequest) -> HttpResponse:
             actions.sign_in_succeeded(user=sign_in.user, channel="web")
             return redirect(_safe_next(request, next_url))
     return render(
-        request, "accounts/login.html", {"form": form, "next": next_url or ""}, status=status
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url or "", "station_phone": settings.STATION_PHONE},
+        status=status,
+    )
+
+
+@sensitive_post_parameters("new_password", "new_password_again", "code")
+@require_http_methods(["GET", "POST"])
+def password_reset_view(request: HttpRequest) -> HttpResponse:
+    """忘记密码: a code texted through the SMS gateway (`op=send`, then `op=reset`), or, without
+    a gateway, whom to ask for a temporary password. The answer to `send` is the same whether
+    the number is registered or not."""
+    if request.user.is_authenticated:
+        return redirect("accounts:password_change")
+    sms = actions.sms_reset_available()
+    op = request.POST.get("op", "")
+    send_form = ResetCodeForm(request.POST if op == "send" else None)
+    reset_form = ResetPasswordForm(request.POST if op == "reset" else None)
+    sent = False
+    status = 200
+    if sms and op == "send" and send_form.is_valid():
+        actions.password_reset_code_send(phone=send_form.cleaned_data["phone"])
+        sent = True
+        reset_form = ResetPasswordForm(initial={"phone": send_form.cleaned_data["phone"]})
+    elif sms and op == "reset":
+        sent = True
+        if reset_form.is_valid():
+            data = reset_form.cleaned_data
+            try:
+                actions.password_reset_with_code(
+                    phone=data["phone"], code=data["code"], new_password=data["new_password"]
+                )
+            except ValidationError as error:
+                reset_form.add_error("new_password", error.message_dict.get("new_password", []))
+            except DomainError as error:
+                reset_form.add_error("code", error.message)
+            else:
+                messages.success(request, _("密码已重新设置，请用新密码登录。"))
+                return redirect("accounts:login")
+        status = 422
+    elif op:
+        status = 422 if op in {"send", "reset"} and sms else 400
+    return render(
+        request,
+        "accounts/password_reset.html",
+        {
+            "sms": sms,
+            "sent": sent,
+            "send_form": send_form,
+            "reset_form": reset_form,
+            "station_phone": settings.STATION_PHONE,
+        },
+        status=status,
     )
 
 

@@ -254,6 +254,7 @@ ACTION_PEOPLE: dict[str, frozenset[str]] = {
     "cancel": frozenset({"staff", "requester"}),
     "reopen": frozenset({"staff", "requester"}),
     "follow_up": frozenset({"staff"}),
+    "classify": frozenset({"staff"}),
 }
 
 

@@ -212,7 +212,10 @@ class ServiceRequest(models.Model):
     unit = models.CharField(_("单元"), max_length=10, blank=True)
     room = models.CharField(_("房号"), max_length=10, blank=True)
     address_text = models.CharField(_("地址"), max_length=200, blank=True)
-    category = models.CharField(_("服务类别"), max_length=20, choices=ServiceCategory.choices)
+    # Empty while the requester left it to staff ("不知道选哪个"): staff sort it at review.
+    category = models.CharField(
+        _("服务类别"), max_length=20, choices=ServiceCategory.choices, blank=True
+    )
     item = models.ForeignKey(
         MenuItem,
         on_delete=models.PROTECT,

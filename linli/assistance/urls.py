@@ -1,12 +1,13 @@
 from django.urls import path
 
-from linli.assistance.views import board, public, requests, staff
+from linli.assistance.views import ask, board, public, requests, staff
 
 app_name = "assistance"
 
 urlpatterns = [
     # Residents and volunteers (views/public.py).
     path("new/", public.new_request, name="new"),
+    path("new/recognise/", public.recognise, name="recognise"),
     path("mine/", public.my_requests, name="mine"),
     path("tasks/", public.my_tasks, name="tasks"),
     # Staff.
@@ -20,4 +21,7 @@ urlpatterns = [
     path("<int:pk>/", requests.request_detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", requests.request_act, name="act"),
     path("photos/<int:pk>/", requests.request_photo, name="photo"),
+    # Without an account (views/ask.py).
+    path("ask/", ask.ask, name="ask"),
+    path("ask/done/", ask.ask_done, name="ask_done"),
 ]

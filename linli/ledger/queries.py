@@ -41,3 +41,12 @@ def entries_of(volunteer: Any, account: str = Account.HOURS) -> QuerySet[LedgerE
         .select_related("activity", "reverses", "approved_by")
         .order_by("served_on", "created_at", "id")
     )
+
+
+def next_star(hours: Decimal) -> tuple[int, Decimal, int] | None:
+    """The next star level, the hours still missing to reach it and its threshold (None at the
+    top level)."""
+    for level, threshold in enumerate(settings.STAR_THRESHOLDS, start=1):
+        if hours < threshold:
+            return level, Decimal(threshold) - hours, threshold
+    return None

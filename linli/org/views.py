@@ -1,10 +1,12 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from linli.accounts import access
 from linli.accounts.models import Role, RoleAssignment
+from linli.org.models import Station
 
 
 @require_GET
@@ -30,4 +32,16 @@ def station_detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "org/station_detail.html",
         {"station": station, "staff": staff, "children": children},
+    )
+
+
+@require_GET
+def station_public(request: HttpRequest, code: str) -> HttpResponse:
+    """A station's public page (no sign-in): whom to call and the ways in — 点单 without an
+    account, volunteer registration, signing in. Names no person and no figure."""
+    station = get_object_or_404(Station, code=code[:32], kind=Station.Kind.STATION)
+    return render(
+        request,
+        "org/station_public.html",
+        {"station": station, "station_phone": settings.STATION_PHONE},
     )

@@ -95,3 +95,48 @@ def import_jobs_for_user(user: Any) -> QuerySet[ImportJob]:
 def get_import_job_for_user(user: Any, job_id: int) -> ImportJob:
     """A job of a station the user may write the registry of; anyone else's answers 404."""
     return get_in_reach(_import_jobs(), user, job_id, roles=WRITE_ROLES)
+
+
+# Linking an account to its person record (the desk checks who the person is first): staff of
+# the record's station, among the accounts that hold a role at that station and have no record.
+MAX_ACCOUNT_MATCHES = 10
+
+
+def linkable_accounts(user: Any, resident: Resident, search: str) -> QuerySet[Any]:
+    """Accounts `user` may link to `resident` matching `search` (phone digits or name); none
+    unless the user writes the record, and never an administrator's or an account already
+    linked to a record."""
+    from linli.accounts.models import User
+
+    if not can_write_resident(user, resident):
+        return User.objects.none()
+    accounts = User.objects.filter(
+        is_active=True, resident__isnull=True, role_assignments__station_id=resident.station_id
+    ).exclude(role_assignments__role=Role.ADMIN)
+    search = search.strip()[:50]
+    digits = "".join(char for char in search if char.isdigit())
+    if not search:
+        return User.objects.none()
+    if digits and len(digits) >= 4:
+        accounts = accounts.filter(phone__contains=digits)
+    else:
+        accounts = accounts.filter(name__icontains=search)
+    return accounts.distinct().order_by("phone")
+
+
+def unlinked_resident_accounts(user: Any) -> QuerySet[Any]:
+    """Accounts holding the resident role at a station whose registry `user` writes, not yet
+    linked to a person record: the desk's list to match."""
+    from linli.accounts.models import User
+
+    stations = writable_stations(user)
+    return (
+        User.objects.filter(
+            is_active=True,
+            resident__isnull=True,
+            role_assignments__role=Role.RESIDENT,
+            role_assignments__station__in=stations,
+        )
+        .distinct()
+        .order_by("-date_joined")
+    )

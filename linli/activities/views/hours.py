@@ -3,6 +3,7 @@ correction requests and 补报, staff deciding corrections, and the 公示 of ve
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.access import role_required
 from linli.activities import access, queries
@@ -33,7 +34,7 @@ from linli.core.errors import DomainError
 from linli.ledger import access as ledger_access
 from linli.ledger import actions as ledger_actions
 from linli.ledger.models import CorrectionRequest
-from linli.ledger.queries import entries_of, star_level
+from linli.ledger.queries import entries_of, next_star, star_level
 
 
 def _form_errors(form: Form) -> str:
@@ -143,6 +144,13 @@ def overdue(request: HttpRequest) -> HttpResponse:
 # --- the volunteer's own record --------------------------------------------------------------------
 
 
+@dataclass
+class YearOfService:
+    year: int
+    total: Decimal = Decimal("0.00")
+    rows: list[tuple[Any, bool, bool]] = field(default_factory=list)
+
+
 @require_GET
 @login_required
 def my_hours(request: HttpRequest) -> HttpResponse:
@@ -160,11 +168,23 @@ def my_hours(request: HttpRequest) -> HttpResponse:
     # Summed from the very rows listed (as the API does), so the total is the entries' sum.
     total = sum((entry.amount for entry in entries), start=Decimal("0.00"))
     claimable = list(queries.claimable_signups(volunteer))
+    # Newest first, a section per year with the year's own total.
+    years: dict[int, YearOfService] = {}
+    for entry in sorted(
+        entries, key=lambda row: (row.served_on, row.created_at, row.pk), reverse=True
+    ):
+        year = years.setdefault(entry.served_on.year, YearOfService(entry.served_on.year))
+        year.total += entry.amount
+        year.rows.append((entry, entry.pk in pending, entry.pk in reversed_ids))
+    upcoming = next_star(total)
     context: dict[str, Any] = {
         "volunteer": volunteer,
-        "entries": [(entry, entry.pk in pending, entry.pk in reversed_ids) for entry in entries],
+        "years": list(years.values()),
         "total": total,
         "stars": star_level(total),
+        "next_star": upcoming,
+        # 197 or 196.5, never 196.50
+        "next_star_missing": f"{upcoming[1].normalize():f}" if upcoming else "",
         "correction_form": CorrectionRequestForm(),
         "claim_form": _claim_form(None, claimable) if claimable else None,
         "claims": HourClaim.objects.filter(volunteer=volunteer)
@@ -189,10 +209,19 @@ def _claim_form(data: Any, claimable: list[Signup]) -> ClaimForm:
     return ClaimForm(data, choices=choices)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def correction_request(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """申请更正 for one entry: GET shows the form (in place, under the entry's button, with
+    htmx; its own page without), POST files it."""
     entry = ledger_access.get_own_entry(request.user, entry_id)
+    if request.method == "GET":
+        form = CorrectionRequestForm(auto_id=f"id_correction_{entry.pk}_%s")
+        in_place = bool(getattr(request, "htmx", False))
+        template = (
+            "activities/_correction_form.html" if in_place else "activities/correction_form.html"
+        )
+        return render(request, template, {"entry": entry, "form": form})
     try:
         ledger_actions.correction_request_create(
             entry=entry, message=request.POST.get("message", ""), actor=request.user

@@ -16,11 +16,13 @@ from linli.assistance.actions.requests import (
     RequestInput,
     request_accept,
     request_add_photos,
+    request_classify,
     request_complete,
     request_confirm_hours,
     request_dispatch,
     request_start,
     request_submit,
+    request_submit_public,
 )
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "request_accept",
     "request_add_photos",
     "request_cancel",
+    "request_classify",
     "request_complete",
     "request_confirm_hours",
     "request_dispatch",
@@ -40,4 +43,5 @@ __all__ = [
     "request_reopen",
     "request_start",
     "request_submit",
+    "request_submit_public",
 ]

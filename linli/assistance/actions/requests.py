@@ -10,7 +10,7 @@ and lets the demo lay down history; it defaults to now.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -66,6 +66,8 @@ class RequestInput:
 
 
 def _menu_item(station: Station, category: str, item_id: int | None) -> MenuItem | None:
+    if not category and item_id is None:
+        return None  # left to staff, who sort it at review (request_classify)
     menu = MenuCategory.objects.filter(station=station, code=category, active=True).first()
     if menu is None:
         raise ValidationError({"category": [_("本站的服务清单中没有这个类别。")]})
@@ -189,6 +191,8 @@ def request_dispatch(
     now = at or timezone.now()
     locked = lock_request(service_request)
     access.authorize(actor, locked, "dispatch")
+    if not locked.category:
+        raise ValidationError({"dispatch": [_("请先为这张单选择服务类别。")]})
     chosen = [team is not None, volunteer is not None, open_to_all]
     if sum(chosen) != 1:
         raise ValidationError({"dispatch": [_("请选择派给队伍、派给志愿者或开放抢单中的一种。")]})
@@ -415,3 +419,92 @@ def request_confirm_hours(
         after={"hours": str(locked.hours), "volunteer": locked.volunteer_id},
     )
     return locked
+
+
+@transaction.atomic
+def request_classify(
+    *, service_request: ServiceRequest, actor: Any, category: str, item_id: int | None = None
+) -> ServiceRequest:
+    """归类: staff set (or correct) a submitted request's category and item at review, notably
+    one the requester left to them. The state is unchanged; a timeline note says what was set."""
+    locked = lock_request(service_request)
+    access.authorize(actor, locked, "classify")
+    if locked.status != RequestStatus.SUBMITTED:
+        raise DomainError("not_submitted", _("只能在审核时调整服务类别。"), status=409)
+    if not category:
+        raise ValidationError({"category": [_("请选择服务类别。")]})
+    item = _menu_item(locked.station, category, item_id)
+    before = {"category": locked.category, "item": locked.item_id}
+    locked.category = category
+    locked.item = item
+    locked.save(update_fields=["category", "item"])
+    label = str(ServiceRequest(category=category).get_category_display())
+    RequestEvent.objects.create(
+        request=locked,
+        kind=RequestEvent.Kind.NOTE,
+        actor=stored_user(actor),
+        from_status=locked.status,
+        to_status=locked.status,
+        note=_("工作人员归类：%(what)s") % {"what": f"{label}·{item.name}" if item else label},
+    )
+    audit_record(
+        actor=actor,
+        action="service_request.classified",
+        target=locked,
+        station=locked.station,
+        before=before,
+        after={"category": category, "item": item.pk if item else None},
+    )
+    return locked
+
+
+# Anonymous 点单 (no account): bounds counted from the rows themselves, so a phone number or a
+# script cannot flood the station's review queue.
+PUBLIC_PER_PHONE_PER_DAY = 3
+PUBLIC_PER_STATION_PER_HOUR = 30
+
+
+def request_submit_public(
+    *, station: Station, name: str, phone: str, address: str, description: str
+) -> ServiceRequest:
+    """点单 without an account (the public form): the caller's name, phone, address and need,
+    category left to staff, who review it like any other. The address is matched against the
+    station's buildings (金桥花园3栋2单元502) and kept as typed when it is not found."""
+    from linli.assistance.paste import parse_message
+
+    since_day = timezone.now() - timedelta(days=1)
+    anonymous = ServiceRequest.objects.filter(requester__isnull=True, channel=Channel.WEB)
+    if (
+        anonymous.filter(requester_phone=phone, submitted_at__gte=since_day).count()
+        >= PUBLIC_PER_PHONE_PER_DAY
+    ):
+        raise DomainError(
+            "too_many",
+            _("这个号码今天已经提交了几次需求，工作人员会尽快联系您；着急请直接打电话。"),
+            status=429,
+        )
+    since_hour = timezone.now() - timedelta(hours=1)
+    if (
+        anonymous.filter(station=station, submitted_at__gte=since_hour).count()
+        >= PUBLIC_PER_STATION_PER_HOUR
+    ):
+        raise DomainError(
+            "busy", _("现在提交的人很多，请稍后再试，或直接打电话给社区。"), status=429
+        )
+    found = parse_message(address, station)
+    located = found.building is not None and bool(found.unit and found.room)
+    return request_submit(
+        station=station,
+        data=RequestInput(
+            category="",
+            description=description,
+            requester_name=name,
+            requester_phone=phone,
+            building_id=found.building.pk if located and found.building else None,
+            unit=found.unit if located else "",
+            room=found.room if located else "",
+            address_text="" if located else address,
+        ),
+        channel=Channel.WEB,
+        actor=None,
+    )

@@ -8,17 +8,23 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.assistance.actions import RequestInput
 from linli.assistance.forms.requests import LOCAL_FORMAT, BaseForm
-from linli.assistance.models import Channel, MenuCategory, Urgency
+from linli.assistance.models import Channel, MenuCategory, MenuItem, Urgency
 from linli.org.models import Building, Estate, Station
 from linli.people.models import Resident
 
 MAX_DESCRIPTION = 1000
+# The category choice that leaves it to staff ("不知道选哪个"), and the prefix of a first-level
+# tile that stands for one menu item (its category follows from it).
+UNSURE = "unsure"
+ITEM_TILE = "item-"
+QUICK_TILES = 6
 
 
 class When:
@@ -113,19 +119,25 @@ class RequestForm(BaseForm):
         label=gettext_lazy("楼栋"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "3"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "placeholder": gettext_lazy("如：3")}
+        ),
     )
     unit = forms.CharField(
         label=gettext_lazy("单元"),
         max_length=10,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "placeholder": gettext_lazy("如：2")}
+        ),
     )
     room = forms.CharField(
         label=gettext_lazy("房号"),
         max_length=10,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "502"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "placeholder": gettext_lazy("如：502")}
+        ),
     )
     address_text = forms.CharField(label=gettext_lazy("详细地址"), max_length=200, required=False)
 
@@ -135,15 +147,29 @@ class RequestForm(BaseForm):
         categories: Iterable[MenuCategory],
         estates: Iterable[Estate],
         needs_address: bool,
+        quick_items: Iterable[MenuItem] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.categories = list(categories)
+        self.quick_items = list(quick_items)
+        # As they type, the words choose the tile (views.public.recognise).
+        self.fields["description"].widget.attrs.update(
+            {
+                "hx-post": reverse("assistance:recognise"),
+                "hx-trigger": "input changed delay:500ms",
+                "hx-target": "#need-tiles",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+            }
+        )
         self.estates = list(estates)
         self.needs_address = needs_address
         self.building_found: Building | None = None
         self.fields["category"].choices = [  # type: ignore[attr-defined]
-            (menu.code, str(menu)) for menu in self.categories
+            *((f"{ITEM_TILE}{item.pk}", item.name) for item in self.quick_items),
+            *((menu.code, str(menu)) for menu in self.categories),
+            (UNSURE, _("不知道选哪个")),
         ]
         self.fields["item"].choices = [  # type: ignore[attr-defined]
             ("", _("都可以")),
@@ -155,6 +181,14 @@ class RequestForm(BaseForm):
         ]
 
     # --- what the template shows -------------------------------------------------------------
+
+    def quick_tiles(self) -> list[tuple[MenuItem, bool]]:
+        """The most asked-for items as first-level tiles, with whether each is chosen."""
+        chosen = self["category"].value()
+        return [(item, chosen == f"{ITEM_TILE}{item.pk}") for item in self.quick_items]
+
+    def unsure_chosen(self) -> bool:
+        return self["category"].value() == UNSURE
 
     def tiles(self) -> list[tuple[MenuCategory, bool, list[tuple[Any, bool]]]]:
         """Each category with whether it is chosen, and its items with whether each is chosen."""
@@ -177,6 +211,13 @@ class RequestForm(BaseForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         category = cleaned.get("category")
+        if category == UNSURE:
+            cleaned["category"], cleaned["item"] = "", None
+            category = ""
+        elif category and category.startswith(ITEM_TILE):
+            quick = next(i for i in self.quick_items if f"{ITEM_TILE}{i.pk}" == category)
+            category = cleaned["category"] = quick.category.code
+            cleaned["item"] = quick.pk
         item_id = cleaned.get("item")
         # An item hidden under another category (chosen, then the category changed) is dropped.
         menu = next((menu for menu in self.categories if menu.code == category), None)

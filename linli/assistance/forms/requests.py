@@ -474,3 +474,33 @@ def item_initial(item: MenuItem) -> dict[str, Any]:
         "position": item.position,
         "active": item.active,
     }
+
+
+class ClassifyForm(ActionForm):
+    """归类: the station's active categories and items for a request left to staff."""
+
+    category = forms.ChoiceField(label=_("服务类别"))
+    item = forms.TypedChoiceField(label=_("服务项目"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        menus = (
+            MenuCategory.objects.filter(station_id=self.service_request.station_id, active=True)
+            .prefetch_related("items")
+            .order_by("code")
+        )
+        self.fields["category"].choices = [  # type: ignore[attr-defined]
+            ("", _("请选择")),
+            *((menu.code, str(menu)) for menu in menus),
+        ]
+        self.fields["item"].choices = [  # type: ignore[attr-defined]
+            ("", _("不限")),
+            *(
+                (item.pk, f"{menu}·{item.name}")
+                for menu in menus
+                for item in menu.items.all()
+                if item.active
+            ),
+        ]
+        self.initial.setdefault("category", self.service_request.category)
+        self.initial.setdefault("item", self.service_request.item_id)

@@ -450,3 +450,17 @@ def _urgency(plain: str, notes: list[str]) -> str:
         return Urgency.NORMAL
     notes.append(_("紧急：消息中有“%(word)s”") % {"word": found.group(0)})
     return Urgency.URGENT
+
+
+def recognise_need(text: str, station: Station) -> tuple[str, MenuItem | None, str]:
+    """The category and item a resident's own words point to, as the paste box reads them (the
+    same matching, without the address and people parts): for the 点单 form as they type.
+    Returns (category code or "", item or None, a note for the reader)."""
+    source = text[:MAX_TEXT] if isinstance(text, str) else ""
+    description, _sender = clean_message(source)
+    if not description:
+        return "", None, ""
+    plain = unicodedata.normalize("NFKC", PHONE.sub(" ", description))
+    notes: list[str] = []
+    category, item = _category(plain, station, notes)
+    return category, item, notes[-1] if notes and category else ""

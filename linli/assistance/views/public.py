@@ -14,17 +14,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.access import has_role
 from linli.accounts.models import Role
 from linli.assistance import access
 from linli.assistance.actions import request_submit
-from linli.assistance.forms.public import RequestForm
+from linli.assistance.forms.public import ITEM_TILE, MAX_DESCRIPTION, QUICK_TILES, RequestForm
 from linli.assistance.models import (
     ASSIGNED_STATES,
     MenuItem,
@@ -32,6 +32,7 @@ from linli.assistance.models import (
     ServiceRequest,
     Urgency,
 )
+from linli.assistance.paste import recognise_need
 from linli.assistance.timeline import SENTENCES
 from linli.core.errors import DomainError
 from linli.org.models import Station
@@ -66,11 +67,20 @@ def _own_resident(user: Any) -> Resident | None:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def new_request(request: HttpRequest) -> HttpResponse:
-    """点单: the resident says what they need; the address comes from their household, or is
-    asked for (and always when ordering for a family member)."""
+def _quick_items(station: Station) -> list[MenuItem]:
+    """The station's most asked-for active items (counted from its requests; the menu's order
+    breaks ties and stands in before there are any): the form's first-level tiles."""
+    return list(
+        MenuItem.objects.filter(category__station=station, category__active=True, active=True)
+        .select_related("category")
+        .annotate(asked=Count("requests"))
+        .order_by("-asked", "category__code", "position", "pk")[:QUICK_TILES]
+    )
+
+
+def _request_form(
+    request: HttpRequest, data: Any
+) -> tuple[RequestForm, Station, list[Station], Resident | None]:
     stations = list(access.submit_stations(request.user).order_by("path", "pk"))
     if not stations:
         raise PermissionDenied("submit")
@@ -89,11 +99,55 @@ def new_request(request: HttpRequest) -> HttpResponse:
         )
     )
     form = RequestForm(
-        request.POST if request.method == "POST" else None,
+        data,
         categories=categories,
         estates=station.estates.all(),
         needs_address=own is None,
+        quick_items=_quick_items(station),
     )
+    return form, station, stations, own
+
+
+@require_POST
+@login_required
+def recognise(request: HttpRequest) -> HttpResponse:
+    """As the resident types (htmx): the paste box's recognition chooses the tile for them —
+    unless they chose one themselves (the choice differs from the last guess, sent back as
+    `guess`), which is left alone. Returns the tiles."""
+    data = request.POST.copy()
+    form, station, _stations, _own = _request_form(request, data)
+    category, item, note = recognise_need(data.get("description", "")[:MAX_DESCRIPTION], station)
+    chosen, last_guess = data.get("category", ""), data.get("guess", "")
+    guess = ""
+    if category:
+        quick = {entry.pk for entry in form.quick_items}
+        guess = f"{ITEM_TILE}{item.pk}" if item is not None and item.pk in quick else category
+        if not chosen or chosen == last_guess:
+            data["category"] = guess
+            data["item"] = str(item.pk) if item is not None and guess == category else ""
+        else:
+            note = ""
+    form = RequestForm(
+        data,
+        categories=form.categories,
+        estates=form.estates,
+        needs_address=form.needs_address,
+        quick_items=form.quick_items,
+    )
+    return render(
+        request,
+        "assistance/_need_tiles.html",
+        {"form": form, "guess": guess or last_guess, "note": note},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def new_request(request: HttpRequest) -> HttpResponse:
+    """点单: the resident says what they need; the address comes from their household, or is
+    asked for (and always when ordering for a family member)."""
+    data = request.POST if request.method == "POST" else None
+    form, station, stations, own = _request_form(request, data)
     if request.method == "POST" and form.is_valid():
         try:
             service_request = request_submit(

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from linli.assistance import access, actions, timers
 from linli.assistance.forms.requests import (
     ActionForm,
+    ClassifyForm,
     CompleteForm,
     DispatchForm,
     EmptyForm,
@@ -58,6 +59,7 @@ ACTION_FORMS: dict[str, tuple[type[ActionForm], str]] = {
     "rate": (RateForm, "rate"),
     "reopen": (ReasonForm, "reopen"),
     "follow_up": (FollowUpForm, "follow_up"),
+    "classify": (ClassifyForm, "classify"),
 }
 # The state an action moves the request to, where it moves it: offered only if the table allows.
 ACTION_TARGETS = {
@@ -100,6 +102,8 @@ def available_actions(
         ):
             continue
         if action == "follow_up" and followup is None:
+            continue
+        if action == "classify" and service_request.status != RequestStatus.SUBMITTED:
             continue
         if action == "accept" and access.accept_problem(standing.volunteer, service_request):
             continue
@@ -238,6 +242,13 @@ def _follow_up(request: HttpRequest, sr: ServiceRequest, data: dict[str, Any], f
     return _("回访已完成。")
 
 
+def _classify(request: HttpRequest, sr: ServiceRequest, data: dict[str, Any], form: Any) -> str:
+    actions.request_classify(
+        service_request=sr, actor=request.user, category=data["category"], item_id=data["item"]
+    )
+    return _("服务类别已更新。")
+
+
 RUN: dict[str, Run] = {
     "dispatch": _dispatch,
     "reject": _reject,
@@ -250,6 +261,7 @@ RUN: dict[str, Run] = {
     "rate": _rate,
     "reopen": _reopen,
     "follow_up": _follow_up,
+    "classify": _classify,
 }
 
 

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from linli.people.views import accounts
 from linli.people.views import residents as views
 
 app_name = "people"
@@ -19,4 +20,13 @@ urlpatterns = [
     path("card/<str:token>/", views.resident_card_scan, name="resident_card_scan"),
     path("households/<int:household_id>/", views.household_detail, name="household_detail"),
     path("", include("linli.people.urls.xlsx")),
+    path("accounts/", accounts.unlinked_accounts, name="unlinked_accounts"),
+    path("<int:resident_id>/account/search/", accounts.account_search, name="account_search"),
+    path("<int:resident_id>/account/link/", accounts.account_link, name="account_link"),
+    path("<int:resident_id>/account/unlink/", accounts.account_unlink, name="account_unlink"),
+    path(
+        "<int:resident_id>/account/temporary-password/",
+        accounts.account_temporary_password,
+        name="account_temporary_password",
+    ),
 ]

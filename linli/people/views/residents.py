@@ -69,6 +69,7 @@ def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
             "can_reveal": access.can_reveal_sensitive(request.user, resident),
             "can_write": access.can_write_resident(request.user, resident),
             "has_sensitive": bool(resident.sensitive_cipher),
+            "account": resident.user,
         },
     )
 
