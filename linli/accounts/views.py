@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 
 from linli.accounts import access, actions
+from linli.accounts.desk import desk_for
 from linli.accounts.forms import (
     LoginForm,
     OtpForm,
@@ -344,13 +345,18 @@ def two_factor_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """What each of the user's roles can do next, one card per role held."""
+    """What each of the user's roles can do next, one card per role held; for staff first the
+    desk of waiting work (`?part=desk` is that panel alone, refreshed by the page)."""
     user: User = request.user  # type: ignore[assignment]
+    desk = desk_for(user)
+    if request.GET.get("part") == "desk":
+        return render(request, "home.html#desk", {"desk": desk})
     assignments = list(user.role_assignments.select_related("station"))
     return render(
         request,
         "home.html",
         {
+            "desk": desk,
             "assignments": assignments,
             "roles": {row.role for row in assignments},
             "suggest_two_factor": access.has_role(user, *access.STAFF_ROLES)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.activities.access import activities_for_user, activities_managed_by
 from linli.activities.models import (
@@ -194,3 +195,21 @@ def publicity(user: Any, *, now: datetime | None = None) -> list[tuple[Activity,
     for row in rows:
         by_activity.setdefault(row.activity_id, []).append(row)
     return [(activity, by_activity.get(activity.pk, [])) for activity in activities]
+
+
+def close_question(activity: Activity) -> str:
+    """The question before closing: who checked in, and how many confirmed volunteers will be
+    counted absent (the rows `lifecycle.activity_close` is about to write)."""
+    checked_in = set(
+        activity.attendance.filter(checked_in_at__isnull=False).values_list(
+            "volunteer_id", flat=True
+        )
+    )
+    absent = (
+        activity.signups.filter(status=SignupStatus.CONFIRMED)
+        .exclude(volunteer_id__in=checked_in)
+        .count()
+    )
+    return _(
+        "结束后不能再签到：已签到 %(present)s 人，另有 %(absent)s 名报名者将记为缺席。确认结束活动？"
+    ) % {"present": len(checked_in), "absent": absent}

@@ -94,6 +94,8 @@ def test_sign_up_check_in_by_qr_verify_and_see_the_hours(
         # 4. Staff close the activity, adjust the hours and verify them.
         staff_page.goto(f"{site}/activities/{activity.pk}/")
         staff_page.get_by_test_id("close").click()
+        expect(staff_page.get_by_test_id("close-question")).to_contain_text("已签到 1 人")
+        staff_page.get_by_test_id("close-confirm").click()
         expect_path(staff_page, f"/activities/{activity.pk}/hours/")
         hours_row = staff_page.get_by_test_id("hours-row").filter(has_text="黄文静")
         hours_row.get_by_test_id("hours-input").fill("2.5")
@@ -102,6 +104,10 @@ def test_sign_up_check_in_by_qr_verify_and_see_the_hours(
             "hours-input")).to_have_value("2.50")  # fmt: skip
         fits(staff_page)
         staff_page.get_by_test_id("verify").click()
+        expect(staff_page.get_by_test_id("verify-question")).to_have_text(
+            "将为1名志愿者记入2.5小时，确认？"
+        )
+        staff_page.get_by_test_id("verify-confirm").click()
         expect(staff_page.get_by_test_id("activity-status")).to_have_text("已核定")
     finally:
         staff_context.close()

@@ -33,7 +33,7 @@ from linli.activities.forms import (
     NewActivityForm,
     ReasonForm,
 )
-from linli.activities.models import Activity, Signup, SignupStatus
+from linli.activities.models import Activity, ActivityStatus, Signup, SignupStatus
 from linli.core.errors import DomainError
 from linli.core.paging import ShapedRows
 from linli.org.models import Station
@@ -130,6 +130,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roster": queries.roster(activity),
             "add_form": AddVolunteerForm(),
             "cancel_form": ReasonForm(),
+            "close_question": queries.close_question(activity)
+            if activity.status in (ActivityStatus.PUBLISHED, ActivityStatus.ONGOING)
+            else "",
         }
     return render(request, "activities/detail.html", context)
 

@@ -30,6 +30,7 @@ from linli.activities.forms import (
 )
 from linli.activities.models import ActivityStatus, Attendance, HourClaim, Signup
 from linli.activities.views.activities import own_volunteer, refusal
+from linli.core.confirm import hours_question
 from linli.core.errors import DomainError
 from linli.ledger import access as ledger_access
 from linli.ledger import actions as ledger_actions
@@ -53,6 +54,7 @@ def hours(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.get_activity_for_user(request.user, pk, manage=True)
     rows = list(queries.attendance_rows(activity))
     closed = activity.status == ActivityStatus.CLOSED
+    credited = [row.hours for row in rows if row.hours and row.hours > 0]
     context = {
         "activity": activity,
         "rows": [
@@ -65,6 +67,8 @@ def hours(request: HttpRequest, pk: int) -> HttpResponse:
         "total": sum((row.hours or 0) for row in rows),
         "overdue": lifecycle.is_overdue(activity),
         "due": lifecycle.verification_due(activity),
+        "verify_question": hours_question(len(credited), sum(credited, Decimal("0"))),
+        "close_question": queries.close_question(activity) if not closed else "",
     }
     return render(request, "activities/hours.html", context)
 

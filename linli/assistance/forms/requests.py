@@ -77,6 +77,7 @@ class BoardFilterForm(BaseForm):
         ),
     )
     overdue = forms.BooleanField(label=_("只看超时"), required=False)
+    followup = forms.BooleanField(label=_("只看待回访"), required=False)
 
     def __init__(self, *args: Any, stations: QuerySet[Station], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

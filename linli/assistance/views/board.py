@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 from linli.accounts.access import in_reach, visible_stations
 from linli.assistance import access, timers
 from linli.assistance.forms.requests import BoardFilterForm
-from linli.assistance.models import MenuCategory, RequestStatus, ServiceRequest
+from linli.assistance.models import FollowUp, MenuCategory, RequestStatus, ServiceRequest
 from linli.core.categories import ServiceCategory
 from linli.org.models import Station
 
@@ -174,6 +174,10 @@ def board(request: HttpRequest) -> HttpResponse:
         listed = listed.filter(status=filters["status"])
     if filters.get("overdue"):
         listed = listed.filter(pk__in=overdue_ids)
+    if filters.get("followup"):
+        listed = listed.filter(
+            pk__in=FollowUp.objects.filter(closed_at__isnull=True).values("request_id")
+        )
     page = Paginator(listed.select_related(*ROW_RELATIONS), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -44,6 +44,7 @@ from linli.assistance.models import (
 )
 from linli.assistance.suggestions import suggest_volunteers
 from linli.assistance.timeline import timeline
+from linli.core.confirm import hours_text
 from linli.core.errors import DomainError
 
 # action → (the form that reads its input, the gate's name for who may do it)
@@ -159,6 +160,7 @@ def _page(
         "deadline": deadline,
         "overdue": deadline is not None and deadline < timezone.now(),
         "error": error,
+        "hours": hours_text(service_request.hours) if service_request.hours is not None else "",
     }
     return render(request, "assistance/detail.html", context, status=status)
 

@@ -5,3 +5,15 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// The confirm pattern (includes/confirm.html): "再想想" folds the question away again.
+document.addEventListener("click", (event) => {
+  const cancel = event.target.closest("[data-confirm-cancel]");
+  if (cancel) {
+    const box = cancel.closest("details.confirm");
+    if (box) {
+      box.open = false;
+      box.querySelector("summary").focus();
+    }
+  }
+});
