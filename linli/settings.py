@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "linli.canteen",
     "linli.stats",
     "linli.ops",
+    "linli.reports",
 ]
 
 MIDDLEWARE = [
