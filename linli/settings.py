@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "linli.ops",
     "linli.studyroom",
     "linli.partners",
+    "linli.reports",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("reports/", include("linli.reports.urls")),
+    path("s/", include("linli.reports.public_urls")),
 ]
 
 handler400 = "linli.core.views.bad_request"

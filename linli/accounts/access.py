@@ -203,3 +203,16 @@ def may_set_temporary_password(actor: Any, target: Any) -> bool:
         return True
     runs_record = station_filter(actor, roles={Role.STATION_STAFF}, prefix="resident__station__")
     return User.objects.filter(runs_record, pk=target.pk).exists()
+def get_stats_station_for_user(user: Any, code: str) -> Station:
+    """A station whose dashboard, figures and rows the user may read (admin: any; a supervisor:
+    their subtree; station staff: their own); any other station is a 404, like a missing one.
+    Callers check `can_read_stats` first (a page: 403 for roles without statistics)."""
+    station = visible_stations(user, roles=STATS_ROLES).filter(code=code).first()
+    if station is None:
+        raise Http404("station")
+    return station
+
+
+def subtree_ids(station: Station) -> Any:
+    """The ids of a station and every station under it (a 所's stations, a 中心's 所)."""
+    return Station.objects.filter(path__startswith=station.path).values("pk")

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.access import can_read_audit, has_role, role_codes
+from linli.accounts.access import can_read_audit, can_read_stats, has_role, role_codes
 from linli.accounts.models import Role
 from linli.assistance import access as assistance_access
 from linli.canteen.views import index as canteen_index
@@ -38,6 +38,7 @@ SECTIONS: list[tuple[str, Any, Callable[[Any], bool]]] = [
     ("canteen:index", _("食堂"), canteen_index.shows_canteen),
     ("org:station_list", _("站点"), _any_role),
     ("audit:list", _("审计"), can_read_audit),
+    ("reports:index", _("统计"), can_read_stats),
 ]
 
 

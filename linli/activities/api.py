@@ -41,6 +41,7 @@ from linli.activities.schemas import (
     ClaimDecisionIn,
     ClaimIn,
     ClaimOut,
+    CloseIn,
     HoursIn,
     SignupCancelOut,
     SignupIn,
@@ -208,8 +209,9 @@ def activity_cancel(request: HttpRequest, activity_id: int, payload: CancelIn) -
     response={200: ActivityOut, **ERRORS},
     summary="End: served hours for who checked in, no-show for the others",
 )
-def activity_close(request: HttpRequest, activity_id: int) -> Any:
-    return _move(request, activity_id, lifecycle.activity_close)
+def activity_close(request: HttpRequest, activity_id: int, payload: CloseIn | None = None) -> Any:
+    people_served = payload.people_served if payload is not None else None
+    return _move(request, activity_id, lifecycle.activity_close, people_served=people_served)
 
 
 @router.post(

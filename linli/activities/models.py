@@ -22,6 +22,10 @@ class ActivityStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
+# The most residents one activity may say it served (a square's festival draws a few thousand).
+PEOPLE_SERVED_MAX = 10_000
+
+
 # The life of an activity: from → the states it may go to. Nothing else moves it.
 ACTIVITY_TRANSITIONS: dict[str, set[str]] = {
     ActivityStatus.DRAFT: {ActivityStatus.PUBLISHED, ActivityStatus.CANCELLED},
@@ -83,6 +87,9 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The head count of residents the activity served (服务群众人次), entered by its organiser
+    # when it closes; null until then (or when nobody counted).
+    people_served = models.PositiveIntegerField(_("服务群众人次"), null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

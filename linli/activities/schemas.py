@@ -10,7 +10,14 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from linli.activities.models import Activity, ActivityStatus, Attendance, HourClaim, Signup
+from linli.activities.models import (
+    PEOPLE_SERVED_MAX,
+    Activity,
+    ActivityStatus,
+    Attendance,
+    HourClaim,
+    Signup,
+)
 from linli.core.schemas import LocalDateTime
 
 
@@ -84,6 +91,10 @@ class ActivityOut(Schema):
     )
     created_at: LocalDateTime
     closed_at: LocalDateTime | None
+    people_served: int | None = Field(
+        description="Residents the activity served (服务群众人次), the organiser's head count at "
+        "closing; null when not counted."
+    )
     verified_at: LocalDateTime | None
 
     @staticmethod
@@ -113,6 +124,15 @@ class ActivityOut(Schema):
     @staticmethod
     def resolve_my_signup(activity: Activity) -> str | None:
         return getattr(activity, "my_signup_status", None)
+
+
+class CloseIn(Schema):
+    people_served: int | None = Field(
+        None,
+        ge=0,
+        le=PEOPLE_SERVED_MAX,
+        description="The head count of residents the activity served (服务群众人次).",
+    )
 
 
 class CancelIn(Schema):

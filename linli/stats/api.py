@@ -1,12 +1,16 @@
+from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from linli.accounts.access import STATS_ROLES, can_read_stats, visible_stations
 from linli.accounts.schemas import ErrorOut
+from linli.stats.metrics import INTERVALS, METRICS, period_label, period_start, series, total
 from linli.stats.queries import summary
 
 router = Router(tags=["statistics"])
@@ -83,6 +87,24 @@ class SummaryOut(Schema):
     study_room_days: int = Field(
         description="the 午间微学堂's attendance days: one pupil on one day, in `year` if given"
     )
+    people_served: int = Field(
+        description="residents served (服务群众人次), of `year` if given: the head counts "
+        "activities recorded when they closed, plus requests completed, plus day-care "
+        "person-times; meals are counted apart"
+    )
+
+
+def _reach(user: Any, station: str | None) -> Any:
+    """The stations a reader of statistics reaches, narrowed to `station` and its subtree."""
+    if not can_read_stats(user):
+        raise PermissionDenied
+    reach = visible_stations(user, roles=STATS_ROLES)
+    if station:
+        root = reach.filter(code=station).first()
+        if root is None:
+            raise Http404("station")
+        reach = reach.filter(path__startswith=root.path)
+    return reach
 
 
 @router.get(
@@ -93,13 +115,74 @@ class SummaryOut(Schema):
 def stats_summary(
     request: HttpRequest, station: str | None = None, year: int | None = None
 ) -> dict[str, Any]:
-    user = request.auth  # type: ignore[attr-defined]
-    if not can_read_stats(user):
-        raise PermissionDenied
-    reach = visible_stations(user, roles=STATS_ROLES)
-    if station:
-        root = reach.filter(code=station).first()
-        if root is None:
-            raise Http404("station")
-        reach = reach.filter(path__startswith=root.path)
+    reach = _reach(request.auth, station)  # type: ignore[attr-defined]
     return {"station": station, "year": year, **summary(reach.values("pk"), year=year)}
+
+
+class SeriesPoint(Schema):
+    period: str = Field(description="`2025-03` by month, `2025-Q1` by quarter, `2025` by year")
+    value: float | int
+
+
+class SeriesOut(Schema):
+    metric: str
+    label: str = Field(description="the metric's name, in the request's language")
+    unit: str
+    interval: str
+    station: str | None
+    from_: date = Field(alias="from")
+    to: date
+    items: list[SeriesPoint] = Field(description="every period of the range, zeros included")
+    count: int
+    total: float | int = Field(description="the metric over the whole range")
+
+
+MAX_SERIES_YEARS = 30
+
+
+@router.get(
+    "/series",
+    response={200: SeriesOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One metric by month, quarter or year over a range, computed from rows",
+    by_alias=True,
+)
+def stats_series(
+    request: HttpRequest,
+    metric: str,
+    interval: str = "month",
+    from_: date | None = Query(None, alias="from"),  # noqa: B008 (ninja's declaration)
+    to: date | None = None,
+    station: str | None = None,
+) -> dict[str, Any]:
+    """`metric` is one of the registered metrics (hours, activities, person_times, requests,
+    requests_completed, meals, attendance, volunteers_new, people_served); `from` and `to` are
+    days, both included (default: the twelve months up to today); a period cut by the range
+    counts only its days inside it."""
+    if metric not in METRICS:
+        raise ValidationError({"metric": [_("可选：%(codes)s") % {"codes": ", ".join(METRICS)}]})
+    if interval not in INTERVALS:
+        raise ValidationError({"interval": [_("可选：month、quarter、year")]})
+    last = to or timezone.localdate()
+    first = from_ or period_start(last.replace(day=1) - timedelta(days=330), "month")
+    if first > last:
+        raise ValidationError({"from": [_("开始日期不能晚于结束日期。")]})
+    if last.year - first.year > MAX_SERIES_YEARS:
+        raise ValidationError({"from": [_("时间跨度不能超过 30 年。")]})
+    reach = _reach(request.auth, station).values("pk")  # type: ignore[attr-defined]
+    end = last + timedelta(days=1)
+    points = series(metric, reach, start=first, end=end, interval=interval)
+    chosen = METRICS[metric]
+    return {
+        "metric": metric,
+        "label": str(chosen.label),
+        "unit": str(chosen.unit),
+        "interval": interval,
+        "station": station,
+        "from": first,
+        "to": last,
+        "items": [
+            {"period": period_label(period, interval), "value": value} for period, value in points
+        ],
+        "count": len(points),
+        "total": total(metric, reach, start=first, end=end),
+    }

@@ -15,6 +15,7 @@ from linli.elders.queries import elder_count
 from linli.people.queries import registry_counts
 from linli.stats import rollups
 from linli.studyroom.queries import study_room_figures
+from linli.stats.metrics import total, year_range
 from linli.volunteers.stats import volunteer_counts
 
 
@@ -51,4 +52,11 @@ def summary(station_ids: Any, *, year: int | None) -> dict[str, Any]:
         **daycare_figures(station_ids, year),
         **meal_counts(station_ids, year),
         **study_room_figures(station_ids, year),
+        "people_served": people_served(station_ids, year),
     }
+
+
+def people_served(station_ids: Any, year: int | None) -> int:
+    """服务群众人次 of the year (all years without one): the `people_served` metric's total."""
+    start, end = year_range(year) if year is not None else (None, None)
+    return int(total("people_served", station_ids, start=start, end=end))

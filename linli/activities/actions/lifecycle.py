@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from linli.activities.hours import served_hours
 from linli.activities.models import (
     ACTIVITY_TRANSITIONS,
+    PEOPLE_SERVED_MAX,
     Activity,
     ActivityStatus,
     Attendance,
@@ -222,13 +223,28 @@ def activity_cancel(*, activity: Activity, reason: str, actor: Any) -> Activity:
 
 
 @transaction.atomic
-def activity_close(*, activity: Activity, actor: Any) -> Activity:
+def activity_close(*, activity: Activity, actor: Any, people_served: int | None = None) -> Activity:
     """End the activity: served hours for everyone who checked in, no-show for the others.
 
     Someone who checked in but not out is counted to the end of the activity; hours stay
-    editable until verification.
+    editable until verification. `people_served` is the organiser's head count of the residents
+    the activity served (0 to PEOPLE_SERVED_MAX), counted in the station's 服务群众人次.
     """
-    locked = _move(activity, ActivityStatus.CLOSED, actor=actor, closed_at=timezone.now())
+    if people_served is not None and not 0 <= people_served <= PEOPLE_SERVED_MAX:
+        raise ValidationError(
+            {
+                "people_served": [
+                    _("服务群众人次须在 0 到 %(max)d 之间。") % {"max": PEOPLE_SERVED_MAX}
+                ]
+            }
+        )
+    locked = _move(
+        activity,
+        ActivityStatus.CLOSED,
+        actor=actor,
+        closed_at=timezone.now(),
+        people_served=people_served,
+    )
     confirmed = set(
         locked.signups.filter(status=SignupStatus.CONFIRMED).values_list("volunteer_id", flat=True)
     )

@@ -24,6 +24,7 @@ from linli.activities.demo.tables import (
     HISTORY_START,
     NO_SHOW,
     OCCASIONAL_TUTOR,
+    PEOPLE_SERVED,
     RANDOM_SEED,
     SIGNUP_CANCELLED,
     STUDY,
@@ -94,6 +95,7 @@ class PlannedActivity:
     created_at: datetime
     closed_at: datetime | None = None
     verified_at: datetime | None = None
+    people_served: int | None = None  # the organiser's head count at closing
     signups: list[PlannedSignup] = field(default_factory=list)
     attendance: list[PlannedAttendance] = field(default_factory=list)
 
@@ -360,6 +362,12 @@ class HistoryPlanner:
             rng = self.rng(f"{activity.kind}:settle", timezone.localdate(activity.starts_at))
             ended = timezone.localdate(activity.ends_at)
             activity.closed_at = activity.ends_at + minutes(rng.randint(10, 180))
+            if activity.kind in PEOPLE_SERVED:
+                # Its own draw, so the head counts leave the rest of the history as it was.
+                counted = self.rng(
+                    f"{activity.kind}:served", timezone.localdate(activity.starts_at)
+                )
+                activity.people_served = counted.randint(*PEOPLE_SERVED[activity.kind])
             verified_on = add_working_days(ended, rng.randint(4, 9))
             activity.verified_at = at(verified_on, time(rng.randint(9, 16), rng.randint(0, 59)))
             if activity.verified_at > self.now:

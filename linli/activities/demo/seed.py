@@ -127,6 +127,7 @@ class HistoryWriter:
                 status=status[plan.state],
                 created_at=plan.created_at,
                 closed_at=plan.closed_at,
+                people_served=plan.people_served,
                 verified_at=plan.verified_at,
             )
             for plan in planned

@@ -265,3 +265,31 @@ ZEAL = [(0.07, 80.0), (0.2, 8.0), (0.45, 1.0), (0.28, 0.08)]
 CHECK_METHODS = (("activity_qr", 0.55), ("card_scan", 0.3), ("manual", 0.15))
 NO_SHOW = 0.04
 SIGNUP_CANCELLED = 0.03
+
+# The head count of residents each kind of activity serves (服务群众人次, low–high), which the
+# organiser enters when it closes. The 午间微学堂's pupils are counted by the study room, not here.
+PEOPLE_SERVED = {
+    "new_year": (60, 90),
+    "lantern": (600, 900),
+    "lei_feng": (150, 250),
+    "qingming": (40, 80),
+    "dragon_boat": (80, 150),
+    "double_ninth": (150, 250),
+    "national_day": (700, 1000),
+    "health_check": (60, 100),
+    "silver_care": (30, 50),
+    "baomu": (60, 120),
+    "seven_colours": (30, 50),
+    "seven_colours_2": (20, 40),
+    "drowning": (100, 200),
+    "stage": (200, 400),
+    "disability_day": (60, 104),
+    "disability_intl": (20, 40),
+    "civil_code": (80, 150),
+    "constitution": (80, 150),
+    "anti_fraud": (60, 120),
+    "children_day": (20, 40),
+    "family_planning": (50, 100),
+    "cleanup": (150, 300),
+    "health_talk": (30, 60),
+}

@@ -6,6 +6,7 @@ Every check goes through linli.activities.access; every write through an action,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -238,11 +239,20 @@ def roster_remove(request: HttpRequest, pk: int, signup_id: int) -> HttpResponse
 # --- the activity's life ---------------------------------------------------------------------------
 
 # Lazy: the message is translated when shown, in the language of that request.
-MOVES = {
+MOVES: dict[str, tuple[Callable[..., Activity], Any]] = {
     "publish": (lifecycle.activity_publish, gettext_lazy("活动已发布，志愿者可以报名了。")),
     "start": (lifecycle.activity_start, gettext_lazy("活动已开始。")),
     "close": (lifecycle.activity_close, gettext_lazy("活动已结束，请核对服务时长后核定。")),
 }
+
+
+def _people_served(value: str) -> int | None:
+    """The organiser's head count from the closing form: blank is not counted; anything that is
+    not a whole number is passed on as -1, which the action refuses with its message."""
+    value = value.strip()
+    if not value:
+        return None
+    return int(value) if value.isdigit() and len(value) <= 6 else -1
 
 
 @require_POST
@@ -252,8 +262,11 @@ def activity_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     if move not in MOVES:
         raise Http404("move")
     action, done = MOVES[move]
+    arguments: dict[str, Any] = {}
+    if move == "close":
+        arguments["people_served"] = _people_served(request.POST.get("people_served", ""))
     try:
-        action(activity=activity, actor=request.user)
+        action(activity=activity, actor=request.user, **arguments)
     except (ValidationError, DomainError) as error:
         messages.error(request, refusal(error))
     else:

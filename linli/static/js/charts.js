@@ -1,8 +1,9 @@
 // Apache ECharts (vendored) for elements marked data-echart="<id of a json_script tag>".
 // The data is {"kind": "bar", "title": "...", "labels": [...], "values": [...]}, or a trend
 // {"kind": "line", "title": "...", "labels": [...], "series": [{"name": "...", "values": [...]}]}
-// (null values leave a gap). The element holds a plain list of the same figures, shown when
-// scripts do not run; it is replaced here.
+// (null values leave a gap). With "links": [...], tapping a bar or a point opens its link.
+// The element holds a plain list of the same figures, shown when scripts do not run; it is
+// replaced here.
 (function () {
   function styleColor(name, fallback) {
     const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -24,6 +25,15 @@
     const fontSize = parseFloat(getComputedStyle(element).fontSize) || 16;
     const text = styleColor("--text", "#222");
     const chart = echarts.init(element, null, { renderer: "canvas" });
+    // A figure with links opens the rows behind it when its bar or point is tapped.
+    if (data.links) {
+      chart.on("click", (params) => {
+        const href = data.links[params.dataIndex];
+        if (href) {
+          window.location.assign(href);
+        }
+      });
+    }
     if (data.kind === "line") {
       chart.setOption(lineOption(data, text, fontSize));
       window.addEventListener("resize", () => chart.resize());
