@@ -203,6 +203,8 @@ def may_set_temporary_password(actor: Any, target: Any) -> bool:
         return True
     runs_record = station_filter(actor, roles={Role.STATION_STAFF}, prefix="resident__station__")
     return User.objects.filter(runs_record, pk=target.pk).exists()
+
+
 def get_stats_station_for_user(user: Any, code: str) -> Station:
     """A station whose dashboard, figures and rows the user may read (admin: any; a supervisor:
     their subtree; station staff: their own); any other station is a 404, like a missing one.

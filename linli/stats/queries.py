@@ -14,8 +14,8 @@ from linli.daycare.queries import daycare_figures
 from linli.elders.queries import elder_count
 from linli.people.queries import registry_counts
 from linli.stats import rollups
-from linli.studyroom.queries import study_room_figures
 from linli.stats.metrics import total, year_range
+from linli.studyroom.queries import study_room_figures
 from linli.volunteers.stats import volunteer_counts
 
 
