@@ -70,11 +70,12 @@ def test_every_link_on_every_home_page_opens(world):
 # The header's sections each role sees: the pages that open for it, and no others.
 EVERYONE = ["/volunteers/teams/", "/activities/", "/stations/"]
 STAFF = ["/residents/", "/volunteers/", "/requests/board/", "/elders/", "/daycare/", "/audit/"]
+STATS = "/reports/"
 CANTEEN = "/canteen/"
 HEADER_LINKS = {
-    Role.ADMIN: [*STAFF, CANTEEN, *EVERYONE],
-    Role.SUPERVISOR: [*STAFF, CANTEEN, *EVERYONE],
-    Role.STATION_STAFF: [*STAFF, CANTEEN, *EVERYONE],
+    Role.ADMIN: [*STAFF, CANTEEN, STATS, *EVERYONE],
+    Role.SUPERVISOR: [*STAFF, CANTEEN, STATS, *EVERYONE],
+    Role.STATION_STAFF: [*STAFF, CANTEEN, STATS, *EVERYONE],
     Role.TEAM_LEADER: ["/volunteers/", *EVERYONE],
     Role.VOLUNTEER: ["/requests/tasks/", CANTEEN, *EVERYONE],
     Role.RESIDENT: ["/requests/mine/", CANTEEN, *EVERYONE],

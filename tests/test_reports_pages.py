@@ -3,10 +3,12 @@ every figure's link lists exactly as many rows as the figure says; staff read th
 supervisors their subtree, volunteers and residents no dashboard at all (only the public page);
 the public page carries no personal data and may be cached."""
 
+import io
 import re
 from datetime import timedelta
 from typing import Any
 
+import openpyxl  # type: ignore[import-untyped]
 from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
@@ -129,12 +131,11 @@ def test_who_reads_the_dashboard(world: World):
         (world.user(Role.TEAM_LEADER), "/reports/JIAOJIA/", 403),
     ):
         assert signed_in(user).get(url).status_code == status, (user, url)
-    # Staff land on their station's dashboard, the 所's supervisor on the 所.
-    assert (
-        signed_in(world.user(Role.STATION_STAFF))
-        .get("/reports/")["Location"]
-        .endswith("/reports/JIAOJIA/")
-    )
+    # Staff land on their station's dashboard, the 所's supervisor on the 所's roll-up.
+    staff_home = signed_in(world.user(Role.STATION_STAFF)).get("/reports/").content.decode()
+    assert 'data-testid="figure-cards"' in staff_home
+    supervisor_home = signed_in(world.user(Role.SUPERVISOR)).get("/reports/").content.decode()
+    assert 'data-testid="rollup"' in supervisor_home and "焦家社区实践站" in supervisor_home
     assert Client().get("/reports/JIAOJIA/").status_code == 302  # to the sign-in page
 
 
@@ -171,3 +172,30 @@ def test_the_public_calendar_and_poster(world: World):
         "/verify/LL-2025-0001/"
     )
     assert Client().get("/s/JIAOJIA/verify/?number=<x>")["Location"] == "/s/JIAOJIA/"
+
+
+def test_the_rollup_puts_stations_side_by_side_within_reach(world: World):
+    held(world)
+    supervisor = signed_in(world.user(Role.SUPERVISOR))
+    page = supervisor.get("/reports/DANGTU-KFQ/rollup/?period=year").content.decode()
+    assert page.count('data-testid="rollup-row"') == 1  # JIAOJIA only: HUANGCHI is another 所
+    assert "黄池社区实践站" not in page
+    admin = signed_in(world.user(Role.ADMIN))
+    county = admin.get("/reports/DANGTU/rollup/?period=year&rank=activities").content.decode()
+    assert county.count('data-testid="rollup-row"') == 2
+    rows = county.split('data-testid="rollup-row"')[1:]
+    assert "焦家社区实践站" in rows[0] and "黄池社区实践站" in rows[1]  # 3 activities before 1
+    total = county.split('data-testid="rollup-total"')[1]
+    assert "<th>4</th>" in total  # the activities of both
+    assert supervisor.get("/reports/DANGTU/rollup/").status_code == 404
+    assert supervisor.get("/reports/DANGTU-KFQ/rollup/?rank=nonsense").status_code == 400
+    # The workbook: a summary sheet, then one sheet per station.
+    response = admin.get("/reports/DANGTU/rollup.xlsx?period=year")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[0] == "汇总"
+    assert sorted(book.sheetnames[1:]) == sorted(["焦家社区实践站", "黄池社区实践站"])
+    summary = list(book["汇总"].iter_rows(values_only=True))
+    assert summary[1][1] == "焦家社区实践站" and summary[-1][1] == "合计"
+    jiaojia = list(book["焦家社区实践站"].iter_rows(values_only=True))
+    assert len(jiaojia) == 1 + 12 + 1 and jiaojia[-1][2] == 3  # 活动 in the third column

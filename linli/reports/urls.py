@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linli.reports.views import dashboard
+from linli.reports.views import dashboard, rollup
 
 app_name = "reports"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", dashboard.index, name="index"),
     path("<slug:code>/", dashboard.dashboard, name="dashboard"),
     path("<slug:code>/rows/<slug:kind>/", dashboard.rows, name="rows"),
+    path("<slug:code>/rollup/", rollup.rollup, name="rollup"),
+    path("<slug:code>/rollup.xlsx", rollup.rollup_xlsx, name="rollup_xlsx"),
 ]

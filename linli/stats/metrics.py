@@ -22,7 +22,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Aggregate, Count, DateField, Min, QuerySet, Sum
+from django.db.models import Aggregate, Count, DateField, F, Min, QuerySet, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -45,13 +45,14 @@ class Part:
 
     `on` is the date or datetime field (a lookup path is fine) that places a row in a period;
     `value` aggregates the rows (a count by default); `label` names the part where a metric has
-    several (the rows page shows each under it).
+    several (the rows page shows each under it); `station` is the lookup of the row's station.
     """
 
     rows: QuerySet[Any]
     on: str
     value: Aggregate = field(default_factory=lambda: Count("pk"))
     label: str | Promise = ""
+    station: str = "station_id"  # the lookup of the row's station, for figures by station
 
     @property
     def on_datetime(self) -> bool:
@@ -139,29 +140,50 @@ def periods(start: date, end: date, interval: str) -> list[date]:
     return found
 
 
+def grouped(
+    code: str,
+    station_ids: Any,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    interval: str | None = None,
+    per_station: bool = False,
+) -> dict[tuple[Any, ...], int | float]:
+    """The metric over [start, end) grouped by (station id,)? (period start,)?: one GROUP BY per
+    part, whatever the number of stations or periods. Groups without rows are absent."""
+    chosen = METRICS[code]
+    summed: dict[tuple[Any, ...], Any] = {}
+    for part in chosen.parts(station_ids):
+        rows = part.within(start, end).order_by()
+        keys = []
+        if per_station:
+            rows = rows.annotate(group_station=F(part.station))
+            keys.append("group_station")
+        if interval is not None:
+            rows = rows.annotate(period=Trunc(part.on, interval, output_field=DateField()))
+            keys.append("period")
+        for row in rows.values(*keys).annotate(value=part.value).values_list(*keys, "value"):
+            key = tuple(item.date() if isinstance(item, datetime) else item for item in row[:-1])
+            summed[key] = summed.get(key, 0) + (row[-1] or 0)
+    return {key: _number(value, chosen.decimals) for key, value in summed.items()}
+
+
 def series(
     code: str, station_ids: Any, *, start: date, end: date, interval: str = "month"
 ) -> list[tuple[date, int | float]]:
     """(first day of the period, value) for every period meeting [start, end), zeros included.
     A period cut by the range counts only its days inside it."""
-    chosen = METRICS[code]
-    totals: dict[date, Any] = {}
-    for part in chosen.parts(station_ids):
-        grouped = (
-            part.within(start, end)
-            .annotate(period=Trunc(part.on, interval, output_field=DateField()))
-            .order_by()
-            .values("period")
-            .annotate(value=part.value)
-            .values_list("period", "value")
-        )
-        for period, value in grouped:
-            key = period.date() if isinstance(period, datetime) else period
-            totals[key] = totals.get(key, 0) + (value or 0)
-    return [
-        (first, _number(totals.get(first), chosen.decimals))
-        for first in periods(start, end, interval)
-    ]
+    found = grouped(code, station_ids, start=start, end=end, interval=interval)
+    zero = _number(None, METRICS[code].decimals)
+    return [(first, found.get((first,), zero)) for first in periods(start, end, interval)]
+
+
+def by_station(
+    code: str, station_ids: Any, *, start: date | None = None, end: date | None = None
+) -> dict[int, int | float]:
+    """The metric over [start, end) for each station with any rows."""
+    found = grouped(code, station_ids, start=start, end=end, per_station=True)
+    return {key[0]: value for key, value in found.items()}
 
 
 def total(
@@ -193,7 +215,7 @@ def hours(station_ids: Any) -> list[Part]:
     entries = LedgerEntry.objects.filter(
         volunteer__station_id__in=station_ids, account=Account.HOURS
     )
-    return [Part(entries, "served_on", Sum("amount"))]
+    return [Part(entries, "served_on", Sum("amount"), station="volunteer__station_id")]
 
 
 @metric("activities", _("活动"), unit=_("场"))
@@ -209,7 +231,7 @@ def activities(station_ids: Any) -> list[Part]:
 def person_times(station_ids: Any) -> list[Part]:
     """Volunteers' attendances with hours, by the activity's start."""
     served = Attendance.objects.filter(activity__station_id__in=station_ids, hours__gt=0)
-    return [Part(served, "activity__starts_at")]
+    return [Part(served, "activity__starts_at", station="activity__station_id")]
 
 
 @metric("requests", _("群众点单"), unit=_("单"))
@@ -249,7 +271,7 @@ def daycare_days(station_ids: Any) -> QuerySet[CentreAttendance]:
 @metric("attendance", _("日间照料人次"), unit=_("人次"))
 def attendance(station_ids: Any) -> list[Part]:
     """Day-care person-times: a person on a day at a centre."""
-    return [Part(daycare_days(station_ids), "day")]
+    return [Part(daycare_days(station_ids), "day", station="centre__station_id")]
 
 
 @metric("volunteers_new", _("新注册志愿者"), unit=_("人"))
@@ -271,11 +293,11 @@ def people_served(station_ids: Any) -> list[Part]:
     return [
         Part(counted, "starts_at", Sum("people_served"), _("活动服务群众")),
         *[
-            Part(part.rows, part.on, part.value, _("完成点单"))
+            Part(part.rows, part.on, part.value, _("完成点单"), part.station)
             for part in requests_completed(station_ids)
         ],
         *[
-            Part(part.rows, part.on, part.value, _("日间照料人次"))
+            Part(part.rows, part.on, part.value, _("日间照料人次"), part.station)
             for part in attendance(station_ids)
         ],
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from linli.accounts.access import (
@@ -16,6 +16,7 @@ from linli.accounts.access import (
     subtree_ids,
     visible_stations,
 )
+from linli.org.models import Station
 from linli.reports import figures
 from linli.reports.periods import PARTS, period_from, year_choices
 from linli.reports.rows import metric_sections, volunteer_section
@@ -28,14 +29,17 @@ ROWS_PER_PAGE = 50
 @login_required
 @role_required(*STATS_ROLES)
 def index(request: HttpRequest) -> HttpResponse:
-    """One station in reach: its dashboard; several: the roll-up of the highest one."""
+    """The header's 统计: the dashboard of a station worker's station; for a supervisor (or
+    admin) the roll-up of the highest station they reach."""
+    from linli.reports.views.rollup import rollup
+
     stations = visible_stations(request.user, roles=STATS_ROLES).order_by("path")
     top = stations.first()
     if top is None:
         raise Http404("station")
-    if top.kind == "station":
-        return redirect("reports:dashboard", code=top.code)
-    return redirect("reports:rollup", code=top.code)
+    if top.kind == Station.Kind.STATION:
+        return dashboard(request, top.code)
+    return rollup(request, top.code)
 
 
 @require_GET
