@@ -21,6 +21,8 @@ urlpatterns = [
     path("health/", include("linli.health.urls")),
     path("canteen/", include("linli.canteen.urls")),
     path("verify/", include(("linli.ledger.urls.public", "verify"))),
+    path("incentives/", include("linli.incentives.urls")),
+    path("honours/", include("linli.incentives.urls_public")),
     path("prefs/display/", core_views.display_preferences, name="display_preferences"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
