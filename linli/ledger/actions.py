@@ -226,8 +226,10 @@ def correction_request_create(*, entry: LedgerEntry, message: str, actor: Any) -
         raise DomainError(
             "already_requested", _("已经为这条记录申请过更正，请等待处理。"), status=409
         )
-    if entry.volunteer_id is None:
-        raise DomainError("not_correctable", _("站点账户的记录不能申请更正。"), status=409)
+    if entry.volunteer_id is None or entry.account != Account.HOURS:
+        # Points and time-bank entries follow from service records and the shop; staff adjust
+        # points with a reason instead.
+        raise DomainError("not_correctable", _("只有服务时长记录可以申请更正。"), status=409)
     request = CorrectionRequest.objects.create(
         volunteer_id=entry.volunteer_id, entry=entry, message=message.strip()
     )

@@ -119,6 +119,8 @@ def test_books_balance_whatever_happens(world, corps):
         def settle(self, redemption: Redemption | None, hand_over: bool) -> None:
             if redemption is None:
                 return
+            if Redemption.objects.get(pk=redemption.pk).status != "reserved":
+                return  # expired meanwhile: the sweep cancelled it
             if hand_over:
                 redemption_hand_over(
                     redemption=redemption, pickup_code=redemption.pickup_code, actor=None

@@ -75,6 +75,9 @@ from linli.volunteers.demo.tables import STATION_CODE
 from linli.volunteers.models import Volunteer, VolunteerAward
 
 Progress = Callable[[str], None]
+# A nominee of the history: who (volunteer, team or household), the name shown, the reason, and
+# the 67号令 award already recorded for it, if any.
+Nominee = tuple[dict[str, Any], str, str, VolunteerAward | None]
 CENT = Decimal("0.01")
 
 
@@ -538,19 +541,26 @@ def seed_honours(station: Station) -> int:
     ).order_by("pk"):
         women[resident.household_id].append(resident)
     created = 0
-    plans: list[tuple[str, str, int, list[tuple[dict[str, Any], str, str]]]] = []
-    epidemic = [
-        (
-            {"volunteer": volunteer},
-            volunteer.person.name,
-            "疫情防控期间坚守小区卡口、入户排查，连续服务一个多月",
-        )
+    plans: list[tuple[str, str, int, list[Nominee]]] = []
+    # The 20 社区优秀防疫志愿者 of 2022 are already in their 67号令 records (the volunteers'
+    # demo): the honour is built around those awards; without them, it names its own.
+    existing = list(
+        VolunteerAward.objects.filter(name=EPIDEMIC_TITLE, volunteer__station=station)
+        .select_related("volunteer__person")
+        .order_by("pk")
+    )
+    reason = "疫情防控期间坚守小区卡口、入户排查，连续服务一个多月"
+    epidemic: list[Nominee] = [
+        ({"volunteer": award.volunteer}, award.volunteer.person.name, reason, award)
+        for award in existing
+    ] or [
+        ({"volunteer": volunteer}, volunteer.person.name, reason, None)
         for volunteer in rng.sample(best, min(EPIDEMIC_COUNT, len(best)))
     ]
     plans.append((EPIDEMIC_TITLE, "volunteer", EPIDEMIC_YEAR, epidemic))
     for title, kind, years, count in HONOURS:
         for year in years:
-            nominees: list[tuple[dict[str, Any], str, str]] = []
+            nominees: list[Nominee] = []
             if kind == "volunteer":
                 for volunteer in rng.sample(best, min(count, len(best))):
                     nominees.append(
@@ -558,11 +568,14 @@ def seed_honours(station: Station) -> int:
                             {"volunteer": volunteer},
                             volunteer.person.name,
                             "全年服务时长名列前茅，热心助老助残",
+                            None,
                         )
                     )
             elif kind == "team" and teams:
                 for team in rng.sample(teams, min(count, len(teams))):
-                    nominees.append(({"team": team}, team.name, "全年组织志愿服务活动成效显著"))
+                    nominees.append(
+                        ({"team": team}, team.name, "全年组织志愿服务活动成效显著", None)
+                    )
             elif kind == "family":
                 with_women = [household for household in households if women.get(household.pk)]
                 for household in rng.sample(with_women, min(count, len(with_women))):
@@ -573,30 +586,32 @@ def seed_honours(station: Station) -> int:
                         name, reason = members[-1].name, "孝敬公婆、照顾老人，任劳任怨"
                     else:
                         name, reason = f"{members[0].name}家庭", "家庭和睦、尊老爱幼、热心公益"
-                    nominees.append(({"household": household}, name, reason))
+                    nominees.append(({"household": household}, name, reason, None))
             plans.append((title, kind, year, nominees))
     for title, kind, year, nominees in plans:
         awarded_on = date(year, 12, 28)
+        granted_by = GRANTED_BY
+        if nominees and nominees[0][3] is not None:
+            awarded_on, granted_by = nominees[0][3].awarded_on, nominees[0][3].granted_by
         honour = Honour.objects.create(
             station=station,
             title=title,
             year=year,
             kind=kind,
-            granted_by=GRANTED_BY,
+            granted_by=granted_by,
             status=HonourStatus.AWARDED,
             notice_starts_at=_at(date(year, 12, 10), 9),
             notice_ends_at=_at(date(year, 12, 17), 9),
             awarded_on=awarded_on,
             created_at=_at(date(year, 11, 20), 9),
         )
-        for target, name, reason in nominees:
-            award = None
-            if "volunteer" in target:
+        for target, name, reason, award in nominees:
+            if award is None and "volunteer" in target:
                 award = VolunteerAward.objects.create(
                     volunteer=target["volunteer"],
                     name=f"{year}年度{title}",
                     awarded_on=awarded_on,
-                    granted_by=GRANTED_BY,
+                    granted_by=granted_by,
                 )
             Nomination.objects.create(
                 honour=honour,
