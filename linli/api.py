@@ -180,6 +180,19 @@ def _add_routers() -> None:
     api.add_router("/canteen", canteen_router)
     api.add_router("/study-room", studyroom_router)
     api.add_router("/partners", partners_router)
+    _add_incentive_routers()
+
+
+def _add_incentive_routers() -> None:
+    from linli.incentives.api.accounts import router as accounts_router
+    from linli.incentives.api.honours import router as honours_router
+    from linli.incentives.api.shop import router as shop_router
+    from linli.incentives.api.timebank import router as timebank_router
+
+    api.add_router("/volunteers", accounts_router)
+    api.add_router("/shop", shop_router)
+    api.add_router("/timebank", timebank_router)
+    api.add_router("/honours", honours_router)
 
 
 _add_routers()

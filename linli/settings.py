@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "linli.studyroom",
     "linli.partners",
     "linli.reports",
+    "linli.incentives",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,11 @@ HOURS_ROUNDING = os.environ.get(
     "LINLI_HOURS_ROUNDING", "floor_half"
 )  # floor_half | nearest_half | tenth
 VERIFY_WITHIN_WORKING_DAYS = int(os.environ.get("LINLI_VERIFY_WITHIN_WORKING_DAYS", "10"))
+# SPEC §3/§7.1: the time bank's cap per account, how long a 爱心超市 reservation is held, and the
+# 公示 of an honour.
+TIMEBANK_CAP_HOURS = int(os.environ.get("LINLI_TIMEBANK_CAP_HOURS", "1500"))
+SHOP_RESERVATION_DAYS = int(os.environ.get("LINLI_SHOP_RESERVATION_DAYS", "7"))
+HONOUR_NOTICE_DAYS = int(os.environ.get("LINLI_HONOUR_NOTICE_DAYS", "7"))
 AUDIT_RETENTION_DAYS = int(os.environ.get("LINLI_AUDIT_RETENTION_DAYS", "1095"))
 
 # --- service requests (SPEC §4) and notifications -------------------------------------------------

@@ -23,6 +23,8 @@ urlpatterns = [
     path("study-room/", include("linli.studyroom.urls")),
     path("partners/", include("linli.partners.urls")),
     path("verify/", include(("linli.ledger.urls.public", "verify"))),
+    path("incentives/", include("linli.incentives.urls")),
+    path("honours/", include("linli.incentives.urls_public")),
     path("prefs/display/", core_views.display_preferences, name="display_preferences"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -170,7 +170,7 @@ def test_a_reversal_needs_a_reason_and_an_approver(corps, staff, reason, approve
             entry=entry, reason=reason, approver=staff if approver else None, actor=staff
         )
     assert field in refused.value.message_dict
-    assert LedgerEntry.objects.count() == 1
+    assert LedgerEntry.objects.filter(account="hours").count() == 1
 
 
 def test_a_reversal_is_never_reversed(corps, staff):
@@ -189,7 +189,7 @@ def test_an_entry_is_reversed_once(corps, staff):
     with pytest.raises(DomainError) as refused:
         ledger_reverse(entry=entry, reason="再次冲正", approver=staff, actor=staff)
     assert refused.value.code == "already_reversed"
-    assert LedgerEntry.objects.count() == 2
+    assert LedgerEntry.objects.filter(account="hours").count() == 2
 
 
 # --- correction requests ----------------------------------------------------------------------------
@@ -205,7 +205,9 @@ def test_an_accepted_correction_reverses_and_posts_the_right_hours(corps, staff)
     )
     assert (decided.status, decided.answer, decided.decided_by) == ("accepted", "核实无误", staff)
     amounts = list(
-        LedgerEntry.objects.filter(volunteer=corps.volunteer).values_list("kind", "amount")
+        LedgerEntry.objects.filter(volunteer=corps.volunteer, account="hours").values_list(
+            "kind", "amount"
+        )
     )
     assert amounts == [
         ("activity", D("3.00")),
@@ -229,7 +231,7 @@ def test_a_declined_correction_keeps_the_entry(corps, staff):
         request=request, accept=False, answer="签到记录为 3 小时", actor=staff
     )
     assert (decided.status, decided.answer) == ("declined", "签到记录为 3 小时")
-    assert LedgerEntry.objects.count() == 1
+    assert LedgerEntry.objects.filter(account="hours").count() == 1
     assert balance(corps.volunteer) == D("3.00")
 
 
@@ -339,7 +341,9 @@ def test_balances_reconcile_after_any_credits_reversals_and_corrections(corps, s
             total = sum(self.amounts, D("0"))
             assert balance(volunteer) == total
             assert star_level(balance(volunteer)) == expected_stars(total, thresholds)
-            assert LedgerEntry.objects.filter(volunteer=volunteer).count() == len(self.amounts)
+            assert LedgerEntry.objects.filter(volunteer=volunteer, account="hours").count() == len(
+                self.amounts
+            )
 
         def teardown(self) -> None:
             transaction.set_rollback(True)

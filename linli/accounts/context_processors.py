@@ -11,6 +11,7 @@ from linli.assistance import access as assistance_access
 from linli.canteen.views import index as canteen_index
 from linli.daycare import access as daycare_access
 from linli.elders import access as elders_access
+from linli.incentives import access as incentives_access
 from linli.people import access as people_access
 from linli.volunteers import access as volunteers_access
 
@@ -39,6 +40,8 @@ SECTIONS: list[tuple[str, Any, Callable[[Any], bool]]] = [
     ("org:station_list", _("站点"), _any_role),
     ("audit:list", _("审计"), can_read_audit),
     ("reports:index", _("统计"), can_read_stats),
+    ("incentives:points", _("积分"), _holds(Role.VOLUNTEER)),
+    ("incentives:manage", _("爱心超市"), incentives_access.can_run_any),
 ]
 
 

@@ -87,6 +87,11 @@ class RequestIn(Schema):
     )
     requester_phone: str = ""
     proxy_relation: str = Field("", description="Relation to the person served, e.g. 女儿.")
+    timebank: bool = Field(
+        False,
+        description="Pay with the requester's time-bank hours (时间银行): refused with 409 "
+        "`timebank_empty` when the balance is zero; the hours served are debited on completion.",
+    )
     channel: Literal["web", "proxy", "phone", "visit", "wechat"] | None = Field(
         None,
         description="web or proxy: the caller follows the request. phone, visit, wechat: staff "

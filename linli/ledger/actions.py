@@ -1,7 +1,17 @@
-"""The only writes to the ledger: credit once per source, reverse with a reason and an approver."""
+"""The only writes to the ledger: credit once per source, reverse with a reason and an approver.
+
+Every entry is created here (`ledger_credit`, `ledger_credit_many`, `ledger_reverse`); accounts
+that may never go below zero (points, time bank, pools) go through `ledger_post`, which keeps
+their cached `Balance` in the same transaction under that row's lock. An hours credit earns its
+points and tells a volunteer who crosses a star threshold, in the same transaction
+(`linli.incentives.hooks`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -9,14 +19,34 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
-from linli.ledger.models import CorrectionRequest, EntryKind, LedgerEntry
+from linli.ledger.models import Account, Balance, CorrectionRequest, EntryKind, LedgerEntry
 from linli.stats.rollups import mark_volunteers_stale
 from linli.volunteers.models import Volunteer
+
+# While a history recorded afterwards is written (the demo), hours credited earn their points and
+# star levels afterwards in bulk (`linli.incentives.demo`), not one entry at a time.
+_history: ContextVar[bool] = ContextVar("ledger_history", default=False)
+
+
+@contextmanager
+def ledger_history() -> Iterator[None]:
+    """Write a recorded history: hours credits skip the per-entry hooks (points, star notices),
+    which the history's own step settles in bulk from the entries."""
+    token = _history.set(True)
+    try:
+        yield
+    finally:
+        _history.reset(token)
+
+
+# Accounts whose balance is kept in `Balance` and may never go below zero.
+BALANCE_ACCOUNTS = frozenset({Account.POINTS, Account.TIMEBANK, Account.TIMEBANK_POOL})
 
 
 def _user(actor: Any) -> Any:
@@ -26,7 +56,7 @@ def _user(actor: Any) -> Any:
 @transaction.atomic
 def ledger_credit(
     *,
-    volunteer: Volunteer,
+    volunteer: Volunteer | None,
     account: str,
     amount: Decimal,
     kind: str,
@@ -35,6 +65,8 @@ def ledger_credit(
     source_key: str,
     actor: Any,
     activity: Any = None,
+    station: Any = None,
+    created_at: datetime | None = None,
 ) -> tuple[LedgerEntry, bool]:
     """Post one entry for `source_key`, or return the one already posted: (entry, created).
 
@@ -48,6 +80,7 @@ def ledger_credit(
         with transaction.atomic():
             entry = LedgerEntry.objects.create(
                 volunteer=volunteer,
+                station=station,
                 account=account,
                 kind=kind,
                 amount=amount,
@@ -56,10 +89,15 @@ def ledger_credit(
                 description=description[:200],
                 source_key=source_key,
                 created_by=_user(actor),
+                created_at=created_at or timezone.now(),
             )
     except IntegrityError:
         # A concurrent call posted it first: that entry is the one.
         return LedgerEntry.objects.get(source_key=source_key), False
+    if account == Account.HOURS and volunteer is not None and not _history.get():
+        from linli.incentives.hooks import after_hours_posted
+
+        after_hours_posted(entry=entry, actor=actor)
     return entry, True
 
 
@@ -67,7 +105,7 @@ def ledger_credit(
 class Credit:
     """One credit of `ledger_credit_many`: the arguments `ledger_credit` takes for one entry."""
 
-    volunteer_id: int
+    volunteer_id: int | None
     account: str
     amount: Decimal
     kind: str
@@ -75,6 +113,7 @@ class Credit:
     description: str
     source_key: str
     created_at: datetime | None = None
+    station_id: int | None = None
 
 
 @transaction.atomic
@@ -98,6 +137,7 @@ def ledger_credit_many(*, credits: list[Credit], actor: Any) -> int:
     entries = [
         LedgerEntry(
             volunteer_id=credit.volunteer_id,
+            station_id=credit.station_id,
             account=credit.account,
             kind=credit.kind,
             amount=credit.amount,
@@ -132,8 +172,21 @@ def ledger_reverse(*, entry: LedgerEntry, reason: str, approver: Any, actor: Any
         raise DomainError("reversal_of_reversal", _("冲正记录不能再次冲正。"), status=409)
     if LedgerEntry.objects.filter(reverses=locked).exists():
         raise DomainError("already_reversed", _("该记录已经冲正过。"), status=409)
+    kept = locked.account in BALANCE_ACCOUNTS
+    balance = (
+        lock_balance(
+            account=locked.account,
+            volunteer_id=locked.volunteer_id,
+            station_id=None if locked.volunteer_id else locked.station_id,
+        )
+        if kept
+        else None
+    )
+    if balance is not None and balance.amount - locked.amount < 0:
+        raise DomainError("insufficient_balance", _("余额不足，不能冲正。"), status=409)
     reversal = LedgerEntry.objects.create(
         volunteer_id=locked.volunteer_id,
+        station_id=locked.station_id,
         account=locked.account,
         kind=EntryKind.REVERSAL,
         amount=-locked.amount,
@@ -146,6 +199,14 @@ def ledger_reverse(*, entry: LedgerEntry, reason: str, approver: Any, actor: Any
         approved_by=approver,
         created_by=_user(actor),
     )
+    if balance is not None:
+        balance.amount -= locked.amount
+        balance.updated_at = timezone.now()
+        balance.save(update_fields=["amount", "updated_at"])
+    if locked.account == Account.HOURS and locked.volunteer_id is not None and not _history.get():
+        from linli.incentives.hooks import after_hours_reversed
+
+        after_hours_reversed(reversal=reversal, actor=actor)
     audit_record(
         actor=actor,
         action="ledger.reverse",
@@ -168,6 +229,10 @@ def correction_request_create(*, entry: LedgerEntry, message: str, actor: Any) -
         raise DomainError(
             "already_requested", _("已经为这条记录申请过更正，请等待处理。"), status=409
         )
+    if entry.volunteer_id is None or entry.account != Account.HOURS:
+        # Points and time-bank entries follow from service records and the shop; staff adjust
+        # points with a reason instead.
+        raise DomainError("not_correctable", _("只有服务时长记录可以申请更正。"), status=409)
     request = CorrectionRequest.objects.create(
         volunteer_id=entry.volunteer_id, entry=entry, message=message.strip()
     )
@@ -221,3 +286,96 @@ def correction_request_decide(
         actor=actor, action="ledger.correction_decide", target=locked, after={"accepted": accept}
     )
     return locked
+
+
+# --- accounts with a kept balance (points, time bank, pools) --------------------------------------
+
+
+def lock_balance(
+    *, account: str, volunteer_id: int | None = None, station_id: int | None = None
+) -> Balance:
+    """The account's balance row, created at zero if new, locked until the transaction ends: every
+    post to the account waits here for the one before it."""
+    key = Balance.key_for(account, volunteer_id=volunteer_id, station_id=station_id)
+    Balance.objects.get_or_create(
+        key=key,
+        defaults={"account": account, "volunteer_id": volunteer_id, "station_id": station_id},
+    )
+    return Balance.objects.select_for_update().get(key=key)
+
+
+@transaction.atomic
+def ledger_post(
+    *,
+    account: str,
+    amount: Decimal,
+    kind: str,
+    served_on: date,
+    description: str,
+    source_key: str,
+    actor: Any,
+    volunteer: Volunteer | None = None,
+    station: Any = None,
+    cap: Decimal | None = None,
+    created_at: datetime | None = None,
+) -> LedgerEntry:
+    """Post a credit (amount > 0) or a debit (amount < 0) to a balance-kept account.
+
+    Invariant: under the balance row's lock the balance never goes below zero (a debit larger
+    than the balance is refused with 409 `insufficient_balance`, and the database's check refuses
+    it again), never rises above `cap` through a credit (409 `over_cap`), and always equals the sum
+    of the account's entries. A source already posted returns its entry and changes nothing.
+    """
+    volunteer_id = volunteer.pk if volunteer is not None else None
+    station_id = None if volunteer is not None else getattr(station, "pk", station)
+    balance = lock_balance(account=account, volunteer_id=volunteer_id, station_id=station_id)
+    existing = LedgerEntry.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        return existing
+    after = balance.amount + amount
+    if after < 0:
+        raise DomainError("insufficient_balance", _("余额不足。"), status=409)
+    if cap is not None and amount > 0 and after > cap:
+        raise DomainError(
+            "over_cap", _("超过账户上限 %(cap)s。") % {"cap": cap.normalize()}, status=409
+        )
+    entry, _created = ledger_credit(
+        volunteer=volunteer,
+        station=station if volunteer is None else None,
+        account=account,
+        amount=amount,
+        kind=kind,
+        served_on=served_on,
+        description=description,
+        source_key=source_key,
+        actor=actor,
+        created_at=created_at,
+    )
+    balance.amount = after
+    balance.updated_at = timezone.now()
+    balance.save(update_fields=["amount", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def ledger_post_many(*, credits: list[Credit], actor: Any) -> int:
+    """Post a batch to balance-kept accounts (a history recorded afterwards), then set each
+    touched balance to the sum of its entries under its lock. Refuses (and rolls back) a batch that
+    would leave any of them below zero."""
+    posted = ledger_credit_many(credits=credits, actor=actor)
+    holders = {(credit.account, credit.volunteer_id, credit.station_id) for credit in credits}
+    for account, volunteer_id, station_id in sorted(holders, key=str):
+        balance = lock_balance(account=account, volunteer_id=volunteer_id, station_id=station_id)
+        entries = LedgerEntry.objects.filter(account=account)
+        entries = (
+            entries.filter(volunteer_id=volunteer_id)
+            if volunteer_id
+            else entries.filter(volunteer__isnull=True, station_id=station_id or 0)
+        )
+        total = entries.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+        if total < 0:
+            raise DomainError("insufficient_balance", _("余额不足。"), status=409)
+        balance.amount = total
+        balance.updated_at = timezone.now()
+        balance.save(update_fields=["amount", "updated_at"])
+    return posted

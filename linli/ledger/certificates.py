@@ -42,7 +42,7 @@ from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
 from linli.core.masking import mask_name
 from linli.ledger.models import Account, Certificate, EntryKind, LedgerEntry
-from linli.ledger.queries import entries_of
+from linli.ledger.queries import balance, entries_of, star_level
 from linli.org.models import Station
 from linli.volunteers.models import Volunteer
 
@@ -299,7 +299,22 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
             ]
         )
     )
-    story += [entries, Spacer(1, 8 * mm)]
+    story += [entries, Spacer(1, 4 * mm)]
+    # 星级 by the volunteer's verified hours today, and the honours of their 67号令 record.
+    stars = star_level(balance(volunteer))
+    if stars:
+        story.append(_p(f"星级：{stars}星级志愿者", styles["body"]))
+    awards = list(volunteer.awards.order_by("awarded_on", "pk"))
+    if awards:
+        story.append(_p("获得荣誉", styles["heading"]))
+        story += [
+            _p(
+                f"{award.awarded_on:%Y年%m月%d日}　{award.name}　{award.granted_by}",
+                styles["body"],
+            )
+            for award in awards
+        ]
+    story.append(Spacer(1, 6 * mm))
     qr_size = 30 * mm
     signature = [
         _p(f"出具单位：{station.name}", styles["right"]),

@@ -54,6 +54,8 @@ def export_entries(*, user: Any, period_start: date, period_end: date) -> tuple[
     count, stations = 0, set()
     for entry in entries:
         volunteer = entry.volunteer
+        if volunteer is None:  # a station's own account (pool, clearing) is not a service record
+            continue
         person = volunteer.person
         activity = entry.activity
         values = [

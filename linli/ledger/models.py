@@ -17,6 +17,10 @@ class Account(models.TextChoices):
     HOURS = "hours", _("服务时长")
     POINTS = "points", _("积分")
     TIMEBANK = "timebank", _("时间银行")
+    # A station's own accounts (no volunteer): the time bank's 公益池 and the clearing account
+    # that pairs what one station's volunteers spend at another (通存通兑).
+    TIMEBANK_POOL = "tb_pool", _("时间银行公益池")
+    CLEARING = "clearing", _("站点间清算")
 
 
 class EntryKind(models.TextChoices):
@@ -27,6 +31,20 @@ class EntryKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("补录")
     DELIVERY = "delivery", _("助餐送餐")
     TUTORING = "tutoring", _("午间微学堂值班")
+    # Points (积分)
+    EARN = "earn", _("服务积分")
+    REWARD = "reward", _("奖励积分")
+    PENALTY = "penalty", _("爽约扣分")
+    STAFF_ADJUST = "staff_adjust", _("人工调整")
+    REDEEM = "redeem", _("兑换")
+    REFUND = "refund", _("兑换退回")
+    # Time bank (时间银行)
+    DEPOSIT = "deposit", _("存入")
+    WITHDRAWAL = "withdrawal", _("取出")
+    TRANSFER_OUT = "transfer_out", _("转赠")
+    TRANSFER_IN = "transfer_in", _("受赠")
+    DONATION = "donation", _("捐入公益池")
+    INTERSTATION = "interstation", _("通存通兑")
 
 
 class AppendOnlyQuerySet(models.QuerySet["LedgerEntry"]):
@@ -40,8 +58,21 @@ class AppendOnlyQuerySet(models.QuerySet["LedgerEntry"]):
 
 
 class LedgerEntry(models.Model):
+    # A volunteer's account, or (volunteer empty) one of a station's own accounts.
     volunteer = models.ForeignKey(
-        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="ledger_entries"
+        "volunteers.Volunteer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+    )
+    station = models.ForeignKey(
+        "org.Station",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+        help_text="The station whose own account this is (pool, clearing); empty for a volunteer's.",
     )
     account = models.CharField(max_length=10, choices=Account.choices, db_index=True)
     kind = models.CharField(max_length=12, choices=EntryKind.choices)
@@ -77,7 +108,11 @@ class LedgerEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(reverses__isnull=True) | ~Q(reason=""), name="reversal_has_reason"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(volunteer__isnull=False) | Q(station__isnull=False),
+                name="entry_has_holder",
+            ),
         ]
         verbose_name = _("服务记录")
         verbose_name_plural = _("服务记录")
@@ -94,6 +129,47 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("ledger entries are never deleted")
+
+
+class Balance(models.Model):
+    """The cached balance of one account that may never go below zero (points, time bank, a
+    pool), written in the same transaction as each entry under this row's lock
+    (`ledger.actions.ledger_post`); it always equals the sum of the account's entries
+    (`ledger.queries.balances_reconcile`). The database refuses a negative amount outright.
+    """
+
+    key = models.CharField(max_length=40, unique=True)  # "<account>:v<volunteer>" or ":s<station>"
+    account = models.CharField(max_length=10, choices=Account.choices)
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_balances",
+    )
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    amount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="balance_never_negative"),
+            models.CheckConstraint(
+                condition=Q(volunteer__isnull=False) | Q(station__isnull=False),
+                name="balance_has_holder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.amount}"
+
+    @staticmethod
+    def key_for(
+        account: str, *, volunteer_id: int | None = None, station_id: int | None = None
+    ) -> str:
+        return f"{account}:v{volunteer_id}" if volunteer_id else f"{account}:s{station_id}"
 
 
 class CorrectionRequest(models.Model):

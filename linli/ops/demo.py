@@ -16,6 +16,8 @@ from linli.canteen.demo import seed_canteen
 from linli.daycare.demo import seed_daycare
 from linli.elders.demo import seed_elders
 from linli.health.demo import seed_health
+from linli.incentives.demo import seed_incentives
+from linli.ledger.actions import ledger_history
 from linli.org.actions import station_create
 from linli.org.models import Station
 from linli.partners.demo import seed_partners
@@ -90,13 +92,17 @@ STEPS: list[tuple[str, Callable[[Progress], int]]] = [
     ("文体队伍：排练与演出", seed_troupes),
     ("共建单位", seed_partners),
     ("午间微学堂", seed_study_room),
+    ("激励嘉许和回馈：积分、爱心超市、时间银行与表彰", seed_incentives),
 ]
 
 
 def seed(progress: Progress) -> None:
-    for label, step in STEPS:
-        progress(f"  {label} …")
-        created = step(progress)
-        progress(f"  {label}: 新增 {created}")
+    # The seed is a history recorded afterwards: points and star levels of its hours are settled
+    # in bulk by the incentives step, from the entries.
+    with ledger_history():
+        for label, step in STEPS:
+            progress(f"  {label} …")
+            created = step(progress)
+            progress(f"  {label}: 新增 {created}")
     # Some steps insert in bulk, past the signals that keep the summary's rollups current.
     mark_stale(Station.objects.values_list("pk", flat=True))

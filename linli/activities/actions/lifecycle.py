@@ -321,4 +321,8 @@ def activity_verify(*, activity: Activity, actor: Any) -> Activity:
             activity=locked,
             actor=actor,
         )
+    from linli.incentives.actions.points import points_penalize_no_show
+
+    for row in locked.attendance.select_related("volunteer", "activity").filter(no_show=True):
+        points_penalize_no_show(attendance=row, actor=actor)
     return locked

@@ -59,6 +59,12 @@ def request_rate(
         + (f"；{locked.rating_comment}" if locked.rating_comment else ""),
         fields=["score", "rating_comment", "rated_at", "rated_by"],
     )
+    if score >= 4 and locked.volunteer is not None:
+        from linli.incentives.actions.points import points_reward_well_rated
+
+        points_reward_well_rated(
+            volunteer=locked.volunteer, service_request=locked, score=score, actor=actor
+        )
     if score <= 2:
         due = add_working_days(timezone.localdate(now), settings.FOLLOWUP_WORKING_DAYS)
         FollowUp.objects.create(request=locked, score=score, opened_at=now, due_on=due)

@@ -63,6 +63,8 @@ class RequestInput:
     address_text: str = ""
     preferred_at: datetime | None = None
     source_text: str = ""
+    # Paid from the requester's time-bank account (SPEC §7.1); refused when it is empty.
+    timebank: bool = False
 
 
 def _menu_item(station: Station, category: str, item_id: int | None) -> MenuItem | None:
@@ -171,6 +173,10 @@ def request_submit(
         station=station,
         after={"category": data.category, "channel": channel, "urgency": data.urgency},
     )
+    if data.timebank:
+        from linli.incentives.actions.timebank import timebank_payment_open
+
+        timebank_payment_open(service_request=service_request, actor=actor)
     tell.submitted(service_request)
     return service_request
 
@@ -339,6 +345,9 @@ def request_complete(
         note=_("服务 %(hours)s 小时：%(note)s") % {"hours": locked.hours, "note": note[:300]},
         fields=["hours", "completion_note", "completed_at", "rating_reminded_at"],
     )
+    from linli.incentives.actions.timebank import timebank_payment_settle
+
+    timebank_payment_settle(service_request=locked, actor=actor)
     tell.completed(locked)
     return locked
 

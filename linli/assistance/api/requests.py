@@ -178,6 +178,7 @@ def service_request_create(request: HttpRequest, payload: RequestIn) -> Any:
         proxy_relation=payload.proxy_relation,
         preferred_at=preferred_at,
         source_text=payload.source_text if channel == Channel.WECHAT else "",
+        timebank=payload.timebank,
         **_address(station, payload.address),
     )
     service_request = request_submit(

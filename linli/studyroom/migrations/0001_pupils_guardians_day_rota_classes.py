@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('ledger', '0004_entry_kind_tutoring'),
+        ('ledger', '0005_entry_kind_tutoring'),
         ('org', '0002_estates_buildings_grids'),
         ('people', '0004_resident_card_serial'),
         ('volunteers', '0003_teams_move_to_their_app'),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from linli.core.qr import qr_svg
+from linli.ledger.queries import balance, star_level
 from linli.volunteers import access, card
 from linli.volunteers.models import Volunteer
 from linli.volunteers.queries import active_memberships
@@ -45,6 +46,7 @@ def volunteer_card(request: HttpRequest) -> HttpResponse:
             "refresh_seconds": card.CARD_REFRESH_SECONDS,
             "valid_minutes": card.CARD_TOKEN_SECONDS // 60,
             "memberships": active_memberships(volunteer),
+            "stars": star_level(balance(volunteer)),
         }
     if request.htmx:  # type: ignore[attr-defined]
         if "qr" not in context:

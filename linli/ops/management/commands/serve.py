@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from linli.assistance.tasks import schedule_request_sweep
 from linli.audit.tasks import schedule_audit_prune
 from linli.elders.tasks import schedule_elder_sweep
+from linli.incentives.tasks import schedule_shop_sweep
 from linli.ops.processes import describe_backend, gunicorn_command, run_together, worker_command
 from linli.studyroom.tasks import schedule_study_room_sweep
 
@@ -19,6 +20,7 @@ def start_services(
     schedule_request_sweep()
     schedule_elder_sweep()
     schedule_study_room_sweep()
+    schedule_shop_sweep()
     command.stdout.write(
         f"邻里 Linli 正在 http://{host}:{port}/ 提供服务（{workers} 个网页进程，"
         f"{task_workers} 个后台任务进程，{describe_backend()}）。按 Ctrl+C 停止。"

@@ -1,0 +1,95 @@
+"""积分 pages: a volunteer's points (balance, star level and every entry with its reason), and
+for staff the same page of any volunteer they run with the adjustment form, and the station's
+rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from linli.core.errors import DomainError
+from linli.incentives import access
+from linli.incentives.actions.points import point_rule_save, points_adjust
+from linli.incentives.forms import AdjustForm, RulesForm
+from linli.incentives.queries import account_entries
+from linli.incentives.rules import rule_for
+from linli.incentives.views.common import refused_message, station_code
+from linli.ledger.models import Account
+from linli.ledger.queries import balance, star_level
+from linli.volunteers.models import Volunteer
+
+
+def _page(request: HttpRequest, volunteer: Volunteer, **extra: Any) -> HttpResponse:
+    entries = list(account_entries(volunteer, Account.POINTS))
+    total = sum((entry.amount for entry in entries), start=Decimal("0"))
+    hours = balance(volunteer)
+    return render(
+        request,
+        "incentives/points.html",
+        {
+            "volunteer": volunteer,
+            "entries": list(reversed(entries)),
+            "balance": total,
+            "hours": hours,
+            "stars": star_level(hours),
+            "rule": rule_for(volunteer.station_id),
+            "own": volunteer.user_id == request.user.pk,
+            "may_adjust": access.runs_station(request.user, volunteer.station_id),
+            **extra,
+        },
+    )
+
+
+@login_required
+def my_points(request: HttpRequest) -> HttpResponse:
+    return _page(request, access.own_volunteer(request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def volunteer_points(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    write = request.method == "POST"
+    volunteer = access.get_account_holder(request.user, volunteer_id, write=write)
+    form = AdjustForm(request.POST or None)
+    if write and form.is_valid():
+        try:
+            points_adjust(
+                volunteer=volunteer,
+                amount=form.cleaned_data["points"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except (DomainError, ValidationError) as error:
+            refused_message(request, error)
+        else:
+            messages.success(request, _("积分已调整。"))
+            return redirect("incentives:volunteer_points", volunteer_id=volunteer.pk)
+    return _page(request, volunteer, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rules(request: HttpRequest) -> HttpResponse:
+    station = access.get_run_station(request.user, station_code(request))
+    rule = rule_for(station.pk)
+    form = RulesForm(
+        request.POST or None,
+        initial={
+            "points_per_hour": rule.points_per_hour,
+            "well_rated_points": rule.well_rated_points,
+            "no_show_points": rule.no_show_points,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        point_rule_save(station=station, values=form.cleaned_data, actor=request.user)
+        messages.success(request, _("积分规则已保存，今后获得的积分按新规则计算。"))
+        return redirect(f"{request.path}?station={station.code}")
+    return render(request, "incentives/rules.html", {"station": station, "form": form})
