@@ -7,6 +7,7 @@ from pydantic import Field
 
 from linli.accounts.access import STATS_ROLES, can_read_stats, visible_stations
 from linli.accounts.schemas import ErrorOut
+from linli.core.schemas import Year
 from linli.stats.queries import summary
 
 router = Router(tags=["statistics"])
@@ -85,7 +86,7 @@ class SummaryOut(Schema):
     summary="Counts for a station and everything under it, computed from rows",
 )
 def stats_summary(
-    request: HttpRequest, station: str | None = None, year: int | None = None
+    request: HttpRequest, station: str | None = None, year: Year | None = None
 ) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     if not can_read_stats(user):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from linli.accounts.schemas import ErrorOut
+from linli.core.schemas import PathId
 from linli.org.models import Station
 from linli.volunteers import access
 from linli.volunteers.actions import registration as actions
@@ -92,7 +93,7 @@ def _decide(request: HttpRequest, volunteer_id: int, move: Callable[..., Volunte
     response=DECISION_RESPONSES,
     summary="Approve a pending application: a volunteer number and the volunteer role",
 )
-def volunteer_approve(request: HttpRequest, volunteer_id: int) -> Volunteer:
+def volunteer_approve(request: HttpRequest, volunteer_id: PathId) -> Volunteer:
     return _decide(request, volunteer_id, actions.volunteer_approve)
 
 
@@ -101,7 +102,7 @@ def volunteer_approve(request: HttpRequest, volunteer_id: int) -> Volunteer:
     response=DECISION_RESPONSES,
     summary="Reject a pending application, with the reason the applicant is told",
 )
-def volunteer_reject(request: HttpRequest, volunteer_id: int, payload: ReasonIn) -> Volunteer:
+def volunteer_reject(request: HttpRequest, volunteer_id: PathId, payload: ReasonIn) -> Volunteer:
     return _decide(
         request,
         volunteer_id,
@@ -114,7 +115,7 @@ def volunteer_reject(request: HttpRequest, volunteer_id: int, payload: ReasonIn)
     response=DECISION_RESPONSES,
     summary="Suspend an active volunteer, with a reason",
 )
-def volunteer_suspend(request: HttpRequest, volunteer_id: int, payload: ReasonIn) -> Volunteer:
+def volunteer_suspend(request: HttpRequest, volunteer_id: PathId, payload: ReasonIn) -> Volunteer:
     return _decide(
         request,
         volunteer_id,
@@ -127,7 +128,7 @@ def volunteer_suspend(request: HttpRequest, volunteer_id: int, payload: ReasonIn
     response=DECISION_RESPONSES,
     summary="Reinstate a suspended volunteer",
 )
-def volunteer_reinstate(request: HttpRequest, volunteer_id: int) -> Volunteer:
+def volunteer_reinstate(request: HttpRequest, volunteer_id: PathId) -> Volunteer:
     return _decide(request, volunteer_id, actions.volunteer_reinstate)
 
 
@@ -138,7 +139,7 @@ def volunteer_reinstate(request: HttpRequest, volunteer_id: int) -> Volunteer:
     description='Body `{}` or `{"reason": "..."}`.',
 )
 def volunteer_leave(
-    request: HttpRequest, volunteer_id: int, payload: OptionalReasonIn
+    request: HttpRequest, volunteer_id: PathId, payload: OptionalReasonIn
 ) -> Volunteer:
     return _decide(
         request,
