@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from linli.accounts.schemas import ErrorOut
+from linli.core import throttle
 from linli.core.schemas import PathId
 from linli.org.models import Station
 from linli.volunteers import access
@@ -51,10 +52,11 @@ def _station(code: str | None) -> Station:
 @router.post(
     "/register",
     auth=None,
-    response={201: VolunteerRegisteredOut, 422: ErrorOut},
+    response={201: VolunteerRegisteredOut, 422: ErrorOut, 429: ErrorOut},
     summary="Register as a volunteer (no sign-in; pending until station staff approve)",
 )
 def volunteer_register(request: HttpRequest, payload: VolunteerRegisterIn) -> Any:
+    throttle.check(request, "register", phone=payload.phone)
     station = _station(payload.station)
     volunteer = actions.volunteer_register(
         station=station,
