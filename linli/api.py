@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -19,6 +20,7 @@ from ninja.security import HttpBearer
 from linli.accounts import actions as account_actions
 from linli.accounts.access import needs_two_factor
 from linli.core.errors import DomainError
+from linli.core.throttle import RateLimited
 
 
 class BearerToken(HttpBearer):
@@ -60,6 +62,42 @@ class LinliAPI(NinjaAPI):
         module = operation.view_func.__module__
         module = PUBLISHED_MODULES.get(module, module)
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        document = super().get_openapi_schema(*args, **kwargs)
+        document_common_errors(document)
+        return document
+
+
+# The answers any operation can give besides its own, in the one error shape: a 422 for any input
+# out of bounds (even a NUL character in the query string), a 401 and a 403 where a token is
+# needed (a missing one; staff without two-factor sign-in), a 404 where the path names an object.
+COMMON_ERRORS = {
+    "401": "需要有效的访问令牌 (a missing, revoked or expired token).",
+    "403": "没有权限 (the caller's roles do not reach it, or staff must enable two-factor first).",
+    "404": "对象不存在或无权查看 (also for an object of a station the caller does not see).",
+    "422": "输入有误: a field missing, malformed or out of bounds (`fields` says which).",
+}
+
+
+def document_common_errors(document: dict[str, Any]) -> None:
+    error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            codes = ["422"]
+            if operation.get("security"):
+                codes += ["401", "403"]
+            if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+                codes.append("404")
+            for code in codes:
+                responses.setdefault(
+                    code,
+                    {
+                        "description": COMMON_ERRORS[code],
+                        "content": {"application/json": {"schema": error_ref}},
+                    },
+                )
 
 
 api = LinliAPI(
@@ -107,7 +145,10 @@ def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError)
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(request, exc.status, exc.code, exc.message)
+    response = error_response(request, exc.status, exc.code, exc.message)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)
@@ -132,6 +173,18 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", _("对象不存在或无权查看。"))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the database cannot hold (a text longer than its column, a number out of range)
+    that a schema did not bound: the write was rolled back, and the client hears it is too big."""
+    return error_response(request, 422, "validation_error", _("输入超出允许的范围。"), fields=[])
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    return error_response(request, 422, "validation_error", _("输入超出允许的范围。"), fields=[])
 
 
 @api.exception_handler(HttpError)

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "linli.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -224,6 +225,23 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Rate limits (linli/core/throttle.py), per client address (generous: a station's desks share one
+# public address) and per phone number (strict). "20/m" is twenty a minute, "5/15m" five in a
+# quarter of an hour; each is a setting LINLI_RATE_<NAME>, e.g. LINLI_RATE_SIGNIN_ADDRESS=40/m.
+LINLI_RATE_DEFAULTS = {
+    "signin_address": "20/m",  # sign-in page and POST /auth/token
+    "signin_phone": "10/15m",
+    "register_address": "30/h",  # volunteer registration, page and API
+    "register_phone": "3/h",
+    "password_address": "10/h",  # changing one's password (checks the old one)
+    "password_phone": "5/h",
+    "lookup_address": "60/m",  # certificate verification and other public look-ups
+}
+LINLI_RATES = {
+    name: os.environ.get(f"LINLI_RATE_{name.upper()}", default)
+    for name, default in LINLI_RATE_DEFAULTS.items()
+}
+
 # Login throttling: five wrong passwords are forgiven, the sixth locks the phone number for a while.
 AXES_FAILURE_LIMIT = 6
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LINLI_LOCKOUT_MINUTES", "15")))
@@ -232,6 +250,7 @@ AXES_USERNAME_FORM_FIELD = (
     "username"  # authenticate(username=phone, ...), whatever the form calls it
 )
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "linli.accounts.lockout.axes_username"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 # The login page and the token endpoint answer a lock-out themselves (a page, or the API's JSON

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from linli.accounts.lockout import lockout_key
 from linli.accounts.models import Role
 from linli.audit.models import AuditLog
 from tests.conftest import PASSWORD, enrol_totp, totp_now
@@ -82,7 +83,7 @@ def test_lock_expires_after_the_cool_off(world, settings):
     for _ in range(6):
         post_login(Client(), volunteer.phone, "wrong-password")
     assert post_login(Client(), volunteer.phone, PASSWORD).status_code == 429
-    attempt = AccessAttempt.objects.get(username=volunteer.phone)
+    attempt = AccessAttempt.objects.get(username=lockout_key(volunteer.phone))
     AccessAttempt.objects.filter(pk=attempt.pk).update(
         attempt_time=attempt.attempt_time - settings.AXES_COOLOFF_TIME - timedelta(seconds=1)
     )

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from linli.accounts.access import forget_grants
 from linli.accounts.models import ApiToken, PasswordResetCode, Role, RoleAssignment, User
 from linli.audit.actions import audit_record
+from linli.core import throttle
 from linli.core.errors import DomainError
 from linli.core.phone import MOBILE_RE, normalize_phone, validate_mobile
 from linli.org.models import Station
@@ -305,11 +306,24 @@ def sign_in_check_password(
     Every failure is audited, and the attempt that locks the account (or hits a lock) as well.
     """
     phone = normalize_phone(phone)
+    throttle.check(request, "signin", phone=phone)
     user = authenticate(request, username=phone, password=password)
     if user is not None:
         return SignIn(user=user)
     locked = bool(getattr(request, "axes_locked_out", False))
     account = User.objects.filter(phone=phone).first()
+    if (
+        locked
+        and account is not None
+        and account.is_active
+        and has_two_factor(account)
+        and account.check_password(password)
+    ):
+        # Lock-out is by phone number, so anyone could lock anyone out, the administrator too.
+        # A locked account with a second factor still gets in with its password and its code:
+        # the caller asks for the code next (the per-phone rate limit bounds the guessing).
+        audit_record(actor=None, action="login.locked_second_factor", target=account)
+        return SignIn(user=account)
     # What was typed as the phone is kept only if it is one: a password typed into the wrong
     # box (the API does not validate the field) must not land in the audit log.
     phone = phone if MOBILE_RE.match(phone) else "(not a mobile number)"
@@ -331,6 +345,19 @@ def sign_in_check_password(
             },
         )
     return SignIn(user=None, locked=locked)
+
+
+@transaction.atomic
+def account_unlock(*, user: User, actor: Any) -> int:
+    """Lift a lock-out after wrong passwords (staff or admin, for someone locked out by another's
+    typing); the failures counted so far are forgotten. Audited."""
+    from axes.utils import reset
+
+    from linli.accounts.lockout import lockout_key
+
+    removed = reset(username=lockout_key(user.phone))
+    audit_record(actor=actor, action="login.unlock", target=user, after={"attempts": removed})
+    return removed
 
 
 def has_two_factor(user: User) -> bool:

@@ -9,6 +9,7 @@ from linli.accounts.queries import user_profile
 from linli.accounts.schemas import ErrorOut, TokenIn, TokenInfo, TokenOut, UserOut
 from linli.core.errors import DomainError
 from linli.core.middleware import mark_private
+from linli.core.schemas import PathId
 
 router = Router(tags=["auth"])
 
@@ -80,7 +81,7 @@ def token_revoke_current(request: HttpRequest) -> Status[None]:
     response={204: None, 404: ErrorOut},
     summary="Revoke one of the caller's tokens",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+def token_revoke(request: HttpRequest, token_id: PathId) -> Status[None]:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)  # type: ignore[attr-defined]
     actions.token_revoke(token=token, actor=request.auth)  # type: ignore[attr-defined]
     return Status(204, None)

@@ -19,4 +19,5 @@ urlpatterns = [
         name="role_revoke",
     ),
     path("users/<int:user_id>/2fa/reset/", views.two_factor_reset_view, name="2fa_reset"),
+    path("users/<int:user_id>/unlock/", views.account_unlock_view, name="unlock"),
 ]

@@ -35,6 +35,7 @@ from linli.accounts.forms import (
 )
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.core.errors import DomainError
+from linli.core.throttle import RateLimited, throttled
 
 PENDING_KEY = "linli_pending_2fa"
 PENDING_SECONDS = 300
@@ -59,12 +60,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        sign_in = actions.sign_in_check_password(
-            request,
-            phone=form.cleaned_data["phone"],
-            password=form.cleaned_data["password"],
-            channel="web",
-        )
+        try:
+            sign_in = actions.sign_in_check_password(
+                request,
+                phone=form.cleaned_data["phone"],
+                password=form.cleaned_data["password"],
+                channel="web",
+            )
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            response = render(
+                request, "accounts/login.html", {"form": form, "next": next_url or ""}, status=429
+            )
+            response["Retry-After"] = str(error.retry_after)
+            return response
         if sign_in.locked:
             form.add_error(None, _("密码错误次数过多，账户已暂时锁定，请 15 分钟后再试。"))
             status = 429
@@ -220,6 +229,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttled("password", phone=lambda request: getattr(request.user, "phone", ""))
 def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -340,6 +350,21 @@ def two_factor_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
         request, _("已重置 %(name)s 的两步验证，对方下次登录时重新绑定。") % {"name": person}
     )
     return redirect("accounts:user_detail", user_id=person.pk)
+
+
+@login_required
+@access.role_required(Role.ADMIN, Role.STATION_STAFF)
+@require_POST
+def account_unlock_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Lift someone's lock-out after wrong passwords (admin, or staff for people in reach)."""
+    person = access.get_user_for_user(request.user, user_id)
+    actions.account_unlock(user=person, actor=request.user)
+    messages.success(request, _("已解除 %(name)s 的登录锁定。") % {"name": person})
+    return redirect(
+        _safe_next(request, request.POST.get("next"))
+        if request.POST.get("next")
+        else reverse("accounts:user_detail", args=[person.pk])
+    )
 
 
 @require_GET

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.schemas import ErrorOut
 from linli.activities import access, queries
@@ -47,7 +47,8 @@ from linli.activities.schemas import (
     SignupIn,
     SignupOut,
 )
-from linli.core.paging import ShapedRows
+from linli.core.paging import BoundedPagination, ShapedRows
+from linli.core.schemas import PathId
 from linli.org.models import Station
 from linli.teams.models import Team
 from linli.volunteers.models import Course, Volunteer
@@ -146,7 +147,7 @@ def activity_create(request: HttpRequest, payload: ActivityIn) -> Any:
 
 
 @router.get("", response=list[ActivityOut], summary="Activities of the caller's stations")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def activity_list(request: HttpRequest, filters: Query[ActivityQuery]) -> Any:
     user = _caller(request)
     activities = access.activities_for_user(user)
@@ -168,7 +169,7 @@ def activity_list(request: HttpRequest, filters: Query[ActivityQuery]) -> Any:
 
 
 @router.get("/{activity_id}", response={200: ActivityOut, 404: ErrorOut}, summary="One activity")
-def activity_detail(request: HttpRequest, activity_id: int) -> Any:
+def activity_detail(request: HttpRequest, activity_id: PathId) -> Any:
     user = _caller(request)
     return _reload(access.get_activity_for_user(user, activity_id), user)
 
@@ -186,21 +187,21 @@ def _move(request: HttpRequest, activity_id: int, action: Any, **arguments: Any)
 @router.post(
     "/{activity_id}/publish", response={200: ActivityOut, **ERRORS}, summary="draft → published"
 )
-def activity_publish(request: HttpRequest, activity_id: int) -> Any:
+def activity_publish(request: HttpRequest, activity_id: PathId) -> Any:
     return _move(request, activity_id, lifecycle.activity_publish)
 
 
 @router.post(
     "/{activity_id}/start", response={200: ActivityOut, **ERRORS}, summary="published → ongoing"
 )
-def activity_start(request: HttpRequest, activity_id: int) -> Any:
+def activity_start(request: HttpRequest, activity_id: PathId) -> Any:
     return _move(request, activity_id, lifecycle.activity_start)
 
 
 @router.post(
     "/{activity_id}/cancel", response={200: ActivityOut, **ERRORS}, summary="Cancel, with a reason"
 )
-def activity_cancel(request: HttpRequest, activity_id: int, payload: CancelIn) -> Any:
+def activity_cancel(request: HttpRequest, activity_id: PathId, payload: CancelIn) -> Any:
     return _move(request, activity_id, lifecycle.activity_cancel, reason=payload.reason)
 
 
@@ -209,7 +210,9 @@ def activity_cancel(request: HttpRequest, activity_id: int, payload: CancelIn) -
     response={200: ActivityOut, **ERRORS},
     summary="End: served hours for who checked in, no-show for the others",
 )
-def activity_close(request: HttpRequest, activity_id: int, payload: CloseIn | None = None) -> Any:
+def activity_close(
+    request: HttpRequest, activity_id: PathId, payload: CloseIn | None = None
+) -> Any:
     people_served = payload.people_served if payload is not None else None
     return _move(request, activity_id, lifecycle.activity_close, people_served=people_served)
 
@@ -219,7 +222,7 @@ def activity_close(request: HttpRequest, activity_id: int, payload: CloseIn | No
     response={200: ActivityOut, **ERRORS},
     summary="closed → verified: credit the served hours to the ledger, once",
 )
-def activity_verify(request: HttpRequest, activity_id: int) -> Any:
+def activity_verify(request: HttpRequest, activity_id: PathId) -> Any:
     return _move(request, activity_id, lifecycle.activity_verify)
 
 
@@ -231,7 +234,7 @@ def activity_verify(request: HttpRequest, activity_id: int) -> Any:
     response={201: SignupOut, **ERRORS},
     summary="Sign up yourself, or (staff, the team's leader) a volunteer",
 )
-def signup_create(request: HttpRequest, activity_id: int, payload: SignupIn) -> Any:
+def signup_create(request: HttpRequest, activity_id: PathId, payload: SignupIn) -> Any:
     user = _caller(request)
     activity = access.get_activity_for_user(user, activity_id)
     own = access.own_volunteer(user)
@@ -254,7 +257,7 @@ def signup_create(request: HttpRequest, activity_id: int, payload: SignupIn) -> 
     response={200: SignupCancelOut, **ERRORS},
     summary="Cancel a sign-up (yourself, staff, the team's leader); the first waitlisted moves up",
 )
-def signup_cancel(request: HttpRequest, activity_id: int, volunteer_id: int) -> Any:
+def signup_cancel(request: HttpRequest, activity_id: PathId, volunteer_id: PathId) -> Any:
     user = _caller(request)
     activity = access.get_activity_for_user(user, activity_id)
     own = access.own_volunteer(user)
@@ -298,7 +301,7 @@ def _record(request: HttpRequest, activity_id: int, payload: AttendanceIn, actio
     response={200: AttendanceOut, **ERRORS},
     summary="Check a confirmed volunteer in (staff, the team's leader; method `manual`)",
 )
-def checkin(request: HttpRequest, activity_id: int, payload: AttendanceIn) -> Any:
+def checkin(request: HttpRequest, activity_id: PathId, payload: AttendanceIn) -> Any:
     return _record(request, activity_id, payload, attendance_actions.checkin)
 
 
@@ -307,7 +310,7 @@ def checkin(request: HttpRequest, activity_id: int, payload: AttendanceIn) -> An
     response={200: AttendanceOut, **ERRORS},
     summary="Check a volunteer out (staff, the team's leader; method `manual`)",
 )
-def checkout(request: HttpRequest, activity_id: int, payload: AttendanceIn) -> Any:
+def checkout(request: HttpRequest, activity_id: PathId, payload: AttendanceIn) -> Any:
     return _record(request, activity_id, payload, attendance_actions.checkout)
 
 
@@ -316,7 +319,7 @@ def checkout(request: HttpRequest, activity_id: int, payload: AttendanceIn) -> A
     response={200: list[AttendanceOut], 403: ErrorOut, 404: ErrorOut},
     summary="Who was there and their hours (staff, the team's leader)",
 )
-def attendance_list(request: HttpRequest, activity_id: int) -> Any:
+def attendance_list(request: HttpRequest, activity_id: PathId) -> Any:
     activity = _managed(_caller(request), activity_id)
     return list(
         Attendance.objects.filter(activity=activity)
@@ -331,7 +334,7 @@ def attendance_list(request: HttpRequest, activity_id: int) -> Any:
     summary="Correct someone's hours after closing, before verifying",
 )
 def attendance_hours(
-    request: HttpRequest, activity_id: int, volunteer_id: int, payload: HoursIn
+    request: HttpRequest, activity_id: PathId, volunteer_id: PathId, payload: HoursIn
 ) -> Any:
     user = _caller(request)
     activity = _managed(user, activity_id)
@@ -349,7 +352,7 @@ def attendance_hours(
     response={201: ClaimOut, **ERRORS},
     summary="补报: report your own hours when you could not check in",
 )
-def claim_create(request: HttpRequest, activity_id: int, payload: ClaimIn) -> Any:
+def claim_create(request: HttpRequest, activity_id: PathId, payload: ClaimIn) -> Any:
     user = _caller(request)
     activity = access.get_activity_for_user(user, activity_id)
     own = access.own_volunteer(user)
@@ -367,7 +370,7 @@ def claim_create(request: HttpRequest, activity_id: int, payload: ClaimIn) -> An
 
 
 def _decide(
-    request: HttpRequest, activity_id: int, claim_id: int, approve: bool, reason: str
+    request: HttpRequest, activity_id: PathId, claim_id: PathId, approve: bool, reason: str
 ) -> Any:
     user = _caller(request)
     activity = _managed(user, activity_id)
@@ -383,7 +386,7 @@ def _decide(
     summary="Approve a claim: its times become the attendance",
 )
 def claim_approve(
-    request: HttpRequest, activity_id: int, claim_id: int, payload: ClaimDecisionIn
+    request: HttpRequest, activity_id: PathId, claim_id: PathId, payload: ClaimDecisionIn
 ) -> Any:
     return _decide(request, activity_id, claim_id, True, payload.reason)
 
@@ -394,6 +397,6 @@ def claim_approve(
     summary="Reject a claim, with a reason",
 )
 def claim_reject(
-    request: HttpRequest, activity_id: int, claim_id: int, payload: ClaimDecisionIn
+    request: HttpRequest, activity_id: PathId, claim_id: PathId, payload: ClaimDecisionIn
 ) -> Any:
     return _decide(request, activity_id, claim_id, False, payload.reason)

@@ -4,7 +4,6 @@ Times are read as ISO 8601 (an offset is expected; a time without one is taken a
 and written with the station's offset, +08:00.
 """
 
-from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Schema
@@ -18,25 +17,25 @@ from linli.activities.models import (
     HourClaim,
     Signup,
 )
-from linli.core.schemas import LocalDateTime
+from linli.core.schemas import Count, Day, DbId, LocalDateTime, Moment
 
 
 class ActivityIn(Schema):
     title: str = Field(examples=["金桥花园环境整治"])
-    team: int | None = Field(
+    team: DbId | None = Field(
         None, description="The organising team's id (a team leader must give a team they lead)."
     )
     category: str = Field(
         description="A service category code (SPEC §4a).", examples=["environment"]
     )
     place: str
-    starts_at: datetime = Field(examples=["2026-10-12T09:00:00+08:00"])
-    ends_at: datetime = Field(examples=["2026-10-12T11:30:00+08:00"])
-    capacity: int = Field(description="招募人数: confirmed seats; later sign-ups are waitlisted.")
+    starts_at: Moment = Field(examples=["2026-10-12T09:00:00+08:00"])
+    ends_at: Moment = Field(examples=["2026-10-12T11:30:00+08:00"])
+    capacity: Count = Field(description="招募人数: confirmed seats; later sign-ups are waitlisted.")
     description: str = ""
     partners: str = Field("", description="协办单位")
     organizer: str = Field("", description="活动组织单位; the station's name when empty.")
-    required_course: int | None = Field(
+    required_course: DbId | None = Field(
         None, description="A course of the station to have attended."
     )
     members_only: bool = Field(False, description="Only active members of `team` may sign up.")
@@ -53,11 +52,11 @@ class ActivityIn(Schema):
 
 class ActivityQuery(Schema):
     status: ActivityStatus | None = None
-    team: int | None = Field(None, description="A team id.")
-    date_from: date | None = Field(
+    team: DbId | None = Field(None, description="A team id.")
+    date_from: Day | None = Field(
         None, alias="from", description="Activities still running on or after this local date."
     )
-    date_to: date | None = Field(
+    date_to: Day | None = Field(
         None, alias="to", description="Activities starting on or before this local date."
     )
 
@@ -140,7 +139,7 @@ class CancelIn(Schema):
 
 
 class SignupIn(Schema):
-    volunteer: int | None = Field(
+    volunteer: DbId | None = Field(
         None, description="Staff or the team's leader signing someone up; omit to sign up yourself."
     )
 
@@ -163,8 +162,8 @@ class SignupCancelOut(Schema):
 
 
 class AttendanceIn(Schema):
-    volunteer: int
-    at: datetime | None = Field(
+    volunteer: DbId
+    at: Moment | None = Field(
         None, description="The time by hand (hand-kept lists, 补录); now when omitted."
     )
 
@@ -194,13 +193,13 @@ class AttendanceOut(Schema):
 
 
 class HoursIn(Schema):
-    hours: Decimal = Field(description="Between 0 and the activity's length.")
+    hours: Decimal = Field(ge=-1000, le=1000, description="Between 0 and the activity's length.")
     note: str = ""
 
 
 class ClaimIn(Schema):
-    started_at: datetime
-    ended_at: datetime
+    started_at: Moment
+    ended_at: Moment
     note: str = Field(description="Why there is no check-in, and what was done.")
 
 

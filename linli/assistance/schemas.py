@@ -6,7 +6,7 @@ address, the person served) are null unless the caller may see them (access.can_
 `estate` always says roughly where, so a volunteer can decide whether to take it.
 """
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -15,7 +15,7 @@ from pydantic import Field
 
 from linli.assistance.access import visible_description
 from linli.assistance.models import RequestStatus, ServiceRequest, Urgency
-from linli.core.schemas import LocalDateTime
+from linli.core.schemas import DbId, LocalDateTime, Moment
 
 # --- the menu -------------------------------------------------------------------------------------
 
@@ -73,15 +73,15 @@ class AddressIn(Schema):
 class RequestIn(Schema):
     category: str = Field(description="A code on the station's menu.", examples=["community"])
     description: str = Field(examples=["厨房水管漏水，需要上门维修"])
-    item: int | None = Field(None, description="A menu item id of that category.")
-    resident: int | None = Field(
+    item: DbId | None = Field(None, description="A menu item id of that category.")
+    resident: DbId | None = Field(
         None,
         description="The resident served (an id). Staff may name anyone of the station; a "
         "resident only themselves. A resident posting for themselves may leave it empty.",
     )
     address: AddressIn | None = None
     urgency: Urgency = Urgency.NORMAL
-    preferred_at: datetime | None = Field(None, examples=["2026-10-12T09:00:00+08:00"])
+    preferred_at: Moment | None = Field(None, examples=["2026-10-12T09:00:00+08:00"])
     requester_name: str = Field(
         "", description="联系人; required when staff enter a request for a caller."
     )
@@ -258,19 +258,23 @@ class RequestOut(Schema):
 
 
 class DispatchIn(Schema):
-    team: int | None = Field(None, description="A team of the station.")
-    volunteer: int | None = Field(None, description="One volunteer of the station.")
+    team: DbId | None = Field(None, description="A team of the station.")
+    volunteer: DbId | None = Field(None, description="One volunteer of the station.")
     open: bool = Field(False, description="Open to every qualified volunteer (抢单).")
     note: str = ""
 
 
 class CompleteIn(Schema):
-    hours: Decimal = Field(description="Hours actually served, travel excluded (0 < h ≤ 24).")
+    hours: Decimal = Field(
+        ge=-1000, le=1000, description="Hours actually served, travel excluded (0 < h ≤ 24)."
+    )
     note: str = Field("", description="What was done; required.")
 
 
 class RateIn(Schema):
-    score: int = Field(description="5 非常满意 … 1 非常不满意; 2 or less opens a follow-up.")
+    score: int = Field(
+        ge=-1000, le=1000, description="5 非常满意 … 1 非常不满意; 2 or less opens a follow-up."
+    )
     comment: str = ""
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from ninja import Path, Schema
 from pydantic import AfterValidator, Field, PlainSerializer
 
-from linli.core.schemas import LocalDateTime
+from linli.core.schemas import LocalDateTime, Moment
 
 MAX_ID = 2**63 - 1
 
@@ -31,7 +31,11 @@ Dish = Annotated[str, Field(min_length=1, max_length=30), AfterValidator(_no_nul
 Note = Annotated[str, Field(max_length=100), AfterValidator(_no_nul)]
 Reason = Annotated[str, Field(max_length=200), AfterValidator(_no_nul)]
 StationCode = Annotated[str, Field(max_length=32), AfterValidator(_no_nul)]
-SaneDate = Annotated[date, AfterValidator(_sane_date)]
+SaneDate = Annotated[
+    date,
+    AfterValidator(_sane_date),
+    Field(json_schema_extra={"x-range": ["2000-01-01", "2100-12-31"]}),
+]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 MoneyIn = Annotated[Decimal, Field(ge=0, le=Decimal("999.99"), max_digits=5, decimal_places=2)]
@@ -54,7 +58,7 @@ class MenuIn(Schema):
     dishes: list[Dish] = Field(min_length=1, max_length=12, examples=[["红烧鱼块", "清炒菠菜"]])
     price: MoneyIn = Field(examples=["12.00"], description="yuan, at most two decimals")
     notes: list[Literal["low_salt", "low_sugar", "soft"]] = Field(default=[], max_length=3)
-    cutoff_at: LocalDateTime | None = Field(
+    cutoff_at: Moment | None = Field(
         None,
         description="when ordering closes; default: breakfast the evening before at 18:00, "
         "lunch 09:30, dinner 14:30 (a time without offset is Asia/Shanghai)",

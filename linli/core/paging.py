@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+
+from linli.core.schemas import MAX_OFFSET
 
 
 class ShapedRows:
@@ -28,3 +33,14 @@ class ShapedRows:
 def each(shape_one: Callable[[Any], Any]) -> Callable[[list[Any]], list[Any]]:
     """A page shaper from a row shaper."""
     return lambda rows: [shape_one(row) for row in rows]
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """ninja's limit/offset paging with the offset bounded: an offset past 64 bits reached the
+    database as an overflow."""
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)

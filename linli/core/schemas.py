@@ -1,9 +1,10 @@
 """Schema pieces shared by every API router."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from django.utils import timezone
+from ninja import Path
 from pydantic import AfterValidator, Field, PlainSerializer
 
 
@@ -29,3 +30,41 @@ def refuse_nul(value: str) -> str:
 
 
 NoNulStr = Annotated[str, AfterValidator(refuse_nul)]
+
+
+# What the database can hold is not what a station can mean. Every number, date and time read
+# from a client is bounded here, so a value out of range is a 422 with the error shape, never an
+# overflow deeper down (a 500). PostgreSQL's `integer` is 32 bits; a count or a capacity stays far
+# below it.
+MIN_DAY = date(1900, 1, 1)
+MAX_DAY = date(2100, 12, 31)
+MAX_OFFSET = 10**9
+
+
+def _day_in_range(value: date) -> date:
+    if not MIN_DAY <= value <= MAX_DAY:
+        raise ValueError("date must be between 1900-01-01 and 2100-12-31")
+    return value
+
+
+def _moment_in_range(value: datetime) -> datetime:
+    _day_in_range(value.date())
+    return value
+
+
+# The range is also published in the OpenAPI document, where a client (and the bounds test) reads it.
+DAY_RANGE = {"x-range": [MIN_DAY.isoformat(), MAX_DAY.isoformat()]}
+
+Day = Annotated[date, AfterValidator(_day_in_range), Field(json_schema_extra=DAY_RANGE)]
+"""A calendar date between 1900 and 2100."""
+
+Moment = Annotated[datetime, AfterValidator(_moment_in_range), Field(json_schema_extra=DAY_RANGE)]
+"""A time whose date lies between 1900 and 2100."""
+
+Year = Annotated[int, Field(ge=1900, le=2100)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+"""A number of people, seats, meals or hours an input may name."""
+
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
+PathId = Annotated[int, Path(ge=1, le=MAX_DB_ID)]
+"""A primary key in the URL: 18 digits at most, as a 64-bit integer holds."""

@@ -82,21 +82,35 @@ def header_sheet(workbook: Any, title: str, headers: Sequence[str], formats: Col
     return sheet
 
 
+# What a spreadsheet program reads as the start of a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def data_cell(sheet: Any, value: Any, number_format: str | None = None) -> Any:
+    """The one way a value reaches an exported sheet. Every string is a string cell, never a
+    formula, whatever column it sits in: a name or note typed as `=HYPERLINK(…)` (the public
+    registration takes them from anyone) is shown as typed. One that starts like a formula is
+    also marked as text, so editing the cell in Excel does not turn it into one."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            number_format = TEXT_FORMAT
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
 def append_row(
     sheet: Any, headers: Sequence[str], values: Sequence[Any], formats: ColumnFormats
 ) -> None:
-    """One row of a `header_sheet`, each cell typed by its column. A text column's value is
-    always a string cell: one typed as `=…` stays text, never a formula."""
-    cells = []
-    for header, value in zip(headers, values, strict=True):
-        cell = WriteOnlyCell(sheet, value=value)
-        number_format = formats.number_format(header)
-        if number_format:
-            cell.number_format = number_format
-        if header in formats.text and isinstance(value, str):
-            cell.data_type = "s"
-        cells.append(cell)
-    sheet.append(cells)
+    """One row of a `header_sheet`, each cell typed by its column; strings through `data_cell`."""
+    sheet.append(
+        [
+            data_cell(sheet, value, formats.number_format(header))
+            for header, value in zip(headers, values, strict=True)
+        ]
+    )
 
 
 def template_workbook(

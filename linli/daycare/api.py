@@ -12,11 +12,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.schemas import ErrorOut
 from linli.core.errors import DomainError
-from linli.core.schemas import MAX_DB_ID
+from linli.core.paging import BoundedPagination
+from linli.core.schemas import MAX_DB_ID, Year
 from linli.daycare import access, queries
 from linli.daycare.actions import attendance, members
 from linli.daycare.models import AttendanceMethod, Centre, CentreAttendance, Membership
@@ -78,7 +79,7 @@ def _resident_of(centre: Centre, resident_id: int) -> Resident:
 
 
 @router.get("/centres", response=list[CentreOut], summary="Day-care centres in the caller's reach")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def centre_list(request: HttpRequest) -> list[dict[str, Any]]:
     centres = access.centres_for_user(request.auth).select_related("station")  # type: ignore[attr-defined]
     counts = queries.member_counts(centres)
@@ -100,7 +101,7 @@ def centre_detail(request: HttpRequest, centre_id: int = CentreId) -> dict[str, 
     response={200: list[MemberOut], 404: ErrorOut},
     summary="The centre's active members (staff and the centre's caregivers)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def member_list(request: HttpRequest, centre_id: int = CentreId) -> list[dict[str, Any]]:
     centre, _standing = access.get_centre_for_user(request.auth, centre_id, need="care")  # type: ignore[attr-defined]
     rows = centre.members.filter(status="active").select_related("resident")
@@ -154,7 +155,7 @@ def attendance_record(
     response={200: list[AttendanceOut], 403: ErrorOut, 404: ErrorOut},
     summary="Who came on a day (default today), in order of arrival",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def attendance_list(
     request: HttpRequest, filters: Query[AttendanceQuery], centre_id: int = CentreId
 ) -> list[dict[str, Any]]:
@@ -169,7 +170,7 @@ def attendance_list(
     summary="Person-times of a year by month, and of every year since opening (counts only)",
 )
 def centre_figures(
-    request: HttpRequest, centre_id: int = CentreId, year: int | None = None
+    request: HttpRequest, centre_id: int = CentreId, year: Year | None = None
 ) -> dict[str, Any]:
     centre, _standing = access.get_centre_for_user(request.auth, centre_id)  # type: ignore[attr-defined]
     year = year if year is not None and 1990 <= year <= 2100 else timezone.localdate().year

@@ -1,12 +1,12 @@
 """Schemas of the day-care API (SPEC §7.2). Times are ISO 8601 with the station's offset."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import DbId, LocalDateTime, NoNulStr
+from linli.core.schemas import DbId, LocalDateTime, Moment, NoNulStr
 
 
 class CentreOut(Schema):
@@ -40,7 +40,7 @@ class MemberOut(Schema):
 class AttendanceIn(Schema):
     resident: DbId
     kind: Literal["in", "out"]
-    at: datetime | None = None
+    at: Moment | None = None
 
 
 class AttendanceOut(Schema):
@@ -50,7 +50,14 @@ class AttendanceOut(Schema):
     out_at: LocalDateTime | None
 
 
-SaneDate = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
+SaneDate = Annotated[
+    date,
+    Field(
+        ge=date(1990, 1, 1),
+        le=date(2100, 12, 31),
+        json_schema_extra={"x-range": ["1990-01-01", "2100-12-31"]},
+    ),
+]
 
 
 class AttendanceQuery(Schema):

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.schemas import ErrorOut
-from linli.core.paging import ShapedRows, each
+from linli.core.paging import BoundedPagination, ShapedRows, each
 from linli.core.schemas import MAX_DB_ID
 from linli.elders import access, actions
 from linli.elders.models import ElderProfile, Visit, oldest_born_by
@@ -95,7 +95,7 @@ def _reload(resident_id: int) -> ElderProfile:
     response={200: list[ElderOut], 403: ErrorOut},
     summary="Elders (60+) of the caller's stations, with their visit due dates",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def elder_list(request: HttpRequest, filters: Query[ElderQuery]) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     if not access.can_read_list(user):
@@ -110,7 +110,7 @@ def elder_list(request: HttpRequest, filters: Query[ElderQuery]) -> list[dict[st
     response={200: list[OfferedOut], 403: ErrorOut},
     summary="The visits offered to the calling volunteer: near their estate or for their team",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def offered(request: HttpRequest) -> list[dict[str, Any]]:
     volunteer = active_volunteer_of(request.auth)  # type: ignore[attr-defined]
     if volunteer is None:

@@ -1,12 +1,12 @@
 """Schemas of the elders API (SPEC §7.2). Times are ISO 8601 with the station's offset."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import DbId, LocalDateTime, NoNulStr
+from linli.core.schemas import DbId, LocalDateTime, Moment, NoNulStr
 
 
 class ElderQuery(Schema):
@@ -77,7 +77,7 @@ class OfferedOut(Schema):
 
 
 class VisitIn(Schema):
-    at: datetime | None = None
+    at: Moment | None = None
     note: Annotated[NoNulStr, Field(min_length=1, max_length=1000)]
     follow_up: bool = False
     method: Literal["home", "phone", "centre"] = "home"

@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.access import in_reach
 from linli.accounts.schemas import ErrorOut
 from linli.activities.models import Activity
+from linli.core.paging import BoundedPagination
 from linli.core.schemas import MAX_DB_ID
 from linli.health import access
 from linli.health.actions import HealthValues, ReadRecord, health_record_create, health_records_read
@@ -89,7 +90,7 @@ def record_create(request: HttpRequest, payload: RecordIn) -> Any:
     response={200: list[RecordOut], 404: ErrorOut},
     summary="A resident's health records, the latest first (each read is audited)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def resident_health(
     request: HttpRequest, resident_id: int = Path(..., ge=1, le=MAX_DB_ID)
 ) -> list[dict[str, Any]]:

@@ -1,18 +1,17 @@
 """Schemas of the health API (SPEC §7.2). Decimals are written as strings, e.g. "5.6"."""
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import DbId, LocalDateTime, NoNulStr
+from linli.core.schemas import DbId, LocalDateTime, Moment, NoNulStr
 
 
 class RecordIn(Schema):
     resident: DbId
-    measured_at: datetime
+    measured_at: Moment
     systolic: int | None = Field(None, ge=40, le=300, description="mmHg")
     diastolic: int | None = Field(None, ge=20, le=200, description="mmHg")
     glucose: Decimal | None = Field(

@@ -15,11 +15,10 @@ from typing import Any
 
 import openpyxl  # type: ignore[import-untyped]
 from django.core.exceptions import PermissionDenied
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
 from linli.audit.actions import audit_record
 from linli.core import crypto
-from linli.core.xlsx import ColumnFormats, header_sheet, workbook_bytes
+from linli.core.xlsx import ColumnFormats, data_cell, header_sheet, workbook_bytes
 from linli.ledger import access
 from linli.ledger.certificates import KIND_LABELS
 from linli.ledger.models import Account
@@ -71,14 +70,14 @@ def export_entries(*, user: Any, period_start: date, period_end: date) -> tuple[
             activity.responsible_name if activity else "",
             KIND_LABELS.get(entry.kind, entry.kind),
         ]
-        cells = []
-        for header, value in zip(HEADERS, values, strict=True):
-            cell = WriteOnlyCell(sheet, value=value)
-            number_format = "0.00" if header == HOURS else FORMATS.number_format(header)
-            if number_format:
-                cell.number_format = number_format
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append(
+            [
+                data_cell(
+                    sheet, value, "0.00" if header == HOURS else FORMATS.number_format(header)
+                )
+                for header, value in zip(HEADERS, values, strict=True)
+            ]
+        )
         count += 1
         stations.add(volunteer.station)
     audit_record(

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from linli.accounts.access import visible_stations
 from linli.activities import access as activities_access
 from linli.core.errors import DomainError
+from linli.core.throttle import throttled
 from linli.core.xlsx import xlsx_response
 from linli.ledger import access as ledger_access
 from linli.ledger import calendar, certificates, exporting
@@ -224,6 +225,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@throttled("lookup", methods=("GET", "HEAD"))
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """Anyone, without signing in: is this a real certificate? Unknown number: a 404 that says so."""
     try:

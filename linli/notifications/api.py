@@ -9,9 +9,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.schemas import ErrorOut
+from linli.core.paging import BoundedPagination
+from linli.core.schemas import PathId
 from linli.notifications import access
 from linli.notifications.actions import inbox as inbox_actions
 from linli.notifications.models import Notification
@@ -25,7 +27,7 @@ def _caller(request: HttpRequest) -> Any:
 
 
 @router.get("", response=list[NotificationOut], summary="The caller's inbox, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def notification_list(request: HttpRequest, filters: Query[InboxQuery]) -> QuerySet[Notification]:
     notifications = access.notifications_for_user(_caller(request)).select_related("station")
     if filters.unread is not None:
@@ -49,7 +51,7 @@ def notification_read_all(request: HttpRequest) -> Any:
     response={200: NotificationOut, 404: ErrorOut},
     summary="Mark one notification read",
 )
-def notification_read(request: HttpRequest, notification_id: int) -> Any:
+def notification_read(request: HttpRequest, notification_id: PathId) -> Any:
     user = _caller(request)
     notification = access.get_notification_for_user(user, notification_id)
     return inbox_actions.notification_mark_read(notification=notification, actor=user)

@@ -1,10 +1,11 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts import access
 from linli.accounts.schemas import ErrorOut
+from linli.core.paging import BoundedPagination
 from linli.org.models import Station
 
 router = Router(tags=["stations"])
@@ -27,7 +28,7 @@ class StationDetail(Schema):
 
 
 @router.get("", response=list[StationDetail], summary="Stations the caller's roles reach")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def station_list(request: HttpRequest) -> QuerySet[Station]:
     return access.visible_stations(request.auth)  # type: ignore[attr-defined]
 

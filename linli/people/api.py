@@ -3,11 +3,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.access import get_station_for_user
 from linli.accounts.schemas import ErrorOut
 from linli.core.errors import DomainError
+from linli.core.paging import BoundedPagination
+from linli.core.schemas import DbId, PathId
 from linli.people import access, actions
 from linli.people.models import Resident
 from linli.people.queries import ResidentFilter, filter_residents, with_list_relations
@@ -18,8 +20,8 @@ router = Router(tags=["residents"])
 
 class ResidentQuery(Schema):
     q: str = ""
-    estate: int | None = None
-    building: int | None = None
+    estate: DbId | None = None
+    building: DbId | None = None
     tag: str = ""
     age_band: str = ""
     status: str = "living"
@@ -37,7 +39,7 @@ def _address(payload_address: Any) -> actions.AddressInput | None:
 
 
 @router.get("", response=list[ResidentOut], summary="Residents of the caller's stations")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def resident_list(request: HttpRequest, filters: Query[ResidentQuery]) -> QuerySet[Resident]:
     criteria = ResidentFilter.from_params(filters.dict())
     residents = filter_residents(access.residents_for_user(request.auth), criteria)  # type: ignore[attr-defined]
@@ -83,7 +85,7 @@ def resident_create(request: HttpRequest, payload: ResidentIn, station: str | No
 
 
 @router.get("/{resident_id}", response={200: ResidentOut, 404: ErrorOut}, summary="One resident")
-def resident_detail(request: HttpRequest, resident_id: int) -> Resident:
+def resident_detail(request: HttpRequest, resident_id: PathId) -> Resident:
     access.get_resident_for_user(request.auth, resident_id)  # type: ignore[attr-defined]
     return _reload(resident_id)
 
@@ -93,7 +95,7 @@ def resident_detail(request: HttpRequest, resident_id: int) -> Resident:
     response={200: ResidentOut, 404: ErrorOut, 422: ErrorOut},
     summary="Change some fields of a resident",
 )
-def resident_update(request: HttpRequest, resident_id: int, payload: ResidentPatch) -> Resident:
+def resident_update(request: HttpRequest, resident_id: PathId, payload: ResidentPatch) -> Resident:
     user = request.auth  # type: ignore[attr-defined]
     resident = access.get_resident_for_user(user, resident_id, write=True)
     changes = payload.dict(exclude_unset=True)
@@ -101,6 +103,9 @@ def resident_update(request: HttpRequest, resident_id: int, payload: ResidentPat
         changes["address"] = _address(payload.address)
     if "tags" in changes:
         changes["tags"] = frozenset(changes["tags"] or ())
+    if changes.get("birth_date", "") is None:
+        # A resident always has a birth date (given, or read from the ID number): null keeps it.
+        del changes["birth_date"]
     changes = {
         name: ("" if value is None and name != "address" else value)
         for name, value in changes.items()

@@ -3,7 +3,7 @@ from datetime import date
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import LocalDateTime
+from linli.core.schemas import Day, LocalDateTime
 from linli.people.models import Resident
 from linli.people.queries import address_of, resident_tags
 
@@ -29,12 +29,12 @@ class ConsentSchema(Schema):
 class ResidentIn(Schema):
     name: str
     gender: str | None = Field(None, description="M | F; derived from id_number when omitted")
-    birth_date: date | None = Field(None, description="derived from id_number when omitted")
+    birth_date: Day | None = Field(None, description="derived from id_number when omitted")
     id_number: str | None = Field(None, description="write only; reads give id_number_masked")
     phone: str = ""
     address: AddressSchema | None = None
     relation: str = Field("head", description="relation to the head of the household")
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list, max_length=50)
     note: str = ""
     disability_type: str = ""
     disability_grade: str = ""
@@ -45,12 +45,12 @@ class ResidentIn(Schema):
 class ResidentPatch(Schema):
     name: str | None = None
     gender: str | None = None
-    birth_date: date | None = None
+    birth_date: Day | None = None
     id_number: str | None = None
     phone: str | None = None
     address: AddressSchema | None = None
     relation: str | None = None
-    tags: list[str] | None = None
+    tags: list[str] | None = Field(None, max_length=50)
     note: str | None = None
     disability_type: str | None = None
     disability_grade: str | None = None

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from linli.accounts.access import STATS_ROLES, can_read_stats, visible_stations
 from linli.accounts.schemas import ErrorOut
+from linli.core.schemas import Year
 from linli.stats.metrics import INTERVALS, METRICS, period_label, period_start, series, total
 from linli.stats.queries import summary
 
@@ -113,7 +114,7 @@ def _reach(user: Any, station: str | None) -> Any:
     summary="Counts for a station and everything under it, computed from rows",
 )
 def stats_summary(
-    request: HttpRequest, station: str | None = None, year: int | None = None
+    request: HttpRequest, station: str | None = None, year: Year | None = None
 ) -> dict[str, Any]:
     reach = _reach(request.auth, station)  # type: ignore[attr-defined]
     return {"station": station, "year": year, **summary(reach.values("pk"), year=year)}

@@ -11,10 +11,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.access import get_station_for_user
 from linli.accounts.schemas import ErrorOut
+from linli.core.paging import BoundedPagination
+from linli.core.schemas import PathId
 from linli.org.models import Station
 from linli.teams import access
 from linli.teams import actions as team_actions
@@ -44,7 +46,7 @@ def _target_station(user: Any, code: str | None) -> Station:
 
 
 @router.get("", response=list[TeamOut], summary="Teams of the caller's stations")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def team_list(request: HttpRequest, station: str | None = None) -> QuerySet[Team]:
     teams = access.teams_for_user(request.auth)  # type: ignore[attr-defined]
     if station:
@@ -81,7 +83,7 @@ def team_create(request: HttpRequest, payload: TeamIn, station: str | None = Non
 
 
 @router.get("/{team_id}", response={200: TeamOut, 404: ErrorOut}, summary="One team")
-def team_detail(request: HttpRequest, team_id: int) -> Team:
+def team_detail(request: HttpRequest, team_id: PathId) -> Team:
     access.get_team_for_user(request.auth, team_id)  # type: ignore[attr-defined]
     return _reload(team_id)
 
@@ -91,7 +93,7 @@ def team_detail(request: HttpRequest, team_id: int) -> Team:
     response={201: MembershipOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Add an active volunteer of the station to the team (its leader or staff)",
 )
-def member_add(request: HttpRequest, team_id: int, payload: MemberIn) -> Any:
+def member_add(request: HttpRequest, team_id: PathId, payload: MemberIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     team = access.get_team_for_user(user, team_id, manage=True)
     volunteer = Volunteer.objects.filter(pk=payload.volunteer, station_id=team.station_id).first()

@@ -3,7 +3,7 @@
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import LocalDateTime
+from linli.core.schemas import DbId, LocalDateTime
 from linli.teams.models import Team, TeamMembership
 from linli.teams.queries import leader_of
 from linli.volunteers.models import Course
@@ -71,9 +71,9 @@ class TeamOut(Schema):
 
 class TeamIn(Schema):
     name: str = Field(examples=["法律援助志愿服务队"])
-    parent: int | None = Field(None, description="A top-level team of the same station.")
+    parent: DbId | None = Field(None, description="A top-level team of the same station.")
     description: str = ""
-    categories: list[str] = Field(default_factory=list, examples=[["legal"]])
+    categories: list[str] = Field(default_factory=list, max_length=50, examples=[["legal"]])
 
 
 class MemberIn(Schema):

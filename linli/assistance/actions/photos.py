@@ -1,6 +1,8 @@
 """Photos of finished work: at most six, each an image of a known type and under the size limit.
 
 The type is read from the file itself with Pillow, never trusted from the name or the browser.
+Its size is read from the header before anything is decoded: a small file that would decode to
+a huge picture (a decompression bomb) is refused like one too large.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from linli.assistance.actions.base import stored_user
 from linli.assistance.models import RequestPhoto, ServiceRequest
 
 MAX_PHOTOS = 6
+MAX_PIXELS = 40_000_000  # a phone's camera takes 12–50 MP; more is not a photo of work done
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
@@ -26,11 +29,19 @@ def photo_content_type(upload: Any) -> str:
         raise ValidationError(
             {"photos": [_("照片不能超过 %(mb)s MB。") % {"mb": limit // (1024 * 1024)}]}
         )
+    too_large = ValidationError(
+        {"photos": [_("照片尺寸过大：不能超过 %(mp)s 百万像素。") % {"mp": MAX_PIXELS // 10**6}]}
+    )
     try:
         upload.seek(0)
         with Image.open(upload) as image:
             kind = image.format or ""
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise too_large
             image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise too_large from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError({"photos": [_("只能上传 JPG、PNG 或 WebP 照片。")]}) from error
     finally:

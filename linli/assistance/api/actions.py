@@ -16,6 +16,7 @@ from ninja import File, Query, Router, UploadedFile
 from linli.accounts.schemas import ErrorOut
 from linli.assistance import access
 from linli.assistance import actions as request_actions
+from linli.assistance.actions.photos import MAX_PHOTOS
 from linli.assistance.api.output import ERRORS, caller, reload, request_out
 from linli.assistance.models import ASSIGNED_STATES, ServiceRequest
 from linli.assistance.schemas import (
@@ -29,6 +30,7 @@ from linli.assistance.schemas import (
 )
 from linli.assistance.suggestions import suggest_volunteers
 from linli.core.errors import DomainError
+from linli.core.schemas import PathId
 from linli.teams.models import Team
 from linli.volunteers.models import Volunteer
 
@@ -39,7 +41,7 @@ RESPONSES = {200: RequestOut, **ERRORS}
 
 def _act(
     request: HttpRequest,
-    request_id: int,
+    request_id: PathId,
     action: Callable[..., Any],
     **arguments: Any,
 ) -> dict[str, Any]:
@@ -54,7 +56,7 @@ def _act(
     response=RESPONSES,
     summary="派单 (staff): to a team, to one volunteer, or open to all qualified (抢单)",
 )
-def service_request_dispatch(request: HttpRequest, request_id: int, payload: DispatchIn) -> Any:
+def service_request_dispatch(request: HttpRequest, request_id: PathId, payload: DispatchIn) -> Any:
     user = caller(request)
     service_request = access.get_request_for_user(user, request_id)
     # Asked before the lookups below, so that someone who may not dispatch learns nothing of
@@ -87,7 +89,7 @@ def service_request_dispatch(request: HttpRequest, request_id: int, payload: Dis
     response=RESPONSES,
     summary="接单 (a volunteer the dispatch reaches); one wins, the others get 409 already_taken",
 )
-def service_request_accept(request: HttpRequest, request_id: int) -> Any:
+def service_request_accept(request: HttpRequest, request_id: PathId) -> Any:
     user = caller(request)
     try:
         service_request = access.get_request_for_user(user, request_id)
@@ -113,7 +115,7 @@ def _refuse_if_taken_from_under(user: Any, request_id: int) -> None:
     response=RESPONSES,
     summary="开始服务 (the volunteer who accepted, or staff)",
 )
-def service_request_start(request: HttpRequest, request_id: int) -> Any:
+def service_request_start(request: HttpRequest, request_id: PathId) -> Any:
     return _act(request, request_id, request_actions.request_start)
 
 
@@ -122,7 +124,7 @@ def service_request_start(request: HttpRequest, request_id: int) -> Any:
     response=RESPONSES,
     summary="完成: the hours served and what was done (the volunteer, or staff)",
 )
-def service_request_complete(request: HttpRequest, request_id: int, payload: CompleteIn) -> Any:
+def service_request_complete(request: HttpRequest, request_id: PathId, payload: CompleteIn) -> Any:
     return _act(
         request,
         request_id,
@@ -137,7 +139,7 @@ def service_request_complete(request: HttpRequest, request_id: int, payload: Com
     response=RESPONSES,
     summary="确认时长 (staff): the completed service's hours become one ledger entry",
 )
-def service_request_confirm(request: HttpRequest, request_id: int) -> Any:
+def service_request_confirm(request: HttpRequest, request_id: PathId) -> Any:
     return _act(request, request_id, request_actions.request_confirm_hours)
 
 
@@ -146,7 +148,7 @@ def service_request_confirm(request: HttpRequest, request_id: int) -> Any:
     response=RESPONSES,
     summary="评单 (the requester, or staff after a call): 5 … 1; 2 or less opens a follow-up",
 )
-def service_request_rate(request: HttpRequest, request_id: int, payload: RateIn) -> Any:
+def service_request_rate(request: HttpRequest, request_id: PathId, payload: RateIn) -> Any:
     return _act(
         request,
         request_id,
@@ -161,7 +163,7 @@ def service_request_rate(request: HttpRequest, request_id: int, payload: RateIn)
     response=RESPONSES,
     summary="不予受理 (staff), with a reason",
 )
-def service_request_reject(request: HttpRequest, request_id: int, payload: ReasonIn) -> Any:
+def service_request_reject(request: HttpRequest, request_id: PathId, payload: ReasonIn) -> Any:
     return _act(request, request_id, request_actions.request_reject, reason=payload.reason)
 
 
@@ -170,7 +172,7 @@ def service_request_reject(request: HttpRequest, request_id: int, payload: Reaso
     response=RESPONSES,
     summary="取消 before completion (the requester, or staff), with a reason",
 )
-def service_request_cancel(request: HttpRequest, request_id: int, payload: ReasonIn) -> Any:
+def service_request_cancel(request: HttpRequest, request_id: PathId, payload: ReasonIn) -> Any:
     return _act(request, request_id, request_actions.request_cancel, reason=payload.reason)
 
 
@@ -179,7 +181,7 @@ def service_request_cancel(request: HttpRequest, request_id: int, payload: Reaso
     response=RESPONSES,
     summary="重新处理 a completed or rated request (the requester, or staff), with a reason",
 )
-def service_request_reopen(request: HttpRequest, request_id: int, payload: ReasonIn) -> Any:
+def service_request_reopen(request: HttpRequest, request_id: PathId, payload: ReasonIn) -> Any:
     return _act(request, request_id, request_actions.request_reopen, reason=payload.reason)
 
 
@@ -188,7 +190,7 @@ def service_request_reopen(request: HttpRequest, request_id: int, payload: Reaso
     response=RESPONSES,
     summary="回访 done (staff): closes the open follow-up with its outcome",
 )
-def service_request_follow_up(request: HttpRequest, request_id: int, payload: FollowUpIn) -> Any:
+def service_request_follow_up(request: HttpRequest, request_id: PathId, payload: FollowUpIn) -> Any:
     user = caller(request)
     service_request = access.get_request_for_user(user, request_id)
     # Asked before looking for the follow-up, so that only staff learn whether one is open.
@@ -207,8 +209,8 @@ def service_request_follow_up(request: HttpRequest, request_id: int, payload: Fo
 )
 def service_request_photos(
     request: HttpRequest,
-    request_id: int,
-    photos: File[list[UploadedFile]],
+    request_id: PathId,
+    photos: list[UploadedFile] = File(..., max_length=MAX_PHOTOS),  # noqa: B008
 ) -> Any:
     """JPG, PNG or WebP, read from the file itself; at most six a request; one bad file stores
     none."""
@@ -222,7 +224,7 @@ def service_request_photos(
 )
 def service_request_suggestions(
     request: HttpRequest,
-    request_id: int,
+    request_id: PathId,
     limit: int = Query(10, ge=1, le=50),  # noqa: B008
 ) -> Any:
     user = caller(request)

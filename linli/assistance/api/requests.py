@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.access import visible_stations
 from linli.accounts.schemas import ErrorOut
@@ -37,6 +37,8 @@ from linli.assistance.schemas import (
     RequestQuery,
     RequestSummaryOut,
 )
+from linli.core.paging import BoundedPagination
+from linli.core.schemas import PathId
 from linli.org.models import Station
 from linli.people.actions.checks import AddressBook, AddressInput, normalize_address
 from linli.teams.models import Team
@@ -244,7 +246,7 @@ def service_request_parse(request: HttpRequest, payload: ParseIn) -> Any:
 @requests_router.get(
     "", response=list[RequestSummaryOut], summary="Requests the caller may see, newest first"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def service_request_list(
     request: HttpRequest, filters: Query[RequestQuery]
 ) -> QuerySet[ServiceRequest]:
@@ -274,7 +276,7 @@ def service_request_list(
     response={200: RequestOut, 404: ErrorOut},
     summary="One request, with its status and timeline",
 )
-def service_request_detail(request: HttpRequest, request_id: int) -> Any:
+def service_request_detail(request: HttpRequest, request_id: PathId) -> Any:
     user = caller(request)
     return request_out(user, access.get_request_for_user(user, request_id))
 
@@ -286,7 +288,7 @@ def service_request_detail(request: HttpRequest, request_id: int) -> Any:
     summary="A photo of the work (for those who see the contact details, and the volunteer)",
     openapi_extra={"responses": {200: {"content": {"image/*": {}}, "description": "The photo"}}},
 )
-def service_request_photo(request: HttpRequest, request_id: int, photo_id: int) -> Any:
+def service_request_photo(request: HttpRequest, request_id: PathId, photo_id: PathId) -> Any:
     user = caller(request)
     service_request = access.get_request_for_user(user, request_id)
     photo = service_request.photos.filter(pk=photo_id).first()

@@ -7,7 +7,6 @@ their station, leaders of their teams, the volunteer themself); anyone else gets
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils.http import content_disposition_header
 from ninja import Query, Router
 
 from linli.accounts.schemas import ErrorOut
+from linli.core.schemas import Day, PathId
 from linli.ledger import certificates
 from linli.ledger.queries import entries_of, star_level
 from linli.ledger.schemas import HoursEntryOut, HoursOut
@@ -30,7 +30,7 @@ router = Router(tags=["hours and certificates"])
     response={200: HoursOut, 404: ErrorOut},
     summary="A volunteer's service hours: total, star level and every entry",
 )
-def volunteer_hours(request: HttpRequest, volunteer_id: int) -> Any:
+def volunteer_hours(request: HttpRequest, volunteer_id: PathId) -> Any:
     volunteer = get_volunteer_for_user(request.auth, volunteer_id)  # type: ignore[attr-defined]
     rows = list(entries_of(volunteer))
     # Summed from the very rows listed, so the total always equals the entries' sum.
@@ -62,9 +62,9 @@ def volunteer_hours(request: HttpRequest, volunteer_id: int) -> Any:
 )
 def volunteer_certificate(
     request: HttpRequest,
-    volunteer_id: int,
-    date_from: date | None = Query(None, alias="from"),  # noqa: B008
-    date_to: date | None = Query(None, alias="to"),  # noqa: B008
+    volunteer_id: PathId,
+    date_from: Day | None = Query(None, alias="from"),  # noqa: B008
+    date_to: Day | None = Query(None, alias="to"),  # noqa: B008
 ) -> HttpResponse:
     user = request.auth  # type: ignore[attr-defined]
     volunteer = get_volunteer_for_user(user, volunteer_id)

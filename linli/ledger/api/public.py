@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from linli.accounts.schemas import ErrorOut
+from linli.core import throttle
 from linli.ledger.certificates import certificate_public, get_certificate
 from linli.ledger.schemas import CertificateOut
 
@@ -22,8 +23,9 @@ router = Router(tags=["hours and certificates"])
 @router.get(
     "/{number}",
     auth=None,
-    response={200: CertificateOut, 404: ErrorOut},
+    response={200: CertificateOut, 404: ErrorOut, 429: ErrorOut},
     summary="Verify a certificate by its number (no sign-in)",
 )
 def certificate_verify(request: HttpRequest, number: str) -> Any:
+    throttle.check(request, "lookup")
     return certificate_public(get_certificate(number))

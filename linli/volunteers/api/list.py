@@ -10,11 +10,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from linli.accounts.schemas import ErrorOut
-from linli.core.paging import ShapedRows
+from linli.core.paging import BoundedPagination, ShapedRows
+from linli.core.schemas import DbId, PathId
 from linli.volunteers import access
 from linli.volunteers.models import Volunteer
 from linli.volunteers.queries import (
@@ -30,7 +31,7 @@ router = Router(tags=["volunteers"])
 
 class VolunteerQuery(Schema):
     q: str = Field("", description="name, pinyin, pinyin initials, phone, ID number or number")
-    team: int | None = Field(None, description="a team id: its active members")
+    team: DbId | None = Field(None, description="a team id: its active members")
     skill: str = Field("", description="text the skills contain")
     category: str = Field("", description="a service category code (SPEC §4a)")
     status: str = Field("active", description="a status code, or `all`")
@@ -39,7 +40,7 @@ class VolunteerQuery(Schema):
 
 
 @router.get("", response=list[VolunteerOut], summary="Volunteers the caller may see")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def volunteer_list(request: HttpRequest, filters: Query[VolunteerQuery]) -> Any:
     criteria = VolunteerFilter.from_params(filters.dict())
     volunteers = filter_volunteers(access.volunteers_for_user(request.auth), criteria)  # type: ignore[attr-defined]
@@ -47,6 +48,6 @@ def volunteer_list(request: HttpRequest, filters: Query[VolunteerQuery]) -> Any:
 
 
 @router.get("/{volunteer_id}", response={200: VolunteerOut, 404: ErrorOut}, summary="One volunteer")
-def volunteer_detail(request: HttpRequest, volunteer_id: int) -> Any:
+def volunteer_detail(request: HttpRequest, volunteer_id: PathId) -> Any:
     access.get_volunteer_for_user(request.auth, volunteer_id)  # type: ignore[attr-defined]
     return volunteer_items(list(volunteer_values(Volunteer.objects.filter(pk=volunteer_id))))[0]

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from linli.accounts.schemas import ErrorOut
+from linli.core import throttle
+from linli.core.schemas import PathId
 from linli.org.models import Station
 from linli.volunteers import access
 from linli.volunteers.actions import registration as actions
@@ -50,10 +52,11 @@ def _station(code: str | None) -> Station:
 @router.post(
     "/register",
     auth=None,
-    response={201: VolunteerRegisteredOut, 422: ErrorOut},
+    response={201: VolunteerRegisteredOut, 422: ErrorOut, 429: ErrorOut},
     summary="Register as a volunteer (no sign-in; pending until station staff approve)",
 )
 def volunteer_register(request: HttpRequest, payload: VolunteerRegisterIn) -> Any:
+    throttle.check(request, "register", phone=payload.phone)
     station = _station(payload.station)
     volunteer = actions.volunteer_register(
         station=station,
@@ -92,7 +95,7 @@ def _decide(request: HttpRequest, volunteer_id: int, move: Callable[..., Volunte
     response=DECISION_RESPONSES,
     summary="Approve a pending application: a volunteer number and the volunteer role",
 )
-def volunteer_approve(request: HttpRequest, volunteer_id: int) -> Volunteer:
+def volunteer_approve(request: HttpRequest, volunteer_id: PathId) -> Volunteer:
     return _decide(request, volunteer_id, actions.volunteer_approve)
 
 
@@ -101,7 +104,7 @@ def volunteer_approve(request: HttpRequest, volunteer_id: int) -> Volunteer:
     response=DECISION_RESPONSES,
     summary="Reject a pending application, with the reason the applicant is told",
 )
-def volunteer_reject(request: HttpRequest, volunteer_id: int, payload: ReasonIn) -> Volunteer:
+def volunteer_reject(request: HttpRequest, volunteer_id: PathId, payload: ReasonIn) -> Volunteer:
     return _decide(
         request,
         volunteer_id,
@@ -114,7 +117,7 @@ def volunteer_reject(request: HttpRequest, volunteer_id: int, payload: ReasonIn)
     response=DECISION_RESPONSES,
     summary="Suspend an active volunteer, with a reason",
 )
-def volunteer_suspend(request: HttpRequest, volunteer_id: int, payload: ReasonIn) -> Volunteer:
+def volunteer_suspend(request: HttpRequest, volunteer_id: PathId, payload: ReasonIn) -> Volunteer:
     return _decide(
         request,
         volunteer_id,
@@ -127,7 +130,7 @@ def volunteer_suspend(request: HttpRequest, volunteer_id: int, payload: ReasonIn
     response=DECISION_RESPONSES,
     summary="Reinstate a suspended volunteer",
 )
-def volunteer_reinstate(request: HttpRequest, volunteer_id: int) -> Volunteer:
+def volunteer_reinstate(request: HttpRequest, volunteer_id: PathId) -> Volunteer:
     return _decide(request, volunteer_id, actions.volunteer_reinstate)
 
 
@@ -138,7 +141,7 @@ def volunteer_reinstate(request: HttpRequest, volunteer_id: int) -> Volunteer:
     description='Body `{}` or `{"reason": "..."}`.',
 )
 def volunteer_leave(
-    request: HttpRequest, volunteer_id: int, payload: OptionalReasonIn
+    request: HttpRequest, volunteer_id: PathId, payload: OptionalReasonIn
 ) -> Volunteer:
     return _decide(
         request,

@@ -1,12 +1,11 @@
 """API shapes for registering volunteers and deciding on them (SPEC §5)."""
 
-from datetime import date
 from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import LocalDateTime
+from linli.core.schemas import Day, LocalDateTime
 from linli.volunteers.models import AVAILABILITY_BITS
 
 AVAILABILITY_DESCRIPTION = (
@@ -29,16 +28,19 @@ class VolunteerRegisterIn(Schema):
     gender: Literal["M", "F"] | None = Field(
         None, description="Checked against the ID number; derived from it when omitted."
     )
-    birth_date: date | None = Field(
+    birth_date: Day | None = Field(
         None, description="Checked against the ID number; derived from it when omitted."
     )
     skills: str = Field("", max_length=200, description="Free text, e.g. 驾驶、医护")
     service_categories: list[str] = Field(
+        max_length=50,
         default_factory=list,
         description="SPEC §4a codes: community, elderly_disabled, education, health, legal, "
         "culture, science, environment, safety, civility, family.",
     )
-    availability: list[str] = Field(default_factory=list, description=AVAILABILITY_DESCRIPTION)
+    availability: list[str] = Field(
+        default_factory=list, max_length=21, description=AVAILABILITY_DESCRIPTION
+    )
     residence_area: str = Field("", max_length=100, description="居住区域, e.g. an estate name")
     occupation: str = Field("", max_length=50)
     political_status: Literal["", "party", "league", "masses", "other"] = ""

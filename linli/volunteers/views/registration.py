@@ -22,6 +22,7 @@ from linli.accounts.access import grants, role_required
 from linli.accounts.models import User
 from linli.core import crypto
 from linli.core.errors import DomainError
+from linli.core.throttle import posted, throttled
 from linli.org.models import Estate, Station
 from linli.people.models import Resident
 from linli.teams.models import TeamMembership
@@ -85,6 +86,7 @@ def _station_picker(request: HttpRequest, target: str) -> HttpResponse:
 
 @sensitive_post_parameters("password", "password_again", "id_number")
 @require_http_methods(["GET", "POST"])
+@throttled("register", phone=posted("phone"))
 def register(request: HttpRequest) -> HttpResponse:
     """The public sign-up page: an account, the 67号令 basic information and explicit consent."""
     if request.user.is_authenticated:
