@@ -151,6 +151,7 @@ def _add_routers() -> None:
     from linli.ledger.api.hours import router as hours_router
     from linli.ledger.api.public import router as certificates_router
     from linli.notifications.api import router as notifications_router
+    from linli.org.api import estates_router as org_estates_router
     from linli.org.api import router as org_router
     from linli.people.api import router as people_router
     from linli.stats.api import router as stats_router
@@ -176,6 +177,7 @@ def _add_routers() -> None:
     api.add_router("/health", health_router)
     api.add_router("/residents", resident_health_router)
     api.add_router("/canteen", canteen_router)
+    api.add_router("/estates", org_estates_router)
 
 
 _add_routers()
