@@ -13,9 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped]
 from django.core.exceptions import PermissionDenied
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
 from linli.audit.actions import audit_record
 from linli.core import crypto
@@ -41,6 +39,9 @@ def export_entries(*, user: Any, period_start: date, period_end: date) -> tuple[
     the user runs, as xlsx bytes; and how many rows. Anyone but station staff and admin:
     PermissionDenied. One `ledger.export_national` audit row (a sensitive read) per export.
     """
+    import openpyxl  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+
     if not access.can_keep_records(user):
         raise PermissionDenied
     entries = (
