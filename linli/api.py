@@ -204,6 +204,7 @@ def _add_routers() -> None:
     from linli.ledger.api.hours import router as hours_router
     from linli.ledger.api.public import router as certificates_router
     from linli.notifications.api import router as notifications_router
+    from linli.org.api import estates_router as org_estates_router
     from linli.org.api import router as org_router
     from linli.partners.api import router as partners_router
     from linli.people.api import router as people_router
@@ -233,6 +234,7 @@ def _add_routers() -> None:
     api.add_router("/canteen", canteen_router)
     api.add_router("/study-room", studyroom_router)
     api.add_router("/partners", partners_router)
+    api.add_router("/estates", org_estates_router)
     _add_incentive_routers()
 
 

@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -86,8 +87,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
-    "django_tasks_rq",
-    "django_rq",
     "linli.core",
     "linli.org",
     "linli.accounts",
@@ -110,6 +109,9 @@ INSTALLED_APPS = [
     "linli.reports",
     "linli.incentives",
 ]
+# The RQ side (redis, rq: some 30 MB per process) is loaded only where REDIS_URL says it is used.
+if os.environ.get("REDIS_URL"):
+    INSTALLED_APPS += ["django_tasks_rq", "django_rq"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -353,13 +355,33 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("LINLI_MEDIA_ROOT") or DATA_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploaded files (request photos, import sheets) on S3-compatible object storage (MinIO, OSS, COS,
+# S3) when a bucket is named, so any web process or worker on any machine reads what another
+# stored; otherwise under MEDIA_ROOT, which several machines share as one mounted volume.
+# Needs the `s3` extra (`uv sync --extra s3`: django-storages with boto3). Files are private:
+# they are served only through the pages that check who asks, never by the bucket itself.
+if S3_BUCKET := os.environ.get("LINLI_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("LINLI_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("LINLI_S3_REGION") or None,
+            "access_key": os.environ.get("LINLI_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("LINLI_S3_SECRET_KEY") or None,
+            "location": os.environ.get("LINLI_S3_PREFIX", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # --- API --------------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

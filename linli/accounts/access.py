@@ -4,6 +4,9 @@ the check.
 A user reaches a station through a role assignment: `admin` reaches every station, a `supervisor`
 the subtree under their station, every other role exactly its own station. An object outside a
 user's reach answers 404, the same as a missing one, so its existence is not revealed.
+
+A closed station stays readable but takes no writes: every question asked with `write=True`
+leaves closed stations out, so each write path that goes through the gate refuses them.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from linli.accounts.models import STAFF_ROLES, Role, RoleAssignment, User
+from linli.core.errors import DomainError
 from linli.org.models import Station
 
 # Roles that may change a station's own data (its people, its configuration).
@@ -30,6 +35,8 @@ class Grant:
     role: str
     station_id: int | None
     station_path: str | None
+    # The granting station lets its supervisors administer the stations under it.
+    delegates: bool = False
 
 
 def grants(user: Any) -> tuple[Grant, ...]:
@@ -40,7 +47,12 @@ def grants(user: Any) -> tuple[Grant, ...]:
     if cached is None:
         rows = RoleAssignment.objects.filter(user=user).select_related("station")
         cached = tuple(
-            Grant(row.role, row.station_id, row.station.path if row.station else None)
+            Grant(
+                row.role,
+                row.station_id,
+                row.station.path if row.station else None,
+                bool(row.station and row.station.delegates_administration),
+            )
             for row in rows
         )
         user._linli_grants = cached
@@ -70,10 +82,13 @@ def needs_two_factor(user: Any) -> bool:
     return settings.REQUIRE_2FA and has_role(user, *STAFF_ROLES)
 
 
-def station_filter(user: Any, *, roles: Iterable[str] | None = None, prefix: str = "") -> Q:
+def station_filter(
+    user: Any, *, roles: Iterable[str] | None = None, prefix: str = "", write: bool = False
+) -> Q:
     """A Q that keeps the stations (or, with `prefix="station__"`, the objects) the user reaches.
 
     `roles` narrows the reach to what those roles give; an empty result matches nothing.
+    `write` keeps only open stations: a closed one is read-only for everyone.
     """
     wanted = set(roles) if roles is not None else None
     condition = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
@@ -81,38 +96,120 @@ def station_filter(user: Any, *, roles: Iterable[str] | None = None, prefix: str
         if wanted is not None and grant.role not in wanted:
             continue
         if grant.role == Role.ADMIN:
-            return Q()
+            condition = Q()
+            break
         if grant.role == Role.SUPERVISOR:
             condition |= Q(**{f"{prefix}path__startswith": grant.station_path})
             continue
         condition |= Q(**{f"{prefix}pk": grant.station_id})
+    if write:
+        condition &= Q(**{f"{prefix}closed_at__isnull": True})
     return condition
 
 
-def visible_stations(user: Any, *, roles: Iterable[str] | None = None) -> QuerySet[Station]:
-    return Station.objects.filter(station_filter(user, roles=roles))
+def visible_stations(
+    user: Any, *, roles: Iterable[str] | None = None, write: bool = False
+) -> QuerySet[Station]:
+    return Station.objects.filter(station_filter(user, roles=roles, write=write))
 
 
 def get_station_for_user(user: Any, code: str, *, write: bool = False) -> Station:
     """The station with `code` if the user reaches it (and, for `write`, may change it); else 404.
 
-    Writing needs `admin` or station staff of exactly that station; supervisors only read.
+    Writing needs `admin` or station staff of exactly that station, and an open station;
+    supervisors only read, and a closed station is read-only for everyone.
     """
     roles = {Role.ADMIN, *STATION_WRITE_ROLES} if write else None
-    station = visible_stations(user, roles=roles).filter(code=code).first()
+    station = visible_stations(user, roles=roles, write=write).filter(code=code).first()
     if station is None:
         raise Http404("station")
     return station
+
+
+def administered_station_filter(user: Any, *, prefix: str = "") -> Q:
+    """Stations whose place in the tree the user may change (create under, rename, move, close).
+
+    `admin` administers every station; a supervisor whose own station delegates administration
+    administers the stations strictly below it (never their own station or anything above).
+    """
+    condition = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
+    for grant in grants(user):
+        if grant.role == Role.ADMIN:
+            return Q()
+        if grant.role == Role.SUPERVISOR and grant.delegates:
+            condition |= Q(**{f"{prefix}path__startswith": grant.station_path}) & ~Q(
+                **{f"{prefix}pk": grant.station_id}
+            )
+    return condition
+
+
+def administered_stations(user: Any) -> QuerySet[Station]:
+    return Station.objects.filter(administered_station_filter(user))
+
+
+def can_administer_stations(user: Any) -> bool:
+    return is_admin(user) or any(
+        grant.role == Role.SUPERVISOR and grant.delegates for grant in grants(user)
+    )
+
+
+def parent_choices(user: Any) -> QuerySet[Station]:
+    """Open stations a new or moved station may go under: what the user administers, and for a
+    delegating supervisor also their own station (a 中心's staff open 所 and 站 under it)."""
+    condition = administered_station_filter(user)
+    for grant in grants(user):
+        if grant.role == Role.SUPERVISOR and grant.delegates:
+            condition |= Q(pk=grant.station_id)
+    return Station.objects.filter(condition, closed_at__isnull=True).exclude(
+        kind=Station.Kind.STATION
+    )
+
+
+def get_administered_station(user: Any, code: str) -> Station:
+    """The station `code` if the user administers it (closed ones too: they may reopen); else
+    404 when they cannot even read it, 403 when they read it but do not administer it."""
+    station = administered_stations(user).filter(code=code).first()
+    if station is not None:
+        return station
+    if visible_stations(user).filter(code=code).exists():
+        raise PermissionDenied("station")
+    raise Http404("station")
+
+
+def get_station_for_places(user: Any, code: str, *, write: bool = False) -> Station:
+    """A station whose estates, buildings and grids the user reads (anyone it reaches) or, for
+    `write`, changes: its own staff, admin, or a supervisor administering it; a closed station
+    answers 409 `station_closed` to them (it is theirs, but read-only)."""
+    if not write:
+        return get_station_for_user(user, code)
+    condition = station_filter(user, roles={Role.ADMIN, *STATION_WRITE_ROLES})
+    condition |= administered_station_filter(user)
+    station = Station.objects.filter(condition, code=code).first()
+    if station is not None and station.is_closed:
+        raise DomainError("station_closed", _("站点已关闭，不能再添加或修改。"), status=409)
+    if station is not None:
+        return station
+    if visible_stations(user).filter(code=code).exists():
+        raise PermissionDenied("station")
+    raise Http404("station")
 
 
 M = TypeVar("M", bound=Model)
 
 
 def in_reach(
-    queryset: QuerySet[M], user: Any, *, roles: Iterable[str], station_field: str = "station"
+    queryset: QuerySet[M],
+    user: Any,
+    *,
+    roles: Iterable[str],
+    station_field: str = "station",
+    write: bool = False,
 ) -> QuerySet[M]:
-    """Rows of `queryset` that belong to a station the user reaches through one of `roles`."""
-    return queryset.filter(station_filter(user, roles=roles, prefix=f"{station_field}__"))
+    """Rows of `queryset` that belong to a station the user reaches through one of `roles`
+    (for `write`, an open one)."""
+    return queryset.filter(
+        station_filter(user, roles=roles, prefix=f"{station_field}__", write=write)
+    )
 
 
 def get_in_reach(
@@ -122,9 +219,15 @@ def get_in_reach(
     *,
     roles: Iterable[str],
     station_field: str = "station",
+    write: bool = False,
 ) -> M:
-    """One row in the user's reach, or 404 (the same answer as a row that does not exist)."""
-    found = in_reach(queryset, user, roles=roles, station_field=station_field).filter(pk=pk).first()
+    """One row in the user's reach (for `write`, of an open station), or 404 (the same answer as
+    a row that does not exist)."""
+    found = (
+        in_reach(queryset, user, roles=roles, station_field=station_field, write=write)
+        .filter(pk=pk)
+        .first()
+    )
     if found is None:
         raise Http404(queryset.model._meta.model_name)
     return found

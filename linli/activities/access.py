@@ -48,7 +48,8 @@ def own_volunteer(user: Any) -> Volunteer | None:
 
 def runs_station_of(user: Any, activity: Activity) -> bool:
     """Station staff or admin of the activity's station (a team leader alone is not)."""
-    return in_reach(Activity.objects.filter(pk=activity.pk), user, roles=RUN_ROLES).exists()
+    activities = Activity.objects.filter(pk=activity.pk)
+    return in_reach(activities, user, roles=RUN_ROLES, write=True).exists()
 
 
 def can_manage_activity(user: Any, activity: Activity) -> bool:
@@ -73,7 +74,7 @@ def can_create_activities(user: Any) -> bool:
 
 def stations_run_by(user: Any) -> QuerySet[Station]:
     """The stations (not districts) where the user, as staff or admin, creates any activity."""
-    return visible_stations(user, roles=RUN_ROLES).filter(kind=Station.Kind.STATION)
+    return visible_stations(user, roles=RUN_ROLES, write=True).filter(kind=Station.Kind.STATION)
 
 
 def creation_stations(user: Any) -> QuerySet[Station]:

@@ -98,7 +98,7 @@ def get_request_for_user(user: Any, pk: Any) -> ServiceRequest:
 def runs_station(user: Any, station: Station | int) -> bool:
     """Station staff or admin of that station: they review, dispatch and confirm."""
     station_id = station if isinstance(station, int) else station.pk
-    return visible_stations(user, roles=RUN_ROLES).filter(pk=station_id).exists()
+    return visible_stations(user, roles=RUN_ROLES, write=True).filter(pk=station_id).exists()
 
 
 def is_requester(user: Any, service_request: ServiceRequest) -> bool:

@@ -52,7 +52,7 @@ MENU_ROLES = READ_ROLES | {Role.RESIDENT}
 
 def run_stations(user: Any) -> QuerySet[Station]:
     """Stations (站) whose canteen the user runs."""
-    return visible_stations(user, roles=RUN_ROLES).filter(kind=Station.Kind.STATION)
+    return visible_stations(user, roles=RUN_ROLES, write=True).filter(kind=Station.Kind.STATION)
 
 
 def read_stations(user: Any) -> QuerySet[Station]:
@@ -60,7 +60,7 @@ def read_stations(user: Any) -> QuerySet[Station]:
 
 
 def policy_stations(user: Any) -> QuerySet[Station]:
-    return visible_stations(user, roles=POLICY_ROLES).filter(kind=Station.Kind.STATION)
+    return visible_stations(user, roles=POLICY_ROLES, write=True).filter(kind=Station.Kind.STATION)
 
 
 def runs_station(user: Any, station: Station | int) -> bool:

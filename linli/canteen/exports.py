@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-import openpyxl  # type: ignore[import-untyped]
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -73,6 +72,8 @@ def _funders(settlement: Settlement, funder_id: int | None) -> list[FunderTotal]
 def settlement_xlsx(settlement: Settlement, *, funder_id: int | None = None) -> bytes:
     """The month for one funder (or all): 结算汇总 per tier, 用餐明细 of every served meal it
     pays for (ID numbers masked), and 更正 when corrections were booked into the month."""
+    import openpyxl  # type: ignore[import-untyped]
+
     workbook = openpyxl.Workbook(write_only=True)
     summary = header_sheet(workbook, "结算汇总", SUMMARY_HEADERS, FORMATS)
     meals, price, subsidy, payable = 0, Decimal("0.00"), Decimal("0.00"), Decimal("0.00")

@@ -12,20 +12,27 @@ import io
 import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped]
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+
+# openpyxl (some 20 MB once imported) is imported inside the functions that write a sheet, so a
+# web or task process that never writes one never holds it.
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="B3261E")  # the site's 文明实践 red
+
+
+@cache
+def header_style() -> tuple[Any, Any]:
+    """The header row's font and fill: white on the site's 文明实践 red."""
+    from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
+
+    return Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="B3261E")
+
+
 TEXT_FORMAT = "@"
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "0.00"
@@ -67,6 +74,9 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 def header_sheet(workbook: Any, title: str, headers: Sequence[str], formats: ColumnFormats) -> Any:
     """A new sheet of a write-only workbook: its column widths and its header row."""
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
@@ -76,7 +86,7 @@ def header_sheet(workbook: Any, title: str, headers: Sequence[str], formats: Col
     cells = []
     for header in headers:
         cell = WriteOnlyCell(sheet, value=header)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.font, cell.fill = header_style()
         cells.append(cell)
     sheet.append(cells)
     return sheet
@@ -126,12 +136,17 @@ def template_workbook(
     """An import template: its headers, typed columns, a drop-down list for each column of
     `choices` (over `max_rows` rows), and a second sheet, 填写说明, saying what each column takes
     (`help_rows`: column, required?, what to write) and then `note`."""
+    import openpyxl  # type: ignore[import-untyped]
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = title
     sheet.append(list(headers))
     for cell in sheet[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.font, cell.fill = header_style()
         cell.alignment = Alignment(horizontal="center")
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
@@ -152,7 +167,7 @@ def template_workbook(
     guide = workbook.create_sheet("填写说明")
     guide.append([_("列名"), _("是否必填"), _("填写说明")])
     for cell in guide[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.font, cell.fill = header_style()
     for row in help_rows:
         guide.append(list(row))
     guide.append([])

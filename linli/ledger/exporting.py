@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped]
 from django.core.exceptions import PermissionDenied
 
 from linli.audit.actions import audit_record
@@ -40,6 +39,8 @@ def export_entries(*, user: Any, period_start: date, period_end: date) -> tuple[
     the user runs, as xlsx bytes; and how many rows. Anyone but station staff and admin:
     PermissionDenied. One `ledger.export_national` audit row (a sensitive read) per export.
     """
+    import openpyxl  # type: ignore[import-untyped]
+
     if not access.can_keep_records(user):
         raise PermissionDenied
     entries = (

@@ -30,6 +30,10 @@ class Station(models.Model):
     )
     path = models.CharField(max_length=400, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A closed station keeps its records, read-only: the gate refuses every write to it.
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True, editable=False)
+    # Whether this station's supervisors may create, rename, move and close the stations under it.
+    delegates_administration = models.BooleanField(_("下级站点由本级工作人员管理"), default=False)
 
     class Meta:
         ordering = ["path"]
@@ -38,6 +42,10 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     @property
     def depth(self) -> int:

@@ -26,7 +26,11 @@ def get_resident_for_user(user: Any, pk: Any, *, write: bool = False) -> Residen
     """The resident if the user's roles reach their station (write: staff of it); else 404."""
     roles = WRITE_ROLES if write else READ_ROLES
     return get_in_reach(
-        Resident.objects.select_related("household__building__estate"), user, pk, roles=roles
+        Resident.objects.select_related("household__building__estate"),
+        user,
+        pk,
+        roles=roles,
+        write=write,
     )
 
 
@@ -46,7 +50,7 @@ def can_write_registry(user: Any) -> bool:
 def writable_stations(user: Any) -> QuerySet[Station]:
     """The 站 (not districts) whose registry the user writes: their own as station staff, every
     one for admin. Where a new resident is registered and a sheet is imported."""
-    return visible_stations(user, roles=WRITE_ROLES).filter(kind=Station.Kind.STATION)
+    return visible_stations(user, roles=WRITE_ROLES, write=True).filter(kind=Station.Kind.STATION)
 
 
 def get_writable_station(user: Any, code: str | None) -> Station:
@@ -80,7 +84,8 @@ def can_reveal_sensitive(user: Any, resident: Resident) -> bool:
 
 
 def can_write_resident(user: Any, resident: Resident) -> bool:
-    return in_reach(Resident.objects.filter(pk=resident.pk), user, roles=WRITE_ROLES).exists()
+    residents = Resident.objects.filter(pk=resident.pk)
+    return in_reach(residents, user, roles=WRITE_ROLES, write=True).exists()
 
 
 def _import_jobs() -> QuerySet[ImportJob]:
@@ -94,7 +99,7 @@ def import_jobs_for_user(user: Any) -> QuerySet[ImportJob]:
 
 def get_import_job_for_user(user: Any, job_id: int) -> ImportJob:
     """A job of a station the user may write the registry of; anyone else's answers 404."""
-    return get_in_reach(_import_jobs(), user, job_id, roles=WRITE_ROLES)
+    return get_in_reach(_import_jobs(), user, job_id, roles=WRITE_ROLES, write=True)
 
 
 # Linking an account to its person record (the desk checks who the person is first): staff of

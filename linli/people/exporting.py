@@ -12,7 +12,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped]
 from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -177,6 +176,8 @@ def export_residents(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, in
     one `resident.export` audit row saying how many rows and whether any was unmasked.
     The number of queries does not depend on the number of rows.
     """
+    import openpyxl  # type: ignore[import-untyped]
+
     criteria = ResidentFilter.from_params(params)
     residents = with_list_relations(
         filter_residents(access.residents_for_user(user), criteria)

@@ -77,7 +77,7 @@ def get_volunteer_for_user(user: Any, pk: Any, *, write: bool = False) -> Volunt
     """The volunteer if the user may read them (write: station staff or admin); else 404."""
     queryset = Volunteer.objects.select_related("person", "user", "station")
     if write:
-        return get_in_reach(queryset, user, pk, roles=WRITE_ROLES)
+        return get_in_reach(queryset, user, pk, roles=WRITE_ROLES, write=True)
     found = volunteers_for_user(user).filter(pk=pk).first()
     if found is None:
         raise Http404("volunteer")
@@ -100,13 +100,13 @@ def staff_reach(
     rule, keep courses, sessions and attendance. Leaders and volunteers reach nothing here.
     """
     roles = WRITE_ROLES if manage else READ_ROLES
-    return in_reach(queryset, user, roles=roles, station_field=station_field)
+    return in_reach(queryset, user, roles=roles, station_field=station_field, write=manage)
 
 
 def managed_stations(user: Any) -> QuerySet[Station]:
     """The 站 (not districts) the user runs as station staff, or every one for admin: where
     they create teams and courses, register volunteers at the desk, and import rosters."""
-    return visible_stations(user, roles=WRITE_ROLES).filter(kind=Station.Kind.STATION)
+    return visible_stations(user, roles=WRITE_ROLES, write=True).filter(kind=Station.Kind.STATION)
 
 
 def get_managed_station(user: Any, code: str | None) -> Station:

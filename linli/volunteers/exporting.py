@@ -13,7 +13,6 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped]
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -80,6 +79,8 @@ def _single_station(stations: set[Any]) -> Any:
 def export_volunteers(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, int]:
     """The volunteers the list page shows the user for `params`, as xlsx; and how many.
     ID numbers masked. Audited (`volunteer.export`) with the count and the filters."""
+    import openpyxl  # type: ignore[import-untyped]
+
     if not access.can_browse_volunteers(user):
         raise PermissionDenied
     criteria = VolunteerFilter.from_params(params)
@@ -137,6 +138,8 @@ def export_national(*, user: Any, params: Mapping[str, Any]) -> tuple[bytes, int
 
     A sensitive read of every row: one `volunteer.export_national` audit row with the count.
     """
+    import openpyxl
+
     if not access.can_manage_volunteers(user):
         raise PermissionDenied
     criteria = VolunteerFilter.from_params(params)

@@ -128,3 +128,48 @@ def menu_item_save(
         after={"name": item.name, "active": item.active},
     )
     return item
+
+
+@transaction.atomic
+def menu_copy(*, source: Station, target: Station, actor: Any) -> int:
+    """Copy a station's service menu onto another (a new station's menu from a template).
+
+    Categories the target already has are left as they are; the copies take the source's
+    response times and items but no teams and no required course (both belong to the source
+    station). The caller's gate decides who may (`accounts.access.get_station_for_places`).
+    Returns the number of items copied.
+    """
+    if target.is_closed:
+        raise ValidationError({"station": [_("站点已关闭，不能再添加或修改。")]})
+    have = set(MenuCategory.objects.filter(station=target).values_list("code", flat=True))
+    copied = 0
+    categories = MenuCategory.objects.filter(station=source, active=True).prefetch_related("items")
+    for category in categories.order_by("code"):
+        if category.code in have:
+            continue
+        twin = MenuCategory.objects.create(
+            station=target, code=category.code, response_hours=category.response_hours
+        )
+        items = [
+            MenuItem(
+                category=twin,
+                name=item.name,
+                description=item.description,
+                skills=item.skills,
+                keywords=item.keywords,
+                response_hours=item.response_hours,
+                active=item.active,
+                position=item.position,
+            )
+            for item in category.items.all()
+        ]
+        MenuItem.objects.bulk_create(items)
+        copied += len(items)
+    audit_record(
+        actor=actor,
+        action="menu.copy",
+        target=target,
+        station=target,
+        after={"source": source.code, "items": copied},
+    )
+    return copied

@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from linli.assistance.actions.base import stored_user
 from linli.assistance.models import RequestPhoto, ServiceRequest
@@ -24,6 +23,8 @@ FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 def photo_content_type(upload: Any) -> str:
     """The checked MIME type of an uploaded image, or a ValidationError saying what is wrong."""
+    from PIL import Image, UnidentifiedImageError  # on first upload: no process pays it sooner
+
     limit = settings.REQUEST_PHOTO_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.canteen import access
 from linli.canteen.actions import settlement_adjust, settlement_close
-from linli.canteen.exports import settlement_pdf, settlement_xlsx
 from linli.canteen.forms import AdjustmentForm
 from linli.canteen.models import Funder, SettlementMonth, SubsidyTier
 from linli.canteen.settlement import (
@@ -164,6 +163,8 @@ def settlement_xlsx_view(request: HttpRequest) -> HttpResponse:
     station = _station(request)
     month = _month(request)
     funder_id = _funder_id(request, station)
+    from linli.canteen.exports import settlement_xlsx  # openpyxl and ReportLab load on first use
+
     content = settlement_xlsx(settlement_of(station, month), funder_id=funder_id)
     return xlsx_response(content, _filename(station, month, funder_id, "xlsx"))
 
@@ -174,6 +175,8 @@ def settlement_pdf_view(request: HttpRequest) -> HttpResponse:
     station = _station(request)
     month = _month(request)
     funder_id = _funder_id(request, station)
+    from linli.canteen.exports import settlement_pdf  # ReportLab and its font load on first use
+
     content = settlement_pdf(settlement_of(station, month), funder_id=funder_id)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-import openpyxl  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -169,6 +168,8 @@ def _cell_rows(worksheet: Any) -> list[list[Any]]:
 
 def read_sheet(stream: IO[bytes], layout: SheetLayout = RESIDENTS) -> Sheet:
     """Find the header (wherever it is) and the data rows of the first sheet that has one."""
+    import openpyxl  # type: ignore[import-untyped]
+
     try:
         workbook = openpyxl.load_workbook(stream, data_only=True)
     except Exception as error:  # a zip, XML or openpyxl error: all mean "not a readable xlsx"

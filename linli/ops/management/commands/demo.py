@@ -26,10 +26,10 @@ class Command(BaseCommand):
         self._print_accounts()
         if options["seed_only"]:
             return
-        code = start_services(
+        # The seed's memory goes with this process: it becomes the small supervisor.
+        start_services(
             self, host="127.0.0.1", port=options["port"], workers=options["workers"], task_workers=1
         )
-        raise SystemExit(code)
 
     def _print_accounts(self) -> None:
         self.stdout.write(f"\n演示账户（密码均为 {settings.DEMO_PASSWORD}）：")

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -7,14 +7,20 @@ from linli.assistance.tasks import schedule_request_sweep
 from linli.audit.tasks import schedule_audit_prune
 from linli.elders.tasks import schedule_elder_sweep
 from linli.incentives.tasks import schedule_shop_sweep
-from linli.ops.processes import describe_backend, gunicorn_command, run_together, worker_command
+from linli.ops.processes import (
+    describe_backend,
+    exec_supervisor,
+    gunicorn_command,
+    worker_command,
+)
 from linli.studyroom.tasks import schedule_study_room_sweep
 
 
 def start_services(
     command: BaseCommand, *, host: str, port: int, workers: int, task_workers: int
-) -> int:
-    """Prepare static files, queue the housekeeping, then run gunicorn and the task workers."""
+) -> NoReturn:
+    """Prepare static files, queue the housekeeping, then become the supervisor of gunicorn and
+    the task workers (this process is replaced: it returns only in tests that stub the exec)."""
     call_command("collectstatic", interactive=False, verbosity=0)
     schedule_audit_prune()
     schedule_request_sweep()
@@ -27,7 +33,7 @@ def start_services(
     )
     commands = [gunicorn_command(host=host, port=port, workers=workers)]
     commands += [worker_command() for _ in range(task_workers)]
-    return run_together(commands)
+    exec_supervisor(commands)
 
 
 class Command(BaseCommand):
@@ -48,11 +54,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=1)
-        code = start_services(
+        start_services(
             self,
             host=options["host"],
             port=options["port"],
             workers=options["workers"],
             task_workers=options["task_workers"],
         )
-        raise SystemExit(code)
