@@ -80,19 +80,20 @@ def _enrol_choices(
     enrolled = Pupil.objects.filter(room=room, status=PupilStatus.ACTIVE).values("resident_id")
     if manages:
         children = living.filter(**_born_between(16, 5)).exclude(pk__in=enrolled)
-        household = living.filter(pk=request.GET.get("child") or request.POST.get("child") or 0)
-        household_id = household.values_list("household_id", flat=True).first()
+        chosen = request.GET.get("child") or request.POST.get("child") or ""
+        child_id = int(chosen) if chosen.isdigit() and len(chosen) <= 18 else 0
+        household_id = living.filter(pk=child_id).values_list("household_id", flat=True).first()
     else:
         person = access.guardian_of(request.user)
         if person is None or person.station_id != room.station_id:
             raise Http404("room")
         household_id = person.household_id
-        children = living.filter(household_id=household_id, **_born_between(16, 5)).exclude(
+        homes = [person.household_id] if person.household_id else []
+        children = living.filter(household_id__in=homes, **_born_between(16, 5)).exclude(
             pk__in=enrolled
         )
-    adults = living.filter(household_id=household_id, **_born_between(120, 18))
-    if household_id is None:
-        adults = adults.none()
+    homes = [household_id] if household_id else []
+    adults = living.filter(household_id__in=homes, **_born_between(120, 18))
     return children.order_by("name_pinyin"), adults.order_by("name_pinyin")
 
 
@@ -159,7 +160,7 @@ def pupil_page(request: HttpRequest, room_id: int, pupil_id: int) -> HttpRespons
     adults = Resident.objects.filter(
         station=room.station,
         status=Resident.Status.LIVING,
-        household_id=pupil.resident.household_id,  # type: ignore[union-attr]
+        household_id__in=[pupil.resident.household_id if pupil.resident else 0],
     )
     return render(
         request,
