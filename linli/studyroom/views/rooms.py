@@ -14,10 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linli.accounts.access import visible_stations
+from linli.org.models import Station
 from linli.people.models import Resident
 from linli.studyroom import access, queries
 from linli.studyroom.actions import pupils
-from linli.studyroom.forms import EnrolForm, GuardianForm
+from linli.studyroom.actions.rooms import RoomInput, room_create
+from linli.studyroom.forms import EnrolForm, GuardianForm, RoomForm
 from linli.studyroom.models import Guardian, Pupil, PupilStatus, StudyRoom
 
 
@@ -34,8 +37,10 @@ def _errors(error: ValidationError) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def room_list(request: HttpRequest) -> HttpResponse:
-    """The rooms in reach; a guardian sees their children and the way to enrol."""
+    """The rooms in reach; a guardian sees their children and the way to enrol; the staff of a
+    station without a room open it here."""
     rooms = list(access.rooms_for_user(request.user).select_related("station"))
     on_duty = sorted(access.duty_room_ids(request.user))
     if on_duty and not any(access.standing_of(request.user, room).reads for room in rooms):
@@ -45,13 +50,31 @@ def room_list(request: HttpRequest) -> HttpResponse:
     person = access.guardian_of(request.user)
     own_room = StudyRoom.objects.filter(station_id=person.station_id).first() if person else None
     children = access.guardian_pupils(request.user).select_related("resident", "room")
-    if not rooms and own_room is None:
-        raise Http404("room")
+    runs = visible_stations(request.user, roles=access.RUN_ROLES).filter(
+        kind=Station.Kind.STATION, study_room__isnull=True
+    )
+    station = runs.first() if runs.count() == 1 else None
+    form = RoomForm(request.POST or None) if station is not None else None
+    if request.method == "POST":
+        if form is None or station is None:
+            raise Http404("station")
+        if form.is_valid():
+            try:
+                room = room_create(
+                    station=station,
+                    data=RoomInput(form.cleaned_data["name"], form.cleaned_data["place"]),
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, _errors(error))
+            else:
+                return redirect("studyroom:room", room_id=room.pk)
     return render(
         request,
         "studyroom/rooms.html",
-        {"rooms": rooms, "own_room": own_room, "children": children},
-    )
+        {"rooms": rooms, "own_room": own_room, "children": children, "form": form,
+         "station": station},
+    )  # fmt: skip
 
 
 @login_required
