@@ -17,7 +17,7 @@ from linli.partners.models import Partner
 router = Router(tags=["partners"])
 
 
-class ContactOut(Schema):
+class PartnerContactOut(Schema):
     name: str
     role: str
     phone: str
@@ -34,7 +34,7 @@ class PartnerOut(Schema):
     hours: Decimal = Field(description="ledger hours of those volunteers, reversals included")
 
 
-class JoinedActivityOut(Schema):
+class PartnerActivityOut(Schema):
     id: int
     title: str
     starts_at: LocalDateTime
@@ -42,8 +42,8 @@ class JoinedActivityOut(Schema):
 
 
 class PartnerDetailOut(PartnerOut):
-    contacts: list[ContactOut]
-    joined: list[JoinedActivityOut]
+    contacts: list[PartnerContactOut]
+    joined: list[PartnerActivityOut]
 
 
 def partner_out(partner: Any, hours: dict[int, Decimal]) -> dict[str, Any]:

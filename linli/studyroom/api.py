@@ -23,12 +23,12 @@ from linli.studyroom import access
 from linli.studyroom.actions import day, pupils
 from linli.studyroom.models import Guardian, PickupMethod, Pupil, PupilStatus, Stay, StudyRoom
 from linli.studyroom.schemas import (
-    AttendanceIn,
-    AttendanceOut,
-    AttendanceQuery,
     PupilDetailOut,
     PupilIn,
     PupilOut,
+    StudyAttendanceIn,
+    StudyAttendanceOut,
+    StudyAttendanceQuery,
 )
 
 router = Router(tags=["study room"])
@@ -193,11 +193,11 @@ def _pupil_for_day(user: Any, pupil_id: int) -> Pupil:
 
 @router.post(
     "/attendance",
-    response={201: AttendanceOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: StudyAttendanceOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Check a pupil in at noon or hand them to a guardian; an `out` picked up by "
     "someone not listed is 409 `not_a_guardian` (and the staff are alerted)",
 )
-def attendance_record(request: HttpRequest, payload: AttendanceIn) -> Any:
+def attendance_record(request: HttpRequest, payload: StudyAttendanceIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     pupil = _pupil_for_day(user, payload.pupil)
     room = pupil.room
@@ -218,11 +218,13 @@ def attendance_record(request: HttpRequest, payload: AttendanceIn) -> Any:
 
 @router.get(
     "/attendance",
-    response={200: list[AttendanceOut], 404: ErrorOut},
+    response={200: list[StudyAttendanceOut], 404: ErrorOut},
     summary="Who came on a day (default today) at the rooms whose day the caller keeps",
 )
 @paginate(LimitOffsetPagination)
-def attendance_list(request: HttpRequest, filters: Query[AttendanceQuery]) -> list[dict[str, Any]]:
+def attendance_list(
+    request: HttpRequest, filters: Query[StudyAttendanceQuery]
+) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     rooms = [
         room.pk for room in access.rooms_for_user(user) if access.standing_of(user, room).keeps_day

@@ -104,3 +104,8 @@ class ClassForm(BaseForm):
         field = self.fields["tutor"]
         field.queryset = tutors  # type: ignore[attr-defined]
         field.label_from_instance = lambda volunteer: volunteer.person.name  # type: ignore[attr-defined]
+
+
+class RoomForm(BaseForm):
+    name = forms.CharField(label=_("名称"), max_length=100, initial=_("午间微学堂"))
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)

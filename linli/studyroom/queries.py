@@ -80,8 +80,7 @@ def board_of(room: StudyRoom, day: date | None = None) -> Board:
     }
     tutors = list(Shift.objects.filter(room=room, day=day).select_related("volunteer__person"))
     rows = [
-        BoardRow(pupil, list(pupil.standing_guardians), stays.get(pupil.pk))  # type: ignore[attr-defined]
-        for pupil in pupils
+        BoardRow(pupil, list(pupil.standing_guardians), stays.get(pupil.pk)) for pupil in pupils
     ]
     return Board(room, day, rows, tutors)
 

@@ -25,7 +25,7 @@ class PupilIn(Schema):
     relation: Literal["parent", "grandparent", "other"] = "parent"
 
 
-class GuardianOut(Schema):
+class PupilGuardianOut(Schema):
     resident: int
     name: str
     relation: str
@@ -38,26 +38,26 @@ class PupilOut(Schema):
     name: str
     school: str
     grade: int | None
-    guardians: list[GuardianOut]
+    guardians: list[PupilGuardianOut]
     photo_consent: bool
     status: str
     channel: str = Field(description="online (by a guardian) | paper (by staff)")
     enrolled_on: date
 
 
-class HealthOut(Schema):
+class PupilHealthOut(Schema):
     allergies: str
     health_notes: str
 
 
 class PupilDetailOut(PupilOut):
-    health: HealthOut | None = Field(
+    health: PupilHealthOut | None = Field(
         description="allergies and health notes: only for staff and the tutor on duty "
         "(each read is audited); null for anyone else"
     )
 
 
-class AttendanceIn(Schema):
+class StudyAttendanceIn(Schema):
     pupil: DbId
     kind: Literal["in", "out"]
     picked_up_by: DbId | None = Field(
@@ -66,7 +66,7 @@ class AttendanceIn(Schema):
     at: datetime | None = None
 
 
-class AttendanceOut(Schema):
+class StudyAttendanceOut(Schema):
     pupil: int
     name: str
     day: date
@@ -79,6 +79,6 @@ class AttendanceOut(Schema):
 SaneDate = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
 
 
-class AttendanceQuery(Schema):
+class StudyAttendanceQuery(Schema):
     room: DbId | None = None
     date: SaneDate | None = None

@@ -3,7 +3,7 @@ troupes (sub-teams with their own leader, rehearsals and performances as activit
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,9 +28,9 @@ from tests.conftest import Corps, World, api_token, bearer, signed_in
 pytestmark = pytest.mark.django_db
 
 
-def _when(days: int, hour: int) -> timezone.datetime:
+def _when(days: int, hour: int) -> datetime:
     day = timezone.localdate() + timedelta(days=days)
-    return timezone.make_aware(timezone.datetime(day.year, day.month, day.day, hour))
+    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 @pytest.fixture

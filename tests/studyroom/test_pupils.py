@@ -159,5 +159,19 @@ def test_someone_elses_station_is_404(world: World, study: Study, registry: Any)
 
 def test_enrolment_is_audited(world: World, study: Study) -> None:
     row = AuditLog.objects.get(action="pupil.enrol", target_id=str(study.pupil.pk))
+    assert row.after is not None
     assert row.after["guardians"] == sorted([study.father.pk, study.grandmother.pk])
     assert "花生" not in str(row.after)
+
+
+@pytest.mark.parametrize("child", ["abc", "9" * 30, "-1", "\x00"])
+def test_a_bad_child_on_the_form_is_not_a_500(world: World, study: Study, child: str) -> None:
+    from tests.conftest import signed_in
+
+    client = signed_in(world.user(Role.STATION_STAFF))
+    response = client.get(f"/study-room/{study.room.pk}/enrol/", {"child": child})
+    assert response.status_code == 200
+    response = client.post(
+        f"/study-room/{study.room.pk}/duty/{study.pupil.pk}/out/", {"person": child}
+    )
+    assert response.status_code == 302  # refused on the page: not checked in

@@ -73,3 +73,17 @@ def test_retention_anonymises_after_the_period_and_keeps_the_days(study: Study) 
 def test_an_active_pupil_is_never_anonymised(study: Study) -> None:
     assert pupils_anonymise_due(today=timezone.localdate() + timedelta(days=3650)) == 0
     assert Pupil.objects.get(pk=study.pupil.pk).resident_id == study.child.pk
+
+
+def test_the_summary_counts_pupils_and_their_days(world: World, study: Study) -> None:
+    from django.test import Client
+
+    from tests.conftest import api_token, bearer
+
+    stay_check_in(room=study.room, pupil=study.pupil, actor=None)
+    body = (
+        Client()
+        .get("/api/v1/stats/summary", **bearer(api_token(world.user(Role.STATION_STAFF))))
+        .json()
+    )
+    assert (body["pupils"], body["study_room_days"]) == (1, 1)

@@ -14,10 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linli.accounts.access import visible_stations
+from linli.org.models import Station
 from linli.people.models import Resident
 from linli.studyroom import access, queries
 from linli.studyroom.actions import pupils
-from linli.studyroom.forms import EnrolForm, GuardianForm
+from linli.studyroom.actions.rooms import RoomInput, room_create
+from linli.studyroom.forms import EnrolForm, GuardianForm, RoomForm
 from linli.studyroom.models import Guardian, Pupil, PupilStatus, StudyRoom
 
 
@@ -34,8 +37,10 @@ def _errors(error: ValidationError) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def room_list(request: HttpRequest) -> HttpResponse:
-    """The rooms in reach; a guardian sees their children and the way to enrol."""
+    """The rooms in reach; a guardian sees their children and the way to enrol; the staff of a
+    station without a room open it here."""
     rooms = list(access.rooms_for_user(request.user).select_related("station"))
     on_duty = sorted(access.duty_room_ids(request.user))
     if on_duty and not any(access.standing_of(request.user, room).reads for room in rooms):
@@ -45,13 +50,31 @@ def room_list(request: HttpRequest) -> HttpResponse:
     person = access.guardian_of(request.user)
     own_room = StudyRoom.objects.filter(station_id=person.station_id).first() if person else None
     children = access.guardian_pupils(request.user).select_related("resident", "room")
-    if not rooms and own_room is None:
-        raise Http404("room")
+    runs = visible_stations(request.user, roles=access.RUN_ROLES).filter(
+        kind=Station.Kind.STATION, study_room__isnull=True
+    )
+    station = runs.first() if runs.count() == 1 else None
+    form = RoomForm(request.POST or None) if station is not None else None
+    if request.method == "POST":
+        if form is None or station is None:
+            raise Http404("station")
+        if form.is_valid():
+            try:
+                room = room_create(
+                    station=station,
+                    data=RoomInput(form.cleaned_data["name"], form.cleaned_data["place"]),
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, _errors(error))
+            else:
+                return redirect("studyroom:room", room_id=room.pk)
     return render(
         request,
         "studyroom/rooms.html",
-        {"rooms": rooms, "own_room": own_room, "children": children},
-    )
+        {"rooms": rooms, "own_room": own_room, "children": children, "form": form,
+         "station": station},
+    )  # fmt: skip
 
 
 @login_required
@@ -80,19 +103,20 @@ def _enrol_choices(
     enrolled = Pupil.objects.filter(room=room, status=PupilStatus.ACTIVE).values("resident_id")
     if manages:
         children = living.filter(**_born_between(16, 5)).exclude(pk__in=enrolled)
-        household = living.filter(pk=request.GET.get("child") or request.POST.get("child") or 0)
-        household_id = household.values_list("household_id", flat=True).first()
+        chosen = request.GET.get("child") or request.POST.get("child") or ""
+        child_id = int(chosen) if chosen.isdigit() and len(chosen) <= 18 else 0
+        household_id = living.filter(pk=child_id).values_list("household_id", flat=True).first()
     else:
         person = access.guardian_of(request.user)
         if person is None or person.station_id != room.station_id:
             raise Http404("room")
         household_id = person.household_id
-        children = living.filter(household_id=household_id, **_born_between(16, 5)).exclude(
+        homes = [person.household_id] if person.household_id else []
+        children = living.filter(household_id__in=homes, **_born_between(16, 5)).exclude(
             pk__in=enrolled
         )
-    adults = living.filter(household_id=household_id, **_born_between(120, 18))
-    if household_id is None:
-        adults = adults.none()
+    homes = [household_id] if household_id else []
+    adults = living.filter(household_id__in=homes, **_born_between(120, 18))
     return children.order_by("name_pinyin"), adults.order_by("name_pinyin")
 
 
@@ -159,7 +183,7 @@ def pupil_page(request: HttpRequest, room_id: int, pupil_id: int) -> HttpRespons
     adults = Resident.objects.filter(
         station=room.station,
         status=Resident.Status.LIVING,
-        household_id=pupil.resident.household_id,  # type: ignore[union-attr]
+        household_id__in=[pupil.resident.household_id if pupil.resident else 0],
     )
     return render(
         request,
