@@ -38,7 +38,7 @@ def reads(world: Any, team_id: int) -> list[tuple[Client, str, dict[str, Any]]]:
         "volunteer": bearer(api_token(world.user(Role.VOLUNTEER))),
     }
     api = Client()
-    found = []
+    found: list[tuple[Client, str, dict[str, Any]]] = []
     for role in ("staff", "supervisor"):
         for path in (
             "/activities/",
@@ -79,7 +79,7 @@ def sequential_scans(sql: str) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql)
         lines = [row[0] for row in cursor.fetchall()]
-    found = []
+    found: list[str] = []
     for line in lines:
         node = line.split("->")[-1].strip()
         table = node.split(" on ")[1].split()[0] if " on " in node else ""
