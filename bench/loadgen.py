@@ -39,11 +39,12 @@ def serve(env: dict[str, str], *, workers: int, port: int) -> Iterator[str]:
     command = [
         sys.executable, "-m", "gunicorn", "linli.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--graceful-timeout", "5", "--no-control-socket", "--log-level", "warning",
+        "--graceful-timeout", "5", "--timeout", "180", "--no-control-socket",
+        "--log-level", "warning",
     ]  # fmt: skip
     process = subprocess.Popen(command, env=environment, cwd=ROOT)  # noqa: S603
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240
         while True:
             try:
                 status, _ = fetch(port, "/healthz", {})

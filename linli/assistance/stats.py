@@ -155,7 +155,7 @@ def medians(station_ids: Any, year: int | None = None) -> dict[str, float | None
     with connection.cursor() as cursor:
         cursor.execute(
             MEDIAN_SQL.format(requests=inner),
-            [*parameters, RequestStatus.COMPLETED, RequestStatus.RATED],
+            [RequestStatus.COMPLETED, RequestStatus.RATED, *parameters],
         )
         row = cursor.fetchone()
     names = ("median_minutes_to_dispatch", "median_minutes_to_accept", "median_minutes_to_complete")
