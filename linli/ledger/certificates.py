@@ -9,8 +9,8 @@ reversals included, so a certificate reconciles with the ledger and can be drawn
 exactly as first issued (`certificate_entries` reads the same rows).
 
 The PDF is an official Chinese document: its text is Chinese whatever the page's language, as the
-station's spreadsheets are. It uses ReportLab's built-in CID font STSong-Light (Adobe-GB1), so no
-font file ships with the project; PDF readers supply the glyphs, and the text extracts as Unicode.
+station's spreadsheets are. Its font (linli.core.fonts) is embedded and has every character the
+certificate prints, so it reads the same in any reader and its text extracts exactly.
 """
 
 from __future__ import annotations
@@ -34,12 +34,11 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
+from linli.core.fonts import cjk_font
 from linli.core.masking import mask_name
 from linli.ledger.models import Account, Certificate, EntryKind, LedgerEntry
 from linli.ledger.queries import entries_of
@@ -47,7 +46,7 @@ from linli.org.models import Station
 from linli.volunteers.models import Volunteer
 
 NUMBER_PREFIX = "LL"
-FONT = "STSong-Light"
+FONT = cjk_font()
 RED = colors.HexColor("#B3261E")  # the site's 文明实践 red
 KIND_LABELS: dict[str, str] = {
     EntryKind.ACTIVITY: "活动",
@@ -56,8 +55,6 @@ KIND_LABELS: dict[str, str] = {
     EntryKind.ADJUSTMENT: "补录",
     EntryKind.DELIVERY: "助餐送餐",
 }
-
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 # --- issuing -------------------------------------------------------------------------------------
@@ -215,7 +212,7 @@ def _entry_rows(certificate: Certificate, styles: dict[str, ParagraphStyle]) -> 
             [
                 _p(entry.served_on.isoformat(), cell),
                 _p(title, cell),
-                # Place, then content, on lines of their own (STSong-Light has no "·").
+                # Place, then content, on lines of their own.
                 Paragraph("<br/>".join(escape(line) for line in lines), cell),
                 _p(hours_text(entry.amount), cell),
                 _p(activity.organizer if activity else certificate.station.name, cell),
