@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("reports/", include("linli.reports.urls")),
     path("s/", include("linli.reports.public_urls")),
+    path("favicon.ico", core_views.favicon, name="favicon"),
 ]
 
 handler400 = "linli.core.views.bad_request"

@@ -347,3 +347,30 @@ def test_the_certificate_api_takes_a_period(served: Any, world: Any) -> None:
     assert bad.status_code == 422
     assert bad.json()["error"]["code"] == "validation_error"
     assert Client().get(f"/api/v1/volunteers/{served.pk}/certificate").status_code == 401
+
+
+@needs_poppler
+def test_every_character_printed_comes_back_exactly(served: Any) -> None:
+    """The embedded font has "·", "—" and Latin letters at their own width: pdftotext reads the
+    titles back character for character, words spaced as written."""
+    today = timezone.localdate()
+    credit(served, "1", today, "t:font", description="3·5学雷锋 Volunteer Day — 12·4")
+    certificate = certificate_issue(
+        volunteer=served, period_start=today, period_end=today, actor=None
+    )
+    content = certificate_pdf(certificate, verify_url="http://testserver/verify/x/")
+    raw = subprocess.run(  # noqa: S603
+        ["pdftotext", "-", "-"],  # noqa: S607
+        input=content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    assert "3·5学雷锋 Volunteer Day — 12·4" in raw.splitlines()
+    fonts = subprocess.run(  # noqa: S603
+        ["pdffonts", "-"],  # noqa: S607
+        input=content,
+        capture_output=True,
+        check=False,
+    ).stdout.decode("utf-8")
+    if fonts:  # pdffonts reads stdin on recent poppler; the text check above is the contract
+        assert "WenQuanYi" in fonts

@@ -60,12 +60,18 @@ def test_unread_tab_and_pagination(resident):
 def test_opening_marks_read_and_goes_to_the_page_it_is_about(resident):
     notification = tell(resident, "服务已完成，请您评价", url="/requests/7/")
     client = signed_in(resident)
-    response = client.get(f"/inbox/{notification.pk}/open/")
+    # A link preview or a prefetcher (GET) goes there too, and changes nothing.
+    previewed = client.get(f"/inbox/{notification.pk}/open/")
+    assert previewed.status_code == 302 and previewed["Location"] == "/requests/7/"
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    assert f'data-testid="open-{notification.pk}"' in client.get("/inbox/").content.decode()
+    response = client.post(f"/inbox/{notification.pk}/open/")
     assert response.status_code == 302 and response["Location"] == "/requests/7/"
     notification.refresh_from_db()
     first_read = notification.read_at
     assert first_read is not None
-    client.get(f"/inbox/{notification.pk}/open/")
+    client.post(f"/inbox/{notification.pk}/open/")
     notification.refresh_from_db()
     assert notification.read_at == first_read
 
@@ -79,6 +85,7 @@ def test_an_outside_address_is_never_followed(resident):
 def test_someone_elses_notification_answers_404(world, resident):
     notification = tell(world.user(Role.VOLUNTEER), "工作人员给您派了一张单")
     assert signed_in(resident).get(f"/inbox/{notification.pk}/open/").status_code == 404
+    assert signed_in(resident).post(f"/inbox/{notification.pk}/open/").status_code == 404
     notification.refresh_from_db()
     assert notification.read_at is None
 

@@ -57,9 +57,17 @@ class ActivityFilterForm(_Form):
         label=_("月份"), required=False, widget=forms.TextInput(attrs={"type": "month"})
     )
 
-    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, teams: QuerySet[Team], drafts: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        if not drafts:  # those who do not organise activities never see a draft
+            self.fields["status"].choices = [  # type: ignore[attr-defined]
+                (value, label)
+                for value, label in self.fields["status"].choices  # type: ignore[attr-defined]
+                if value != ActivityStatus.DRAFT
+            ]
 
     def clean_month(self) -> date | None:
         value = self.cleaned_data["month"]

@@ -65,6 +65,37 @@ def attach_counts(activities: list[Activity], user: Any = None) -> list[Activity
     return activities
 
 
+def open_to(volunteer: Volunteer, now: datetime | None = None) -> QuerySet[Activity]:
+    """What the volunteer can sign up for now, soonest first: published or under way, not yet
+    over, at their station, members-only only for their teams, a required course only once
+    attended — the conditions `signups.eligibility_problem` checks, read in one query."""
+    now = now or timezone.now()
+    if volunteer.status != Volunteer.Status.ACTIVE:
+        return Activity.objects.none()
+    signed_up = Signup.objects.filter(
+        volunteer=volunteer, status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITLISTED]
+    ).values("activity_id")
+    member = Q(
+        team__memberships__volunteer=volunteer,
+        team__memberships__status="active",
+    )
+    trained = Q(
+        required_course__sessions__attendance__volunteer=volunteer,
+        required_course__sessions__attendance__attended=True,
+    )
+    eligible = Activity.objects.filter(
+        Q(members_only=False) | member, Q(required_course__isnull=True) | trained
+    ).values("pk")
+    return with_counts(
+        Activity.objects.filter(
+            station_id=volunteer.station_id,
+            status__in=[ActivityStatus.PUBLISHED, ActivityStatus.ONGOING],
+            ends_at__gte=now,
+            pk__in=eligible,
+        ).exclude(pk__in=signed_up)
+    ).order_by("starts_at", "id")
+
+
 def activity_list(
     user: Any,
     *,
@@ -73,11 +104,19 @@ def activity_list(
     category: str = "",
     month: date | None = None,
     now: datetime | None = None,
+    history: bool = False,
+    drafts: bool = True,
 ) -> QuerySet[Activity]:
     """The user's stations' activities: those not yet over first, soonest first; then the rest,
-    latest first. Without sign-up counts: paginate, then `attach_counts` to the page."""
+    latest first. `history`: only those already over, latest first; `drafts` False leaves out
+    drafts (for those who do not organise activities). Without sign-up counts: paginate, then
+    `attach_counts` to the page."""
     now = now or timezone.now()
     activities = activities_for_user(user)
+    if history:
+        activities = activities.filter(ends_at__lt=now)
+    if not drafts:
+        activities = activities.exclude(status=ActivityStatus.DRAFT)
     if status:
         activities = activities.filter(status=status)
     if team is not None:

@@ -18,10 +18,9 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from linli.core.fonts import cjk_font
 from linli.ledger.certificates import (
     KIND_LABELS,
     _chinese_date,
@@ -31,10 +30,8 @@ from linli.ledger.certificates import (
 from linli.ledger.models import Certificate, EntryKind
 from linli.ledger.queries import balance, star_level
 
-FONT = "STSong-Light"
+FONT = cjk_font()
 RED = colors.HexColor("#B3261E")  # the site's 文明实践 red
-
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -89,7 +86,7 @@ def _entry_rows(certificate: Certificate, styles: dict[str, ParagraphStyle]) -> 
             [
                 _p(entry.served_on.isoformat(), cell),
                 _p(title, cell),
-                # Place, then content, on lines of their own (STSong-Light has no "·").
+                # Place, then content, on lines of their own .
                 Paragraph("<br/>".join(escape(line) for line in lines), cell),
                 _p(hours_text(entry.amount), cell),
                 _p(activity.organizer if activity else certificate.station.name, cell),

@@ -9,8 +9,8 @@ reversals included, so a certificate reconciles with the ledger and can be drawn
 exactly as first issued (`certificate_entries` reads the same rows).
 
 The PDF is an official Chinese document: its text is Chinese whatever the page's language, as the
-station's spreadsheets are. It uses ReportLab's built-in CID font STSong-Light (Adobe-GB1), so no
-font file ships with the project; PDF readers supply the glyphs, and the text extracts as Unicode.
+station's spreadsheets are. Its font (linli.core.fonts) is embedded and has every character the
+certificate prints, so it reads the same in any reader and its text extracts exactly.
 """
 
 from __future__ import annotations

@@ -66,12 +66,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/inbox.html", context)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Opening a notification marks it read and goes to the page it is about."""
+    """Goes to the page a notification is about. Only the inbox's POST marks it read: a GET
+    (a link preview, a prefetcher, a link copied elsewhere) changes nothing."""
     notification = access.get_notification_for_user(request.user, pk)
-    inbox_actions.notification_mark_read(notification=notification, actor=request.user)
+    if request.method == "POST":
+        inbox_actions.notification_mark_read(notification=notification, actor=request.user)
     target = notification.url
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -40,3 +40,31 @@ def exec_supervisor(commands: Sequence[Sequence[str]]) -> NoReturn:
 def describe_backend() -> str:
     backend = str(settings.TASKS["default"]["BACKEND"])
     return "Redis (RQ)" if "rq" in backend.lower() else "数据库队列"
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on host:port (tried by binding it, then letting go)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As gunicorn binds: a port left in TIME_WAIT by a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def office_address() -> str:
+    """This machine's address on the office network, for phones to reach the demo (no packet
+    is sent: connecting a UDP socket only picks the outgoing interface)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return str(probe.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"

@@ -69,21 +69,37 @@ def _is_htmx(request: HttpRequest) -> bool:
 def activity_list(request: HttpRequest) -> HttpResponse:
     """The stations' activities (filters: status, team, category, month), or 我的活动."""
     volunteer = own_volunteer(request)
-    mine = request.GET.get("tab") == "mine" and volunteer is not None
+    organiser = access.can_create_activities(request.user)
+    # A volunteer opens on what they can sign up for; organisers on every activity.
+    tabs = (["open", "mine"] if volunteer is not None else []) + (
+        ["all", "history"] if organiser or volunteer is None else ["history"]
+    )
+    tab = request.GET.get("tab", "")
+    if tab not in tabs:
+        tab = tabs[0]
     context: dict[str, Any] = {
-        "tab": "mine" if mine else "all",
+        "tab": tab,
+        "tabs": tabs,
         "volunteer": volunteer,
-        "can_create": access.can_create_activities(request.user),
+        "can_create": organiser,
         "today": timezone.localdate(),
     }
-    if mine and volunteer is not None:
+    if tab == "mine" and volunteer is not None:
         context["signups"] = queries.my_signups(volunteer)[:100]
         return render(request, "activities/list.html", context)
-    form = ActivityFilterForm(request.GET or None, teams=teams_for_user(request.user))
+    if tab == "open" and volunteer is not None:
+        context["open_activities"] = list(queries.open_to(volunteer)[:100])
+        return render(request, "activities/list.html", context)
+    form = ActivityFilterForm(
+        request.GET or None, teams=teams_for_user(request.user), drafts=organiser
+    )
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {name: value for name, value in form.cleaned_data.items() if value}
-    rows = ShapedRows(queries.activity_list(request.user, **filters), queries.attach_counts)
+    rows = ShapedRows(
+        queries.activity_list(request.user, history=tab == "history", drafts=organiser, **filters),
+        queries.attach_counts,
+    )
     page = Paginator(cast(Any, rows), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     context |= {
