@@ -153,6 +153,7 @@ def _add_routers() -> None:
     from linli.notifications.api import router as notifications_router
     from linli.org.api import router as org_router
     from linli.people.api import router as people_router
+    from linli.reports.api import router as reports_router
     from linli.stats.api import router as stats_router
     from linli.teams.api import router as teams_router
     from linli.volunteers.api.list import router as volunteer_list_router
@@ -176,6 +177,7 @@ def _add_routers() -> None:
     api.add_router("/health", health_router)
     api.add_router("/residents", resident_health_router)
     api.add_router("/canteen", canteen_router)
+    api.add_router("/reports", reports_router)
 
 
 _add_routers()
