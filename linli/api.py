@@ -208,6 +208,7 @@ def _add_routers() -> None:
     from linli.org.api import router as org_router
     from linli.partners.api import router as partners_router
     from linli.people.api import router as people_router
+    from linli.reports.api import router as reports_router
     from linli.stats.api import router as stats_router
     from linli.studyroom.api import router as studyroom_router
     from linli.teams.api import router as teams_router
@@ -235,6 +236,7 @@ def _add_routers() -> None:
     api.add_router("/study-room", studyroom_router)
     api.add_router("/partners", partners_router)
     api.add_router("/estates", org_estates_router)
+    api.add_router("/reports", reports_router)
     _add_incentive_routers()
 
 

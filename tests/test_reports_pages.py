@@ -5,11 +5,13 @@ the public page carries no personal data and may be cached."""
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import openpyxl  # type: ignore[import-untyped]
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -21,7 +23,7 @@ from linli.activities.actions.lifecycle import (
     activity_publish,
 )
 from linli.activities.models import Activity
-from tests.conftest import World, signed_in
+from tests.conftest import Corps, World, signed_in
 
 RESPONSIBLE = "张负责人"
 RESPONSIBLE_PHONE = "13912345678"
@@ -199,3 +201,39 @@ def test_the_rollup_puts_stations_side_by_side_within_reach(world: World):
     assert summary[1][1] == "焦家社区实践站" and summary[-1][1] == "合计"
     jiaojia = list(book["焦家社区实践站"].iter_rows(values_only=True))
     assert len(jiaojia) == 1 + 12 + 1 and jiaojia[-1][2] == 3  # 活动 in the third column
+
+
+def test_the_honour_roll_counts_honours_without_names(world: World, corps: Corps):
+    from linli.volunteers.actions.records import award_add
+
+    for volunteer in (corps.leader, corps.volunteer):
+        award_add(
+            volunteer=volunteer,
+            name="社区优秀防疫志愿者",
+            awarded_on=date(2022, 3, 1),
+            granted_by="焦家社区居委会",
+            actor=None,
+        )
+    page = Client().get("/s/JIAOJIA/").content.decode()
+    honours = page.split('data-testid="honours"')[1].split("</section>")[0]
+    assert "2022 年 · 社区优秀防疫志愿者（焦家社区居委会）2 人" in honours
+    for volunteer in (corps.leader, corps.volunteer):
+        assert volunteer.person.name not in page
+
+
+def test_the_dashboard_and_rollup_read_in_a_fixed_number_of_queries(world: World):
+    client = signed_in(world.user(Role.ADMIN))
+    urls = ("/reports/JIAOJIA/", "/reports/DANGTU/rollup/", "/reports/JIAOJIA/rows/activities/")
+
+    def counted(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    held(world)
+    client.get(urls[0])  # the session and the grants, read once
+    before = [counted(url) for url in urls]
+    for index in range(4):
+        activity(world.jiaojia, title=f"焦家活动{index}", days=0)
+        activity(world.huangchi, title=f"黄池活动{index}", days=0)
+    assert [counted(url) for url in urls] == before

@@ -1,13 +1,3 @@
-from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
-
-from linli.accounts import access
-from linli.accounts.models import Role, RoleAssignment
-from linli.org.models import Station
-
 """Station pages: the tree, one station with its places, and a new station's onboarding.
 
 Every check is the gate's (`accounts.access`): reading follows reach; the tree is changed by
@@ -20,15 +10,19 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.accounts import access
+from linli.accounts.models import Role, RoleAssignment
 from linli.assistance.actions.menu import menu_copy
 from linli.assistance.models import MenuCategory, MenuItem
 from linli.core.errors import DomainError
@@ -43,7 +37,7 @@ from linli.org.forms import (
     StationCreateForm,
     StationEditForm,
 )
-from linli.org.models import Building, Estate, Grid
+from linli.org.models import Building, Estate, Grid, Station
 from linli.people import access as people_access
 from linli.people.models import ImportJob, Resident
 from linli.teams.models import Team

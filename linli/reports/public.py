@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -18,11 +19,13 @@ from linli.activities.models import Activity, ActivityStatus
 from linli.org.models import Station
 from linli.reports.breakdowns import active_volunteers
 from linli.stats.metrics import METRICS, total, year_range
+from linli.volunteers.models import VolunteerAward
 
 UPCOMING_DAYS = 60
 CACHE_SECONDS = 300
 PUBLIC_METRICS = ("people_served", "activities", "hours", "person_times", "meals", "attendance")
 PRODID = "-//Linli 邻里//Station activities//ZH"
+HONOURS_LISTED = 20
 
 
 def upcoming(station: Station) -> QuerySet[Activity]:
@@ -69,6 +72,20 @@ def _figure(code: str, value: Any) -> PublicFigure:
         return PublicFigure(_("注册志愿者"), value, _("人"))
     chosen = METRICS[code]
     return PublicFigure(str(chosen.label), value, str(chosen.unit))
+
+
+def honour_roll(station: Station) -> list[tuple[int, str, str, int]]:
+    """The honours the station's volunteers received, by year, title and granting body, with how
+    many received each — the roll of a notice board, without anyone's name."""
+    rows = (
+        VolunteerAward.objects.filter(volunteer__station=station)
+        .annotate(year=ExtractYear("awarded_on"))
+        .order_by()
+        .values("year", "name", "granted_by")
+        .annotate(count=Count("pk"))
+        .values_list("year", "name", "granted_by", "count")
+    )
+    return sorted(rows, key=lambda row: (-row[0], -row[3], row[1]))[:HONOURS_LISTED]
 
 
 def month_calendar(

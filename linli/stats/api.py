@@ -11,7 +11,15 @@ from pydantic import Field
 from linli.accounts.access import STATS_ROLES, can_read_stats, visible_stations
 from linli.accounts.schemas import ErrorOut
 from linli.core.schemas import Year
-from linli.stats.metrics import INTERVALS, METRICS, period_label, period_start, series, total
+from linli.stats.metrics import (
+    INTERVALS,
+    METRICS,
+    next_period,
+    period_label,
+    period_start,
+    series,
+    total,
+)
 from linli.stats.queries import summary
 
 router = Router(tags=["statistics"])
@@ -141,6 +149,19 @@ class SeriesOut(Schema):
 MAX_SERIES_YEARS = 30
 
 
+def _day(value: str | None, name: str, *, last: bool = False) -> date | None:
+    """`2025-03-15`, or `2025-03` for the month's first (or, with `last`, its last) day."""
+    if not value:
+        return None
+    try:
+        if len(value) == 7:
+            first = date.fromisoformat(f"{value}-01")
+            return next_period(first, "month") - timedelta(days=1) if last else first
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise ValidationError({name: [_("日期请写成 2025-03-15 或 2025-03。")]}) from error
+
+
 @router.get(
     "/series",
     response={200: SeriesOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
@@ -151,8 +172,8 @@ def stats_series(
     request: HttpRequest,
     metric: str,
     interval: str = "month",
-    from_: date | None = Query(None, alias="from"),  # noqa: B008 (ninja's declaration)
-    to: date | None = None,
+    from_: str | None = Query(None, alias="from", max_length=10),  # noqa: B008 (ninja's way)
+    to: str | None = Query(None, max_length=10),  # noqa: B008
     station: str | None = None,
 ) -> dict[str, Any]:
     """`metric` is one of the registered metrics (hours, activities, person_times, requests,
@@ -163,8 +184,8 @@ def stats_series(
         raise ValidationError({"metric": [_("可选：%(codes)s") % {"codes": ", ".join(METRICS)}]})
     if interval not in INTERVALS:
         raise ValidationError({"interval": [_("可选：month、quarter、year")]})
-    last = to or timezone.localdate()
-    first = from_ or period_start(last.replace(day=1) - timedelta(days=330), "month")
+    last = _day(to, "to", last=True) or timezone.localdate()
+    first = _day(from_, "from") or period_start(last.replace(day=1) - timedelta(days=330), "month")
     if first > last:
         raise ValidationError({"from": [_("开始日期不能晚于结束日期。")]})
     if last.year - first.year > MAX_SERIES_YEARS:

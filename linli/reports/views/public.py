@@ -43,6 +43,7 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
         "figures": public.year_figures(station, today.year),
         "activities": activities,
         "weeks": public.month_calendar(activities, today),
+        "honours": public.honour_roll(station),
         "today": today,
     }
     return _public(render(request, "reports/public.html", context), request)

@@ -1,0 +1,112 @@
+"""The annual report (SPEC §7.2 `reports/annual`) and the 所's monthly report: PDF with Chinese
+that pdftotext reads and charts drawn on the server, xlsx with the same figures; built once and
+served from the cache until a record of the period changes; on the page, built in the
+background with its progress; for staff and supervisors in reach only."""
+
+import io
+import shutil
+import subprocess
+from typing import Any
+
+import openpyxl  # type: ignore[import-untyped]
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from linli.accounts.models import Role
+from linli.activities.actions.lifecycle import activity_close
+from linli.reports.models import BuildStatus, ReportBuild
+from linli.reports.tasks import build_report
+from tests.conftest import World, api_token, bearer, signed_in
+from tests.test_reports_pages import activity, held
+
+YEAR = timezone.localdate().year
+
+
+def pdf_text(content: bytes) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    done = subprocess.run(  # noqa: S603 (our own file, a fixed program)
+        ["pdftotext", "-", "-"],  # noqa: S607
+        input=content,
+        capture_output=True,
+        check=True,
+    )
+    return done.stdout.decode()
+
+
+def annual(client: Client, auth: dict[str, Any], fmt: str = "pdf", station: str = "JIAOJIA") -> Any:
+    return client.get(f"/api/v1/reports/annual?station={station}&year={YEAR}&format={fmt}", **auth)
+
+
+def test_the_annual_report_reads_in_chinese_and_equals_the_figures(world: World):
+    held(world)
+    client, auth = Client(), bearer(api_token(world.user(Role.STATION_STAFF)))
+    response = annual(client, auth)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "焦家社区实践站" in text and "工作报告" in text
+    assert "服务群众人次" in text and "120" in text  # the two head counts
+    assert "义诊" in text and "环境整治" in text and "普法宣传" in text
+    workbook = annual(client, auth, "xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(workbook.content))
+    figures = {row[0]: row[1] for row in book["主要数字"].iter_rows(min_row=2, values_only=True)}
+    assert figures["服务群众人次"] == 120 and figures["活动"] == 3
+    listed = list(book["队伍与活动"].iter_rows(min_row=2, values_only=True))
+    assert sorted(row[2] for row in listed) == ["义诊", "普法宣传", "环境整治"]
+
+
+def test_the_report_is_cached_until_a_record_of_the_year_changes(world: World):
+    held(world)
+    client, auth = Client(), bearer(api_token(world.user(Role.STATION_STAFF)))
+    annual(client, auth)
+    first = ReportBuild.objects.get(station=world.jiaojia, year=YEAR, part="year")
+    annual(client, auth, "xlsx")
+    assert ReportBuild.objects.get(pk=first.pk).finished_at == first.finished_at  # cached
+    later = activity(world.jiaojia, title="新的活动", days=0)
+    activity_close(activity=later, actor=None, people_served=7)
+    text = pdf_text(annual(client, auth).content)
+    assert "新的活动" in text
+    assert ReportBuild.objects.get(pk=first.pk).finished_at != first.finished_at
+
+
+def test_bad_requests_and_reach(world: World):
+    staff = bearer(api_token(world.user(Role.STATION_STAFF)))
+    client = Client()
+    assert annual(client, staff, "doc").status_code == 422
+    bad_year = client.get("/api/v1/reports/annual?station=JIAOJIA&year=1800", **staff)
+    assert bad_year.status_code == 422
+    assert annual(client, staff, station="HUANGCHI").status_code == 404
+    assert world.outside_supervisor is not None
+    outside = bearer(api_token(world.outside_supervisor))
+    assert annual(client, outside).status_code == 404
+    volunteer = bearer(api_token(world.user(Role.VOLUNTEER)))
+    assert annual(client, volunteer).status_code == 403
+
+
+def test_the_monthly_report_of_the_institute_is_built_in_the_background(world: World):
+    held(world)
+    supervisor = signed_in(world.user(Role.SUPERVISOR))
+    month = f"m{timezone.localdate().month}"
+    url = f"/reports/DANGTU-KFQ/report/?year={YEAR}&period={month}"
+    page = supervisor.get(url).content.decode()
+    assert 'data-testid="report-build"' in page
+    supervisor.post("/reports/DANGTU-KFQ/report/", {"year": YEAR, "period": month})
+    build = ReportBuild.objects.get(station=world.institute, year=YEAR, part=month)
+    assert build.status == BuildStatus.QUEUED
+    polling = supervisor.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" in polling and "<html" not in polling
+    build_report.call(build.pk)
+    done = supervisor.get(url).content.decode()
+    assert 'data-testid="report-pdf"' in done
+    pdf = supervisor.get(f"/reports/DANGTU-KFQ/report.pdf?year={YEAR}&period={month}")
+    text = pdf_text(pdf.content)
+    assert "开发区实践所" in text and "焦家社区实践站" in text  # the stations' lines
+    assert "黄池社区实践站" not in text
+    # Someone else's 所 is not there at all.
+    assert world.outside_supervisor is not None
+    other = signed_in(world.outside_supervisor)
+    assert other.get(url).status_code == 404
+    assert (
+        other.get(f"/reports/DANGTU-KFQ/report.pdf?year={YEAR}&period={month}").status_code == 404
+    )
