@@ -535,3 +535,37 @@ def test_closed_station_refuses_new_residents_on_the_page(world):
     client = signed_in(world.user(Role.STATION_STAFF))
     response = client.get("/residents/new/")
     assert response.status_code in (403, 404)
+
+
+def test_staff_rename_a_grid_and_name_its_worker(world):
+    staff = world.user(Role.STATION_STAFF)
+    grid = call(staff, "post", "/api/v1/stations/JIAOJIA/grids", {"name": "第一网格"}).json()
+    worker = world.user(Role.VOLUNTEER)  # holds a role at JIAOJIA
+    renamed = call(
+        staff,
+        "patch",
+        f"/api/v1/stations/JIAOJIA/grids/{grid['id']}",
+        {"name": "金桥网格", "worker": worker.pk},
+    )
+    assert renamed.status_code == 200, renamed.json()
+    assert renamed.json() == {"id": grid["id"], "name": "金桥网格", "worker": worker.pk}
+    stranger = call(
+        staff,
+        "patch",
+        f"/api/v1/stations/JIAOJIA/grids/{grid['id']}",
+        {"worker": world.outsider.pk},
+    )
+    assert stranger.status_code == 422
+    hidden = call(
+        world.outsider, "patch", f"/api/v1/stations/JIAOJIA/grids/{grid['id']}", {"name": "x"}
+    )
+    assert hidden.status_code == 404
+    wrong_station = call(
+        world.user(Role.ADMIN),
+        "patch",
+        f"/api/v1/stations/HUANGCHI/grids/{grid['id']}",
+        {"name": "x"},
+    )
+    assert wrong_station.status_code == 404
+    volunteer = call(worker, "patch", f"/api/v1/stations/JIAOJIA/grids/{grid['id']}", {"name": "x"})
+    assert volunteer.status_code == 403
