@@ -569,3 +569,24 @@ def test_staff_rename_a_grid_and_name_its_worker(world):
     assert wrong_station.status_code == 404
     volunteer = call(worker, "patch", f"/api/v1/stations/JIAOJIA/grids/{grid['id']}", {"name": "x"})
     assert volunteer.status_code == 403
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_rename_places_by_role(world, who):
+    estate = Estate.objects.create(station=world.jiaojia, name="金桥花园")
+    building = Building.objects.create(estate=estate, number="1")
+    grid = Grid.objects.create(station=world.jiaojia, name="一网格")
+    user = person(world, who)
+    answers = [
+        call(user, "patch", f"/api/v1/estates/{estate.pk}", {"name": "金桥新苑"}).status_code,
+        call(
+            user, "patch", f"/api/v1/estates/{estate.pk}/buildings/{building.pk}", {"floors": 9}
+        ).status_code,
+        call(
+            user, "patch", f"/api/v1/stations/JIAOJIA/grids/{grid.pk}", {"name": "二网格"}
+        ).status_code,
+    ]
+    expected = {201: 200}.get(ESTATE_WRITES[who], ESTATE_WRITES[who])
+    assert answers == [expected] * 3
+    estate.refresh_from_db()
+    assert (estate.name == "金桥新苑") == (expected == 200)
