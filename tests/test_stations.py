@@ -590,3 +590,22 @@ def test_rename_places_by_role(world, who):
     assert answers == [expected] * 3
     estate.refresh_from_db()
     assert (estate.name == "金桥新苑") == (expected == 200)
+
+
+def test_staff_rename_an_estate_and_a_grid_on_the_page(world):
+    estate = Estate.objects.create(station=world.jiaojia, name="金桥花园")
+    grid = Grid.objects.create(station=world.jiaojia, name="一网格")
+    client = signed_in(world.user(Role.STATION_STAFF))
+    saved = client.post(
+        f"/stations/estates/{estate.pk}/edit/", {"name": "金桥新苑", "address": "金桥路"}
+    )
+    assert saved.status_code == 302
+    assert client.post(f"/stations/grids/{grid.pk}/edit/", {"name": "二网格"}).status_code == 302
+    estate.refresh_from_db()
+    grid.refresh_from_db()
+    assert (estate.name, estate.address, grid.name) == ("金桥新苑", "金桥路", "二网格")
+    assert client.post(f"/stations/grids/{grid.pk}/edit/", {"name": ""}).status_code == 422
+    outsider = signed_in(world.outsider)
+    assert outsider.post(f"/stations/estates/{estate.pk}/edit/", {"name": "x"}).status_code == 404
+    supervisor = signed_in(world.user(Role.SUPERVISOR))
+    assert supervisor.post(f"/stations/grids/{grid.pk}/edit/", {"name": "x"}).status_code == 403
