@@ -138,12 +138,13 @@ def warm_up(base: str, rounds: int, heavy: bool) -> int:
                 requests += 1
         if heavy:
             staff = Browser(base, STAFF)
-            staff.get("/residents/export.xlsx")
-            volunteer = api_token(base, VOLUNTEER)
-            me = json.loads(api_get(base, volunteer, "/api/v1/me"))
-            volunteer_id = (me.get("volunteer") or {}).get("id") if isinstance(me, dict) else None
-            if volunteer_id:
-                api_get(base, volunteer, f"/api/v1/volunteers/{volunteer_id}/certificate")
+            sheet = staff.get("/residents/export.xlsx")
+            print(f"warm-up: registry export {len(sheet)} characters", file=sys.stderr)
+            token = api_token(base, STAFF)
+            listing = json.loads(api_get(base, token, "/api/v1/volunteers?limit=1"))
+            for volunteer in listing.get("items", [])[:1]:
+                pdf = api_get(base, token, f"/api/v1/volunteers/{volunteer['id']}/certificate")
+                print(f"warm-up: certificate {pdf[:8]!r}, {len(pdf)} bytes", file=sys.stderr)
             requests += 2
     return requests
 

@@ -535,3 +535,77 @@ def test_closed_station_refuses_new_residents_on_the_page(world):
     client = signed_in(world.user(Role.STATION_STAFF))
     response = client.get("/residents/new/")
     assert response.status_code in (403, 404)
+
+
+def test_staff_rename_a_grid_and_name_its_worker(world):
+    staff = world.user(Role.STATION_STAFF)
+    grid = call(staff, "post", "/api/v1/stations/JIAOJIA/grids", {"name": "第一网格"}).json()
+    worker = world.user(Role.VOLUNTEER)  # holds a role at JIAOJIA
+    renamed = call(
+        staff,
+        "patch",
+        f"/api/v1/stations/JIAOJIA/grids/{grid['id']}",
+        {"name": "金桥网格", "worker": worker.pk},
+    )
+    assert renamed.status_code == 200, renamed.json()
+    assert renamed.json() == {"id": grid["id"], "name": "金桥网格", "worker": worker.pk}
+    stranger = call(
+        staff,
+        "patch",
+        f"/api/v1/stations/JIAOJIA/grids/{grid['id']}",
+        {"worker": world.outsider.pk},
+    )
+    assert stranger.status_code == 422
+    hidden = call(
+        world.outsider, "patch", f"/api/v1/stations/JIAOJIA/grids/{grid['id']}", {"name": "x"}
+    )
+    assert hidden.status_code == 404
+    wrong_station = call(
+        world.user(Role.ADMIN),
+        "patch",
+        f"/api/v1/stations/HUANGCHI/grids/{grid['id']}",
+        {"name": "x"},
+    )
+    assert wrong_station.status_code == 404
+    volunteer = call(worker, "patch", f"/api/v1/stations/JIAOJIA/grids/{grid['id']}", {"name": "x"})
+    assert volunteer.status_code == 403
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_rename_places_by_role(world, who):
+    estate = Estate.objects.create(station=world.jiaojia, name="金桥花园")
+    building = Building.objects.create(estate=estate, number="1")
+    grid = Grid.objects.create(station=world.jiaojia, name="一网格")
+    user = person(world, who)
+    answers = [
+        call(user, "patch", f"/api/v1/estates/{estate.pk}", {"name": "金桥新苑"}).status_code,
+        call(
+            user, "patch", f"/api/v1/estates/{estate.pk}/buildings/{building.pk}", {"floors": 9}
+        ).status_code,
+        call(
+            user, "patch", f"/api/v1/stations/JIAOJIA/grids/{grid.pk}", {"name": "二网格"}
+        ).status_code,
+    ]
+    expected = {201: 200}.get(ESTATE_WRITES[who], ESTATE_WRITES[who])
+    assert answers == [expected] * 3
+    estate.refresh_from_db()
+    assert (estate.name == "金桥新苑") == (expected == 200)
+
+
+def test_staff_rename_an_estate_and_a_grid_on_the_page(world):
+    estate = Estate.objects.create(station=world.jiaojia, name="金桥花园")
+    grid = Grid.objects.create(station=world.jiaojia, name="一网格")
+    client = signed_in(world.user(Role.STATION_STAFF))
+    saved = client.post(
+        f"/stations/estates/{estate.pk}/edit/", {"name": "金桥新苑", "address": "金桥路"}
+    )
+    assert saved.status_code == 302
+    assert client.post(f"/stations/grids/{grid.pk}/edit/", {"name": "二网格"}).status_code == 302
+    estate.refresh_from_db()
+    grid.refresh_from_db()
+    assert (estate.name, estate.address, grid.name) == ("金桥新苑", "金桥路", "二网格")
+    assert client.post(f"/stations/grids/{grid.pk}/edit/", {"name": ""}).status_code == 422
+    outsider = signed_in(world.outsider)
+    assert outsider.post(f"/stations/estates/{estate.pk}/edit/", {"name": "x"}).status_code == 404
+    supervisor = signed_in(world.user(Role.SUPERVISOR))
+    assert supervisor.post(f"/stations/grids/{grid.pk}/edit/", {"name": "x"}).status_code == 403

@@ -36,6 +36,7 @@ from linli.org.schemas import (
     EstatePatch,
     GridIn,
     GridOut,
+    GridPatch,
     StationDetail,
     StationIn,
     StationPatch,
@@ -170,6 +171,27 @@ def grid_create(request: HttpRequest, code: str, payload: GridIn) -> Any:
         station=station, name=payload.name, worker=_grid_worker(station, payload.worker), actor=user
     )
     return Status(201, grid)
+
+
+@router.patch(
+    "/{code}/grids/{grid_id}",
+    response={200: GridOut, **WRITE_ERRORS},
+    summary="Rename a grid or change its grid worker",
+)
+def grid_patch(request: HttpRequest, code: str, grid_id: int, payload: GridPatch) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    grid = org_access.get_grid_for_user(user, grid_id, write=True)
+    if grid.station.code != code:
+        raise Http404("grid")
+    fields = payload.dict(exclude_unset=True)
+    worker = _grid_worker(grid.station, fields["worker"]) if "worker" in fields else grid.worker
+    return actions.grid_save(
+        station=grid.station,
+        name=payload.name if payload.name is not None else grid.name,
+        worker=worker,
+        actor=user,
+        grid=grid,
+    )
 
 
 # --- /api/v1/estates/{id} and its buildings ---------------------------------------------------

@@ -123,3 +123,8 @@ class GridOut(Schema):
 class GridIn(Schema):
     name: NoNulStr = Field(min_length=1, max_length=50)
     worker: DbId | None = Field(default=None, description="A user holding a role at the station.")
+
+
+class GridPatch(Schema):
+    name: NoNulStr | None = Field(default=None, min_length=1, max_length=50)
+    worker: DbId | None = Field(default=None, description="A user holding a role at the station.")

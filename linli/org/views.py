@@ -295,6 +295,54 @@ def building_add(request: HttpRequest, estate_id: int) -> HttpResponse:
     return _detail_page(request, station, bound=bound, status=422)
 
 
+@require_POST
+@login_required
+@refusals_as_pages
+def estate_edit(request: HttpRequest, estate_id: int) -> HttpResponse:
+    """Rename an estate or change its address."""
+    estate = org_access.get_estate_for_user(request.user, estate_id, write=True)
+    form = EstateForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.estate_save(
+                station=estate.station,
+                name=form.cleaned_data["name"],
+                address=form.cleaned_data["address"],
+                actor=request.user,
+                estate=estate,
+            )
+        except (ValidationError, DomainError) as error:
+            form.attach_errors(error)
+        else:
+            messages.success(request, _("小区已保存。"))
+            return redirect(reverse("org:station_detail", args=[estate.station.code]) + "#places")
+    return _detail_page(request, estate.station, bound={"estate": form}, status=422)
+
+
+@require_POST
+@login_required
+@refusals_as_pages
+def grid_edit(request: HttpRequest, grid_id: int) -> HttpResponse:
+    """Rename a grid (its grid worker is kept)."""
+    grid = org_access.get_grid_for_user(request.user, grid_id, write=True)
+    form = GridForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.grid_save(
+                station=grid.station,
+                name=form.cleaned_data["name"],
+                worker=grid.worker,
+                actor=request.user,
+                grid=grid,
+            )
+        except (ValidationError, DomainError) as error:
+            form.attach_errors(error)
+        else:
+            messages.success(request, _("网格已保存。"))
+            return redirect(reverse("org:station_detail", args=[grid.station.code]) + "#places")
+    return _detail_page(request, grid.station, bound={"grid": form}, status=422)
+
+
 # --- onboarding ---------------------------------------------------------------------------------
 
 
