@@ -70,9 +70,11 @@ class LinliAPI(NinjaAPI):
 
 
 # The answers any operation can give besides its own, in the one error shape: a 422 for any input
-# out of bounds (even a NUL character in the query string), a 401 and a 403 where a token is
+# out of bounds (even a NUL character in the query string), a 400 for a body that cannot be
+# read, a 401 and a 403 where a token is
 # needed (a missing one; staff without two-factor sign-in), a 404 where the path names an object.
 COMMON_ERRORS = {
+    "400": "请求体无法解析 (a body that is not JSON, or not of the declared content type).",
     "401": "需要有效的访问令牌 (a missing, revoked or expired token).",
     "403": "没有权限 (the caller's roles do not reach it, or staff must enable two-factor first).",
     "404": "对象不存在或无权查看 (also for an object of a station the caller does not see).",
@@ -86,6 +88,8 @@ def document_common_errors(document: dict[str, Any]) -> None:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             codes = ["422"]
+            if "requestBody" in operation:
+                codes.append("400")
             if operation.get("security"):
                 codes += ["401", "403"]
             if any(p.get("in") == "path" for p in operation.get("parameters", [])):

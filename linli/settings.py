@@ -29,7 +29,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("LINLI_DATA_DIR") or "var").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+# The field-encryption key lives apart from the data it protects (a copy of the data folder,
+# or a backup of it, does not carry the key): by default a sibling folder `<data>-keys`.
+KEY_DIR = Path(os.environ.get("LINLI_KEY_DIR") or f"{DATA_DIR}-keys").resolve()
+BACKUP_DIR = Path(os.environ.get("LINLI_BACKUP_DIR") or f"{DATA_DIR}-backups").resolve()
+BACKUP_KEEP = int(os.environ.get("LINLI_BACKUP_KEEP", "14"))  # nightly backups kept
+BACKUP_NIGHTLY = env_bool("LINLI_BACKUP_NIGHTLY", True)
 
 DEBUG = env_bool("LINLI_DEBUG", False)
 # Behind TLS (a reverse proxy on the station's intranet) unless told otherwise; `linli demo` sets
@@ -54,21 +60,33 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 
+def _field_key_file() -> Path:
+    """Where the generated key is kept: KEY_DIR/field_keys, or the data folder's own key file of
+    an installation made before keys moved out (`linli serve` then asks for it to be moved)."""
+    legacy = DATA_DIR / "field_keys"
+    return legacy if legacy.exists() else KEY_DIR / "field_keys"
+
+
+FIELD_KEY_FILE = _field_key_file()
+
+
 def _field_keys() -> list[str]:
-    """LINLI_FIELD_KEYS (newest first), or one Fernet key generated once into the data directory."""
+    """LINLI_FIELD_KEYS (newest first), or one Fernet key generated once into FIELD_KEY_FILE
+    (mode 0600, in a folder of mode 0700)."""
     if keys := env_list("LINLI_FIELD_KEYS"):
         return keys
-    key_file = DATA_DIR / "field_keys"
-    if not key_file.exists():
+    if not FIELD_KEY_FILE.exists():
         from cryptography.fernet import Fernet
 
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        FIELD_KEY_FILE.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(FIELD_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(Fernet.generate_key().decode())
-    return [key.strip() for key in key_file.read_text().split(",") if key.strip()]
+    return [key.strip() for key in FIELD_KEY_FILE.read_text().split(",") if key.strip()]
 
 
 FIELD_KEYS = _field_keys()
+FIELD_KEYS_FROM_ENVIRONMENT = bool(env_list("LINLI_FIELD_KEYS"))
 ALLOWED_HOSTS = env_list("LINLI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("LINLI_CSRF_TRUSTED_ORIGINS")
 
@@ -165,10 +183,13 @@ if database_url := os.environ.get("DATABASE_URL"):
         "timeout": 10,
     }
 else:
+    _sqlite_file = DATA_DIR / "linli.sqlite3"
+    if not _sqlite_file.exists():  # created 0600 here; SQLite gives its -wal file the same mode
+        os.close(os.open(_sqlite_file, os.O_WRONLY | os.O_CREAT, 0o600))
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "linli.sqlite3"),
+            "NAME": str(_sqlite_file),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one of
                 # them failing with "database is locked" half-way through a transaction.
@@ -382,6 +403,10 @@ if S3_BUCKET := os.environ.get("LINLI_S3_BUCKET", ""):
             "file_overwrite": False,
         },
     }
+
+# Uploads (photos of work, import sheets) are personal data: readable by the site's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- API --------------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

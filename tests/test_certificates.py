@@ -87,7 +87,7 @@ def test_totals_reconcile_with_the_ledger_reversals_included(served: Any, world:
     assert certificate.total_hours == Decimal("5.50")
     assert certificate.entry_count == 4  # three entries and the reversal
     assert certificate.station == world.jiaojia
-    assert re.fullmatch(rf"LL-JIAOJIA-{YEAR}-\d{{6}}", certificate.number)
+    assert re.fullmatch(rf"LL-JIAOJIA-{YEAR}-\d{{6}}-[2-9A-Z]{{6}}", certificate.number)
     audit = AuditLog.objects.get(action="certificate.issue")
     assert audit.target_id == str(certificate.pk)
     assert (audit.after or {})["total_hours"] == "5.50"
@@ -105,14 +105,29 @@ def test_the_period_limits_the_entries(served: Any) -> None:
     assert certificate.entry_count == 1
 
 
-def test_numbers_are_unique_and_follow_each_other(served: Any) -> None:
+def test_numbers_are_unique_follow_each_other_and_carry_a_random_part(served: Any) -> None:
     today = timezone.localdate()
     numbers = [
-        certificate_issue(volunteer=served, period_start=today, period_end=today, actor=None).number
+        certificate_issue(
+            volunteer=served, period_start=today, period_end=today, actor=None, reissue=True
+        ).number
         for _ in range(3)
     ]
     assert len(set(numbers)) == 3
-    assert [int(number.rsplit("-", 1)[1]) for number in numbers] == [1, 2, 3]
+    assert [int(number.split("-")[3]) for number in numbers] == [1, 2, 3]
+    assert len({number.split("-")[4] for number in numbers}) == 3
+
+
+def test_one_number_per_volunteer_and_period_until_reissued(served: Any, world: Any) -> None:
+    headers = bearer(api_token(world.user(Role.VOLUNTEER)))
+    day = timezone.localdate() - timedelta(days=2)
+    url = f"/api/v1/volunteers/{served.pk}/certificate?from={day}&to={day}"
+    assert Client().get(url, **headers).status_code == 200
+    assert Client().get(url, **headers).status_code == 200
+    assert Certificate.objects.count() == 1
+    assert Client().get(url + "&reissue=true", **headers).status_code == 200
+    assert Certificate.objects.count() == 2
+    assert AuditLog.objects.filter(action="certificate.issue").count() == 2
 
 
 def test_bad_periods_and_unnumbered_volunteers_are_refused(served: Any, corps: Any) -> None:

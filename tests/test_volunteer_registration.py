@@ -171,10 +171,10 @@ def test_a_signed_in_visitor_is_sent_to_apply(corps, world):
 
 def test_register_through_the_api(registry):
     response = api_register()
-    assert response.status_code == 201
-    body = response.json()
-    assert body["status"] == "pending"
-    volunteer = Volunteer.objects.get(pk=body["id"])
+    assert response.status_code == 202
+    assert response.json() == {"status": "received"}
+    volunteer = Volunteer.objects.get(user__phone=api_data()["phone"])
+    assert volunteer.status == "pending"
     assert volunteer.availability == availability_bit(0, 0) | availability_bit(6, 2)
     assert volunteer.residence_area == "焦家小区"
     assert volunteer.consent_version == CONSENT_VERSION
@@ -210,8 +210,8 @@ def test_the_only_station_is_the_default(db):
     institute = station_create(code="I", name="实践所", kind="institute", parent=center, actor=None)
     station_create(code="ONLY", name="唯一实践站", kind="station", parent=institute, actor=None)
     response = api_register(station=None)
-    assert response.status_code == 201
-    assert Volunteer.objects.get(pk=response.json()["id"]).station.code == "ONLY"
+    assert response.status_code == 202
+    assert Volunteer.objects.get().station.code == "ONLY"
 
 
 def test_openapi_documents_the_availability_codes(db):
@@ -249,8 +249,8 @@ def test_14_to_17_need_a_guardians_consent(registry):
     assert refused.status_code == 422
     assert "guardian_name" in error_fields(refused)
     accepted = api_register(id_number=teen_id, gender=None, birth_date=None, guardian_name="赵建国")
-    assert accepted.status_code == 201
-    volunteer = Volunteer.objects.get(pk=accepted.json()["id"])
+    assert accepted.status_code == 202
+    volunteer = Volunteer.objects.get(person__name=api_data()["name"], guardian_name="赵建国")
     assert volunteer.guardian_name == "赵建国"
     assert set(volunteer.person.consents.values_list("given_by", flat=True)) == {"guardian"}
 
@@ -288,27 +288,33 @@ def test_the_desk_is_for_staff_only(registry, world):
 # --- duplicates -------------------------------------------------------------------------------
 
 
-def test_a_duplicate_phone_is_refused_without_a_second_record(corps):
+def test_a_duplicate_phone_gets_the_neutral_answer_and_no_second_record(corps):
     before = counts()
     response = Client().post("/volunteers/register/", page_data(phone="13811110001"))
-    assert "该手机号码已注册账户，请先登录" in response.content.decode()
+    assert response["Location"] == "/volunteers/register/done/"
     api = api_register(phone="138 1111 0001")
-    assert api.status_code == 422
-    assert "该手机号码已注册账户" in error_fields(api)["phone"]
+    assert api.status_code == 202 and api.json() == {"status": "received"}
     assert counts() == before
+    held = AuditLog.objects.filter(action="volunteer.register_held")
+    assert held.count() == 2
+    assert held.first().after["reasons"] == ["phone_taken"]  # type: ignore[union-attr]
+    assert "13811110001" not in str(held.first().after)  # type: ignore[union-attr]
 
 
-def test_a_duplicate_id_number_is_refused_without_a_second_record(corps):
+def test_a_duplicate_id_number_gets_the_neutral_answer_and_no_second_record(corps):
     applicant_id = make_id_number("340521", date(2000, 2, 2), 14, "F")
     before = counts()
     response = Client().post(
         "/volunteers/register/", page_data(id_number=applicant_id.lower(), name="周晓燕")
     )
-    assert "该身份证号码已注册为志愿者，请勿重复注册" in response.content.decode()
+    assert response["Location"] == "/volunteers/register/done/"
     api = api_register(id_number=applicant_id, name="周晓燕", gender=None, birth_date=None)
-    assert api.status_code == 422
-    assert "已注册为志愿者" in error_fields(api)["id_number"]
+    assert api.status_code == 202 and api.json() == {"status": "received"}
     assert counts() == before
+    reasons = AuditLog.objects.filter(action="volunteer.register_held").values_list(
+        "after__reasons", flat=True
+    )
+    assert list(reasons) == [["id_volunteer"], ["id_volunteer"]]
 
 
 # --- a signed-in user applies ---------------------------------------------------------------

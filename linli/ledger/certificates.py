@@ -15,6 +15,7 @@ certificate prints, so it reads the same in any reader and its text extracts exa
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -67,9 +68,15 @@ def certificate_entries(certificate: Certificate) -> QuerySet[LedgerEntry]:
     )
 
 
+# The random part's letters: no 0/O, 1/I/L, U, so a number read aloud or typed is not mistaken.
+RANDOM_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+RANDOM_LENGTH = 6  # 30**6: about 700 million to guess among, behind the look-up rate limit
+
+
 def _next_number(station: Station, year: int) -> str:
-    """`LL-JIAOJIA-2026-000123`: the station's next number of the year. Call with the station
-    row locked, so two issues never draw the same one (the unique constraint backs this up)."""
+    """`LL-JIAOJIA-2026-000123-K7QX2M`: the station's next number of the year and a random part,
+    so nobody finds other people's certificates by counting. Call with the station row locked,
+    so two issues never draw the same sequence (the unique constraint backs this up)."""
     prefix = f"{NUMBER_PREFIX}-{station.code}-{year}-"
     last = (
         Certificate.objects.filter(number__startswith=prefix)
@@ -77,15 +84,25 @@ def _next_number(station: Station, year: int) -> str:
         .values_list("number", flat=True)
         .first()
     )
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{sequence:06d}"
+    sequence = int(last[len(prefix) :].split("-")[0]) + 1 if last else 1
+    random_part = "".join(secrets.choice(RANDOM_ALPHABET) for _ in range(RANDOM_LENGTH))
+    return f"{prefix}{sequence:06d}-{random_part}"
 
 
 @transaction.atomic
 def certificate_issue(
-    *, volunteer: Volunteer, period_start: date, period_end: date, actor: Any
+    *,
+    volunteer: Volunteer,
+    period_start: date,
+    period_end: date,
+    actor: Any,
+    reissue: bool = False,
 ) -> Certificate:
     """Issue a certificate of `volunteer`'s hours served from `period_start` to `period_end`.
+
+    One number per volunteer and period: asking again gives the certificate already issued, as
+    long as the ledger still says the same for the period; a new number only when the hours
+    changed, or on request (`reissue`).
 
     Invariants: the number is unique (drawn with the issuing station's row locked); the total is
     the sum of the hours entries in the period as of issue, reversals included, so it reconciles
@@ -108,14 +125,26 @@ def certificate_issue(
         served_on__range=(period_start, period_end), created_at__lte=issued_at
     )
     totals = covered.order_by().aggregate(total=Sum("amount"))
+    total_hours = (totals["total"] or Decimal("0")).quantize(Decimal("0.01"))
+    entry_count = covered.count()
+    if not reissue:
+        issued = (
+            Certificate.objects.filter(
+                volunteer=volunteer, period_start=period_start, period_end=period_end
+            )
+            .order_by("-issued_at", "-pk")
+            .first()
+        )
+        if issued and (issued.total_hours, issued.entry_count) == (total_hours, entry_count):
+            return issued
     certificate = Certificate.objects.create(
         number=_next_number(station, timezone.localdate(issued_at).year),
         volunteer=volunteer,
         station=station,
         period_start=period_start,
         period_end=period_end,
-        total_hours=(totals["total"] or Decimal("0")).quantize(Decimal("0.01")),
-        entry_count=covered.count(),
+        total_hours=total_hours,
+        entry_count=entry_count,
         issued_at=issued_at,
         issued_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -129,6 +158,7 @@ def certificate_issue(
             "period": [period_start.isoformat(), period_end.isoformat()],
             "total_hours": str(certificate.total_hours),
             "entries": certificate.entry_count,
+            "reissue": reissue,
         },
     )
     return certificate

@@ -202,7 +202,7 @@ class CorrectionRequest(models.Model):
 class Certificate(models.Model):
     """志愿服务证明 (SPEC §3): a numbered, verifiable statement of hours over a period."""
 
-    number = models.CharField(_("证明编号"), max_length=40, unique=True)
+    number = models.CharField(_("证明编号"), max_length=64, unique=True)
     volunteer = models.ForeignKey(
         "volunteers.Volunteer", on_delete=models.PROTECT, related_name="certificates"
     )

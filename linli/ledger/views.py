@@ -89,6 +89,7 @@ def _certificate_page(request: HttpRequest, volunteer: Volunteer | None, *, own:
                 period_start=form.cleaned_data["from"] or start,
                 period_end=form.cleaned_data["to"] or end,
                 actor=request.user,
+                reissue=request.POST.get("reissue") == "1",
             )
         except ValidationError as error:
             for message in error.messages:

@@ -55,7 +55,9 @@ def volunteer_hours(request: HttpRequest, volunteer_id: PathId) -> Any:
 @router.get(
     "/{volunteer_id}/certificate",
     response={200: None, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-    summary="Issue a 志愿服务证明 for a period (default: all time) as application/pdf",
+    summary="A 志愿服务证明 for a period (default: all time) as application/pdf",
+    description="One number per volunteer and period: asking again gives the same certificate "
+    "while the period's hours are unchanged; `reissue=true` draws a new number.",
     openapi_extra={
         "responses": {200: {"content": {"application/pdf": {}}, "description": "The PDF"}}
     },
@@ -65,6 +67,9 @@ def volunteer_certificate(
     volunteer_id: PathId,
     date_from: Day | None = Query(None, alias="from"),  # noqa: B008
     date_to: Day | None = Query(None, alias="to"),  # noqa: B008
+    reissue: bool = Query(  # noqa: B008
+        False, description="A new number even if the period's certificate is unchanged."
+    ),
 ) -> HttpResponse:
     user = request.auth  # type: ignore[attr-defined]
     volunteer = get_volunteer_for_user(user, volunteer_id)
@@ -74,6 +79,7 @@ def volunteer_certificate(
         period_start=date_from or default_start,
         period_end=date_to or default_end,
         actor=user,
+        reissue=reissue,
     )
     return pdf_response(request, certificate)
 

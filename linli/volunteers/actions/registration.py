@@ -22,7 +22,8 @@ from linli.core import crypto
 from linli.core.categories import ServiceCategory
 from linli.core.errors import DomainError
 from linli.core.idcard import parse_id_number
-from linli.core.phone import normalize_phone, validate_mobile
+from linli.core.masking import mask_name
+from linli.core.phone import mask_phone, normalize_phone, validate_mobile
 from linli.org.models import Station
 from linli.people import actions as people_actions
 from linli.people.models import Consent, Resident
@@ -62,6 +63,25 @@ class RegistrationInput:
     consent: bool = False
 
 
+class RegistrationHeld(Exception):  # noqa: N818 (an outcome, not a fault)
+    """An anonymous registration that meets an existing account or record. The answer to the
+    caller is the same as for a registration that went through (nobody learns from it whether a
+    phone has an account or an ID number is on a registry); station staff see it in the audit
+    log (`volunteer.register_held`) and sort it out with the person."""
+
+    def __init__(self, station: Station, details: dict[str, Any]) -> None:
+        super().__init__("registration held for staff")
+        self.station = station
+        self.details = details
+
+
+# What a public registration may not be told, by field: these refusals are held instead.
+HELD_REFUSALS = {
+    "phone": {"phone_taken"},
+    "id_number": {"id_volunteer", "id_registered"},
+}
+
+
 def _age(birth_date: date, today: date) -> int:
     return (
         today.year
@@ -78,8 +98,29 @@ def _existing_person(id_number: str) -> Resident | None:
     )
 
 
-@transaction.atomic
 def volunteer_register(
+    *,
+    station: Station,
+    data: RegistrationInput,
+    channel: str,
+    actor: Any = None,
+    user: User | None = None,
+) -> Volunteer:
+    """`_volunteer_register`; a held registration is audited (outside its rolled-back
+    transaction) before `RegistrationHeld` reaches the caller."""
+    try:
+        return _volunteer_register(
+            station=station, data=data, channel=channel, actor=actor, user=user
+        )
+    except RegistrationHeld as held:
+        audit_record(
+            actor=None, action="volunteer.register_held", station=held.station, after=held.details
+        )
+        raise
+
+
+@transaction.atomic
+def _volunteer_register(
     *,
     station: Station,
     data: RegistrationInput,
@@ -96,8 +137,13 @@ def volunteer_register(
     `user` is the signed-in account applying for itself; otherwise an account is created.
     """
     errors: dict[str, list[str]] = {}
+    held: list[str] = []
+    anonymous = channel == Volunteer.Channel.SELF and user is None
 
-    def refuse(name: str, message: str) -> None:
+    def refuse(name: str, message: str, reason: str = "") -> None:
+        if anonymous and reason:
+            held.append(reason)
+            return
         errors.setdefault(name, []).append(str(message))
 
     today = timezone.localdate()
@@ -132,7 +178,9 @@ def volunteer_register(
             refuse("phone", error.messages[0])
         else:
             if User.objects.filter(phone=phone).exists():
-                refuse("phone", _("该手机号码已注册账户，请先登录，再申请成为志愿者。"))
+                refuse(
+                    "phone", _("该手机号码已注册账户，请先登录，再申请成为志愿者。"), "phone_taken"
+                )
 
     staff_path = channel != Volunteer.Channel.SELF
     own_person = getattr(user, "resident", None) if user is not None else None
@@ -146,23 +194,41 @@ def volunteer_register(
         person = own_person
     elif person is not None:
         if hasattr(person, "volunteer"):
-            refuse("id_number", _("该身份证号码已注册为志愿者，请勿重复注册。"))
+            refuse("id_number", _("该身份证号码已注册为志愿者，请勿重复注册。"), "id_volunteer")
         elif not staff_path:
-            # Online, nobody proves they are the person on record: say only that the number is
-            # taken, never whose it is, and never link a stranger to someone's record.
-            refuse("id_number", _("该身份证号码已在站点登记。请持身份证到站点办理志愿者注册。"))
+            # Online, nobody proves they are the person on record: never link a stranger to
+            # someone's record (and an anonymous caller is not even told the number is known).
+            refuse(
+                "id_number",
+                _("该身份证号码已在站点登记。请持身份证到站点办理志愿者注册。"),
+                "id_registered",
+            )
         elif person.user_id and (user is None or person.user_id != user.pk):
             refuse("id_number", _("该身份证号码已关联其他账户，请用该账户登录后申请。"))
         elif person.name != data.name.strip():
             refuse("name", _("姓名与该身份证号码登记的姓名不一致。"))
-    if person is not None and hasattr(person, "volunteer") and "id_number" not in errors:
-        refuse("id_number", _("该身份证号码已注册为志愿者，请勿重复注册。"))
+    if (
+        person is not None
+        and hasattr(person, "volunteer")
+        and "id_number" not in errors
+        and "id_volunteer" not in held
+    ):
+        refuse("id_number", _("该身份证号码已注册为志愿者，请勿重复注册。"), "id_volunteer")
     if data.political_status and data.political_status not in Volunteer.Political.values:
         refuse("political_status", _("政治面貌不正确。"))
     if user is not None and hasattr(user, "volunteer"):
         refuse("name", _("您已经注册为志愿者。"))
     if errors:
         raise ValidationError(errors)
+    if held:
+        raise RegistrationHeld(
+            station,
+            {
+                "reasons": sorted(set(held)),
+                "name": mask_name(data.name.strip()),
+                "phone": mask_phone(phone),
+            },
+        )
     assert parsed is not None  # noqa: S101 (refused above otherwise)
 
     if user is None:

@@ -52,13 +52,28 @@ def _station(code: str | None) -> Station:
 @router.post(
     "/register",
     auth=None,
-    response={201: VolunteerRegisteredOut, 422: ErrorOut, 429: ErrorOut},
+    response={202: VolunteerRegisteredOut, 422: ErrorOut, 429: ErrorOut},
     summary="Register as a volunteer (no sign-in; pending until station staff approve)",
+    description="The answer is the same whether the registration went through or met an "
+    "existing account or record (then station staff sort it out with the person): it does "
+    "not tell whether a phone number has an account or an ID number is on a registry. "
+    "Sign in with the phone and password to follow the application.",
 )
 def volunteer_register(request: HttpRequest, payload: VolunteerRegisterIn) -> Any:
     throttle.check(request, "register", phone=payload.phone)
     station = _station(payload.station)
-    volunteer = actions.volunteer_register(
+    try:
+        _register(station, payload)
+    except actions.RegistrationHeld:
+        pass  # answered as received: the caller is not told an account or record exists
+    return Status(202, RECEIVED)
+
+
+RECEIVED = {"status": "received"}
+
+
+def _register(station: Station, payload: VolunteerRegisterIn) -> Volunteer:
+    return actions.volunteer_register(
         station=station,
         data=actions.RegistrationInput(
             name=payload.name,
@@ -78,7 +93,6 @@ def volunteer_register(request: HttpRequest, payload: VolunteerRegisterIn) -> An
         ),
         channel=Volunteer.Channel.SELF,
     )
-    return Status(201, {"id": volunteer.pk, "status": volunteer.status})
 
 
 def _decide(request: HttpRequest, volunteer_id: int, move: Callable[..., Volunteer]) -> Volunteer:

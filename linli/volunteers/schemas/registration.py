@@ -62,8 +62,9 @@ class VolunteerRegisterIn(Schema):
 
 
 class VolunteerRegisteredOut(Schema):
-    id: int
-    status: str = Field(examples=["pending"])
+    status: str = Field(
+        examples=["received"], description="Always `received`: staff review every application."
+    )
 
 
 class ReasonIn(Schema):

@@ -102,6 +102,8 @@ def register(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             form.attach_errors(error.message_dict)
+        except actions.RegistrationHeld:
+            return redirect("volunteers:register_done")  # the same answer: staff sort it out
         else:
             return redirect("volunteers:register_done")
     return render(request, "volunteers/register.html", _form_context(station, form))
