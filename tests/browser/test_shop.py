@@ -30,10 +30,12 @@ def test_a_volunteer_reserves_rice_and_staff_hand_it_over_on_a_phone(
     shop_item_create(station=world.jiaojia, name="大米 5kg", points=300, stock=3, actor=None)
     shop_item_create(station=world.jiaojia, name="毛巾", points=50, stock=10, actor=None)
 
-    phone = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
-             "locale": "zh-CN"}  # fmt: skip
-    volunteer_context = browser.new_context(**phone)
-    staff_context = browser.new_context(**phone)
+    volunteer_context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    staff_context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
     try:
         page = volunteer_context.new_page()
         log_in(page, site, world.user(Role.VOLUNTEER))

@@ -94,6 +94,7 @@ def test_demo_activity_history(demo: SeededDemo):
     for entry in activity_entries.order_by("?")[:50]:
         assert entry.source_key == f"activity:{entry.activity_id}:volunteer:{entry.volunteer_id}"
         assert entry.activity is not None
+        assert entry.volunteer_id is not None
         row = Attendance.objects.get(activity=entry.activity, volunteer_id=entry.volunteer_id)
         assert entry.amount == row.hours
     served = Attendance.objects.filter(activity__status=ActivityStatus.VERIFIED, hours__gt=0)

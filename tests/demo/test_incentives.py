@@ -58,7 +58,8 @@ def test_demo_incentives(demo: SeededDemo):
     assert Honour.objects.filter(station=jiaojia, status=HonourStatus.PUBLICIZED).exists()
     page = Client().get("/honours/s/JIAOJIA/").content.decode()
     assert "社区优秀防疫志愿者" in page and "评选公示" in page
-    assert Nomination.objects.filter(honour=epidemic).first().display_name in page
+    first = Nomination.objects.filter(honour=epidemic).first()
+    assert first is not None and first.display_name in page
 
     # Seeding again adds nothing.
     assert seed_incentives() == 0

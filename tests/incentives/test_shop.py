@@ -8,7 +8,7 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 from django.utils import timezone
 
 from linli.incentives.actions.shop import redemptions_expire

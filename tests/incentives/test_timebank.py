@@ -139,7 +139,7 @@ def test_completion_debits_the_hours_served_and_pairs_clearing_across_stations(w
     timebank_payment_settle(service_request=service_request, actor=None)  # once
     assert balance(corps.outsider, Account.TIMEBANK) == Decimal("3")
     clearing = LedgerEntry.objects.filter(account=Account.CLEARING)
-    assert sorted((entry.station.code, entry.amount) for entry in clearing) == [
+    assert sorted(clearing.values_list("station__code", "amount")) == [
         ("HUANGCHI", Decimal("2.00")),
         ("JIAOJIA", Decimal("-2.00")),
     ]
