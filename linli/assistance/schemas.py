@@ -281,7 +281,7 @@ class SuggestionOut(Schema):
     volunteer_id: int
     name: str
     number: str
-    score: float = Field(description="Out of 100.")
+    score: float = Field(description="Out of 100 (120 for an urgent request about safety).")
     reasons: list[str]
     distance: str = Field(description="building | estate | station")
     open_load: int = Field(description="Requests they hold now.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linli.assistance.views import board, public, requests, staff
+from linli.assistance.views import board, picker, public, requests, staff
 
 app_name = "assistance"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/", requests.request_detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", requests.request_act, name="act"),
     path("photos/<int:pk>/", requests.request_photo, name="photo"),
+    path("<int:pk>/volunteers/", picker.volunteer_picker, name="picker"),
 ]
