@@ -179,7 +179,8 @@ class StepOut(Schema):
     kind: str = Field(description="transition | alert | reminder | note | follow_up")
     from_status: str = Field(serialization_alias="from")
     to_status: str = Field(serialization_alias="to")
-    who: str
+    who: str = Field(description="您, or 居民/工作人员/志愿者 with the name where it may be seen.")
+    who_role: str = Field(description="self | resident | staff | volunteer | system")
     text: str = Field(description="What happened, in plain words.")
     note: str
 
