@@ -119,7 +119,7 @@ def timeline(
                 who=_who(event, role, name, viewer_id=viewer_id, show_names=show_names),
                 who_role="self" if viewer_id and event.actor_id == viewer_id else role or "system",
                 text=text,
-                note=event.note,
+                note=event.shown_note,
             )
         )
     return steps
