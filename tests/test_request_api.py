@@ -322,7 +322,16 @@ def test_the_timeline_tells_the_story_in_plain_words(menu, world, corps, wang_ac
     assert notes[1] == "派给：党员志愿服务队；请带扳手"
     assert notes[2] == "黄文静 接单"
     assert notes[4] == "服务 2.00 小时：更换了水龙头"
-    assert body["timeline"][1]["who"] == "station_staff-user"
+    assert body["timeline"][0]["who"] == "您"  # she asked herself
+    assert body["timeline"][1]["who"] == "工作人员 station_staff-user"
+    assert body["timeline"][2]["who"] == "志愿者 黄文静"
+    assert [step["who_role"] for step in body["timeline"]] == [
+        "self",
+        "staff",
+        "volunteer",
+        "volunteer",
+        "volunteer",
+    ]
     assert body["volunteer"] == {"id": corps.volunteer.pk, "name": "黄文静"}
     assert body["hours"] == 2.0 and body["hours_confirmed"] is False
     assert body["rating"] is None

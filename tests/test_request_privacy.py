@@ -95,7 +95,7 @@ def test_a_volunteer_who_may_take_it_sees_only_roughly_where(scene):
     assert body["item"]["name"] == "水电维修"
     assert not sees_contact(scene.volunteer, scene.request)
     # Nor do the names of who did what show.
-    assert {step["who"] for step in body["timeline"]} <= {"工作人员或志愿者", "系统"}
+    assert {step["who"] for step in body["timeline"]} <= {"居民", "工作人员", "志愿者", "系统"}
 
 
 def test_the_list_never_carries_contact_details(scene):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.categories import ServiceCategory
+from linli.core.messages import render
 
 
 class MenuCategory(models.Model):
@@ -356,12 +357,20 @@ class RequestEvent(models.Model):
     from_status = models.CharField(max_length=12, choices=RequestStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=RequestStatus.choices)
     note = models.CharField(max_length=500, blank=True)
+    # A system-written note as a message code and parameters (linli.core.messages), read in the
+    # reader's language; `note` keeps the Chinese words (and is all an older row has).
+    note_code = models.CharField(max_length=60, blank=True)
+    note_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"#{self.request_id} {self.from_status}→{self.to_status}"
+
+    @property
+    def shown_note(self) -> str:
+        return render(self.note_code, self.note_params, self.note)
 
 
 def request_photo_path(photo: RequestPhoto, filename: str) -> str:

@@ -184,7 +184,8 @@ class StepOut(Schema):
     kind: str = Field(description="transition | alert | reminder | note | follow_up")
     from_status: str = Field(serialization_alias="from")
     to_status: str = Field(serialization_alias="to")
-    who: str
+    who: str = Field(description="您, or 居民/工作人员/志愿者 with the name where it may be seen.")
+    who_role: str = Field(description="self | resident | staff | volunteer | system")
     text: str = Field(description="What happened, in plain words.")
     note: str
 
@@ -290,7 +291,7 @@ class SuggestionOut(Schema):
     volunteer_id: int
     name: str
     number: str
-    score: float = Field(description="Out of 100.")
+    score: float = Field(description="Out of 100 (120 for an urgent request about safety).")
     reasons: list[str]
     distance: str = Field(description="building | estate | station")
     open_load: int = Field(description="Requests they hold now.")

@@ -1,13 +1,15 @@
 """派单建议: which volunteers of the station suit a service request best, and why.
 
-Candidates are the station's active volunteers, except the one holding the request. A request
+Candidates are the station's active volunteers, except the one holding the request and the one
+it is dispatched to now (a re-dispatch offers somebody else). A request
 whose item requires a training course suggests only volunteers who attended a session of it
 (the same rule `access.accept_problem` applies on accept). Every candidate is then scored out of
 100 on soft factors, weighted by what matters most to a resident waiting at the door:
 
 | factor        | points | how                                                               |
 |---------------|-------:|-------------------------------------------------------------------|
-| skill         |     25 | a word of the item's skills, or the item's name, in their skills  |
+| skill         | 25, 12 | a word of the item's skills, or the item's name, is one of their  |
+|               |        | skills (25); else such a word is part of one (related, 12)        |
 | category      |     15 | the request's service category is one of theirs                   |
 | team          |     15 | an active member of the dispatch team or a team serving the menu  |
 | distance      |  15, 8 | lives in the request's building, else in its estate               |
@@ -17,7 +19,13 @@ whose item requires a training course suggests only volunteers who attended a se
 | past ratings  |     10 | 10 × (r − 1) / 4, r the average score shrunk toward 4 by three    |
 |               |        | imaginary ratings, so one 5 or one 1 does not decide              |
 
-Equal scores are ordered by volunteer id, so the same data always gives the same list.
+An urgent request about safety (全停电, 摔倒, 燃气泄漏, 着火: `SAFETY_NEEDS`) also asks for the
+skills that fit it: a volunteer with one of them gets 20 more (`SAFETY_POINTS`), so for such a
+request a score may reach 120 and the electrician or the first-aider comes first.
+
+Equal scores are ordered by volunteer id, so the same data always gives the same list. The same
+function ranks the dispatch picker's search results (`search`), so the picker and the suggestions
+never disagree about who fits.
 
 Invariant: the number of queries does not depend on the number of volunteers. Each factor is
 one narrow bulk read (`values_list` or an aggregate); scoring is done in Python and only the
@@ -36,7 +44,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.assistance.models import MenuItem, RequestStatus, ServiceRequest
+from linli.assistance.models import MenuItem, RequestStatus, ServiceRequest, Urgency
 from linli.org.models import Building
 from linli.teams.models import Team, TeamMembership
 from linli.volunteers.models import (
@@ -47,8 +55,11 @@ from linli.volunteers.models import (
     VolunteerCategory,
     availability_bit,
 )
+from linli.volunteers.queries import name_condition
 
 SKILL_POINTS = 25.0
+RELATED_SKILL_POINTS = 12.0
+SAFETY_POINTS = 20.0
 CATEGORY_POINTS = 15.0
 TEAM_POINTS = 15.0
 DISTANCE_POINTS = {"building": 15.0, "estate": 8.0}
@@ -59,6 +70,17 @@ RATING_POINTS = 10.0
 RATING_PRIOR = 4.0
 RATING_PRIOR_WEIGHT = 3
 HOLDING_STATES = (RequestStatus.ACCEPTED, RequestStatus.IN_SERVICE)
+# What an urgent request about safety says → the skills that fit it.
+SAFETY_NEEDS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"停电|断电|没电|跳闸|漏电|电线|短路"), ("电工", "水电", "电路")),
+    (re.compile(r"摔倒|跌倒|晕倒|昏倒|起不来|不省人事"), ("急救", "护理", "医护", "应急救援")),
+    (re.compile(r"煤气|燃气|天然气"), ("燃气", "应急救援")),
+    (re.compile(r"着火|失火|起火|冒烟"), ("消防", "应急救援")),
+    (re.compile(r"爆管|水管爆|水漫|淹了"), ("水电", "管道")),
+)
+# What separates the words of a volunteer's skills ("水电维修 管道疏通", "急救、护理").
+SKILL_SEPARATORS = r"\s,，、;；/|"
+PICKER_LIMIT = 12
 
 # A candidate as read: (volunteer id, skills, availability, building id or None).
 Row = tuple[int, str, int, int | None]
@@ -79,6 +101,9 @@ class Suggestion:
     average_rating: float | None
     rating_count: int
     skill: str  # the matched skill word, or ""
+    skill_exact: bool  # the word is one of their skills, not only part of one
+    safety: str  # the skill fitting an urgent safety request they have, or ""
+    skills: str  # their skills as they wrote them
     category_match: bool
     team: str  # the matched team's name, or ""
     available: bool | None  # None when the request names no time
@@ -90,6 +115,7 @@ class _Request:
     """What the request asks for, and each factor's values for the station's volunteers."""
 
     skill_words: list[str]
+    safety_words: list[str]
     course_name: str
     slot_bit: int | None
     slot_label: str
@@ -104,6 +130,8 @@ class _Request:
 
 class _Factors(NamedTuple):
     skill: str
+    skill_exact: bool
+    safety: str
     category_match: bool
     team: tuple[str, str] | None  # (team name, role)
     distance: str
@@ -175,6 +203,22 @@ def _memberships(
     return chosen
 
 
+def safety_words(service_request: ServiceRequest) -> list[str]:
+    """The skills an urgent request about safety needs (全停电 → 电工, 摔倒 → 急救 …); none for
+    a request that is not urgent or not about safety."""
+    if service_request.urgency != Urgency.URGENT:
+        return []
+    words: list[str] = []
+    for pattern, skills in SAFETY_NEEDS:
+        if pattern.search(service_request.description):
+            words.extend(skill for skill in skills if skill not in words)
+    return words
+
+
+def _any_of(words: list[str]) -> str:
+    return "|".join(re.escape(word) for word in words)
+
+
 def _context(service_request: ServiceRequest, item: MenuItem | None) -> _Request:
     station_id = service_request.station_id
     skill_words = item.words("skills") if item is not None else []
@@ -185,6 +229,7 @@ def _context(service_request: ServiceRequest, item: MenuItem | None) -> _Request
     requests = ServiceRequest.objects.filter(station_id=station_id, volunteer__isnull=False)
     return _Request(
         skill_words=skill_words,
+        safety_words=safety_words(service_request),
         course_name=item.required_course.name if item and item.required_course else "",
         slot_bit=slot_bit,
         slot_label=slot_label,
@@ -242,13 +287,27 @@ def _standing(context: _Request) -> tuple[dict[int, float], float]:
     return points, _load_points(0) + _rating_points(0, 0)
 
 
-def _candidates(service_request: ServiceRequest, item: MenuItem | None) -> Iterable[Row]:
+def picker_condition(q: str) -> Q:
+    """The dispatch picker's search: part of the name, pinyin or its initials (`hwj`), or part of
+    the volunteer number."""
+    condition = name_condition(q)
+    if any(char.isdigit() for char in q):
+        condition |= Q(number__icontains=q.strip())
+    return condition
+
+
+def _candidates(
+    service_request: ServiceRequest, item: MenuItem | None, search: str = ""
+) -> Iterable[Row]:
     """(id, skills, availability, building id) of every volunteer who may be suggested."""
     candidates = Volunteer.objects.filter(
         station_id=service_request.station_id, status=Volunteer.Status.ACTIVE
     )
-    if service_request.volunteer_id is not None:
-        candidates = candidates.exclude(pk=service_request.volunteer_id)
+    already = {service_request.volunteer_id, service_request.dispatch_volunteer_id} - {None}
+    if already:
+        candidates = candidates.exclude(pk__in=already)
+    if search.strip():
+        candidates = candidates.filter(picker_condition(search))
     if item is not None and item.required_course_id is not None:
         trained = TrainingAttendance.objects.filter(
             volunteer=OuterRef("pk"), attended=True, session__course_id=item.required_course_id
@@ -259,6 +318,22 @@ def _candidates(service_request: ServiceRequest, item: MenuItem | None) -> Itera
     )
 
 
+def _skill_patterns(
+    context: _Request,
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]:
+    """(one of their skills is a wanted word, a wanted word is part of their skills, they have
+    a skill an urgent safety request needs)."""
+    if not context.skill_words:
+        exact = related = None
+    else:
+        words = _any_of(context.skill_words)
+        edge = SKILL_SEPARATORS
+        exact = re.compile(f"(?:^|[{edge}])(?:{words})(?=$|[{edge}])")
+        related = re.compile(words)
+    safety = re.compile(_any_of(context.safety_words)) if context.safety_words else None
+    return exact, related, safety
+
+
 def _scored(context: _Request, candidates: Iterable[Row]) -> Iterable[tuple[float, int, Row]]:
     """(minus the score, id, row) for each candidate: the smallest is the best, ties go to the
     lower id. Ten thousand rows pass through here, so each costs a few dictionary reads."""
@@ -266,19 +341,20 @@ def _scored(context: _Request, candidates: Iterable[Row]) -> Iterable[tuple[floa
     distance_points = {
         building_id: DISTANCE_POINTS[distance] for building_id, distance in context.nearby.items()
     }
-    skill = (
-        re.compile("|".join(re.escape(word) for word in context.skill_words))
-        if context.skill_words
-        else None
-    )
+    exact, related, safety = _skill_patterns(context)
     slot_bit = context.slot_bit
     for row in candidates:
         volunteer_id, skills, availability, building_id = row
         score = standing.get(volunteer_id, no_standing)
         if building_id is not None:
             score += distance_points.get(building_id, 0.0)
-        if skill is not None and skills and skill.search(skills):
-            score += SKILL_POINTS
+        if skills and related is not None:
+            if exact is not None and exact.search(skills):
+                score += SKILL_POINTS
+            elif related.search(skills):
+                score += RELATED_SKILL_POINTS
+        if skills and safety is not None and safety.search(skills):
+            score += SAFETY_POINTS
         if slot_bit is None:
             score += AVAILABILITY_POINTS / 2
         elif availability & slot_bit:
@@ -289,8 +365,11 @@ def _scored(context: _Request, candidates: Iterable[Row]) -> Iterable[tuple[floa
 def _factors(context: _Request, row: Row) -> _Factors:
     volunteer_id, skills, availability, building_id = row
     count, total = context.ratings.get(volunteer_id, (0, 0))
+    exact, _related, _safety = _skill_patterns(context)
     return _Factors(
         skill=next((word for word in context.skill_words if word in skills), ""),
+        skill_exact=bool(exact is not None and skills and exact.search(skills)),
+        safety=next((word for word in context.safety_words if word in skills), ""),
         category_match=volunteer_id in context.in_category,
         team=context.memberships.get(volunteer_id),
         distance=context.nearby.get(building_id, "station") if building_id else "station",
@@ -305,8 +384,12 @@ def _reasons(context: _Request, factors: _Factors) -> list[str]:
     """Short phrases in the order of the weights: skill, category, team, distance, time, load,
     ratings; the training, shared by every candidate of a course-bound item, last."""
     reasons: list[str] = []
-    if factors.skill:
+    if factors.safety:
+        reasons.append(_("紧急求助所需技能：%(skill)s") % {"skill": factors.safety})
+    if factors.skill and factors.skill_exact:
         reasons.append(_("技能匹配：%(skill)s") % {"skill": factors.skill})
+    elif factors.skill:
+        reasons.append(_("相关技能：%(skill)s") % {"skill": factors.skill})
     if factors.category_match:
         reasons.append(_("服务类别相符"))
     if factors.team:
@@ -336,20 +419,25 @@ def _reasons(context: _Request, factors: _Factors) -> list[str]:
     return reasons
 
 
-def suggest_volunteers(service_request: ServiceRequest, *, limit: int = 10) -> list[Suggestion]:
-    """The `limit` best-suited volunteers for the request, best first, each with its reasons.
+def suggest_volunteers(
+    service_request: ServiceRequest, *, limit: int = 10, search: str = ""
+) -> list[Suggestion]:
+    """The `limit` best-suited volunteers for the request, best first, each with its reasons;
+    with `search`, only those whose name, pinyin or number it matches (the dispatch picker).
 
-    Invariant: only active volunteers of the request's station, never the one holding it, and
-    for an item that requires a course only those who attended it; ties go to the lower id.
-    The query count is fixed, whatever the number of volunteers. Reads only; no access check
-    (callers show it to those who may dispatch).
+    Invariant: only active volunteers of the request's station, never the one holding it nor
+    the one it is dispatched to, and for an item that requires a course only those who attended
+    it; ties go to the lower id. The query count is fixed, whatever the number of volunteers.
+    Reads only; no access check (callers show it to those who may dispatch).
     """
     if limit <= 0:
         return []
     item = _item(service_request)
     context = _context(service_request, item)
     best = heapq.nsmallest(
-        limit, _scored(context, _candidates(service_request, item)), key=lambda entry: entry[:2]
+        limit,
+        _scored(context, _candidates(service_request, item, search)),
+        key=lambda entry: entry[:2],
     )
     people = {
         volunteer_id: (name, number)
@@ -377,6 +465,9 @@ def suggest_volunteers(service_request: ServiceRequest, *, limit: int = 10) -> l
                 ),
                 rating_count=factors.rating_count,
                 skill=factors.skill,
+                skill_exact=factors.skill_exact,
+                safety=factors.safety,
+                skills=row[1],
                 category_match=factors.category_match,
                 team=factors.team[0] if factors.team else "",
                 available=factors.available,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,22 +31,68 @@ class Step:
     from_status: str
     to_status: str
     who: str
+    who_role: str  # self | resident | staff | volunteer | system
     text: str
     note: str
 
 
-def _who(event: RequestEvent, *, show_names: bool) -> str:
+# How the people of a request are named on its timeline, by what they are to the request.
+ROLE_WORDS = {
+    "resident": gettext_lazy("居民"),
+    "staff": gettext_lazy("工作人员"),
+    "volunteer": gettext_lazy("志愿者"),
+}
+
+
+def _roles(
+    service_request: ServiceRequest, actors: dict[int, Any]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """What each acting account is to the request — the requester ("resident"), staff of its
+    station ("staff"), or a volunteer ("volunteer") — and the volunteers' names as registered.
+    A few accounts per request, one or two small reads each."""
+    from linli.assistance.access import runs_station
+    from linli.volunteers.models import Volunteer
+
+    volunteers = dict(
+        Volunteer.objects.filter(user_id__in=list(actors)).values_list("user_id", "person__name")
+    )
+    roles = {}
+    for actor_id, actor in actors.items():
+        if actor_id == service_request.requester_id:
+            roles[actor_id] = "resident"
+        elif runs_station(actor, service_request.station_id):
+            roles[actor_id] = "staff"
+        elif actor_id in volunteers:
+            roles[actor_id] = "volunteer"
+        else:
+            roles[actor_id] = "staff"
+    return roles, volunteers
+
+
+def _who(
+    event: RequestEvent, role: str, name: str, *, viewer_id: int | None, show_names: bool
+) -> str:
     if event.actor is None:
         return _("系统")
-    if show_names:
-        return event.actor.name or event.actor.phone
-    return _("工作人员或志愿者")
+    if viewer_id is not None and event.actor_id == viewer_id:
+        return _("您")
+    word = ROLE_WORDS[role]
+    if show_names and name:
+        return _("%(role)s %(name)s") % {"role": word, "name": name}
+    return str(word)
 
 
-def timeline(service_request: ServiceRequest, *, show_names: bool = True) -> list[Step]:
-    """Every event in order. `show_names` False hides who acted (for a public or thin view)."""
+def timeline(
+    service_request: ServiceRequest, *, show_names: bool = True, viewer: Any = None
+) -> list[Step]:
+    """Every event in order, each actor named as the viewer may know them: "您" for the
+    viewer's own steps, else 居民, 工作人员 or 志愿者 — with the name only when `show_names`
+    (the gate's `sees_contact`)."""
     steps = []
-    events = service_request.events.select_related("actor").order_by("at", "id")
+    events = list(service_request.events.select_related("actor").order_by("at", "id"))
+    actors = {event.actor_id: event.actor for event in events if event.actor_id is not None}
+    roles, volunteer_names = _roles(service_request, actors) if actors else ({}, {})
+    viewer_id = viewer.pk if getattr(viewer, "is_authenticated", False) else None
     for event in events:
         if event.kind == RequestEvent.Kind.TRANSITION:
             text = str(SENTENCES.get(RequestStatus(event.to_status), event.to_status))
@@ -55,15 +102,24 @@ def timeline(service_request: ServiceRequest, *, show_names: bool = True) -> lis
                 text = _("重新处理，等待工作人员审核")
         else:
             text = str(RequestEvent.Kind(event.kind).label)
+        role, name = "", ""
+        if event.actor is not None:
+            role = roles.get(event.actor.pk, "")
+            name = (
+                volunteer_names.get(event.actor.pk, "")
+                if role == "volunteer"
+                else event.actor.name or event.actor.phone
+            )
         steps.append(
             Step(
                 at=event.at,
                 kind=event.kind,
                 from_status=event.from_status,
                 to_status=event.to_status,
-                who=str(_who(event, show_names=show_names)),
+                who=_who(event, role, name, viewer_id=viewer_id, show_names=show_names),
+                who_role="self" if viewer_id and event.actor_id == viewer_id else role or "system",
                 text=text,
-                note=event.note,
+                note=event.shown_note,
             )
         )
     return steps

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linli.assistance.views import ask, board, public, requests, staff
+from linli.assistance.views import ask, board, picker, public, requests, staff
 
 app_name = "assistance"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     # Without an account (views/ask.py).
     path("ask/", ask.ask, name="ask"),
     path("ask/done/", ask.ask_done, name="ask_done"),
+    path("<int:pk>/volunteers/", picker.volunteer_picker, name="picker"),
 ]

@@ -101,6 +101,8 @@ def data_cell(sheet: Any, value: Any, number_format: str | None = None) -> Any:
     formula, whatever column it sits in: a name or note typed as `=HYPERLINK(…)` (the public
     registration takes them from anyone) is shown as typed. One that starts like a formula is
     also marked as text, so editing the cell in Excel does not turn it into one."""
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.messages import render
+
 
 class Notification(models.Model):
     """One message in a user's in-app inbox."""
@@ -24,6 +26,11 @@ class Notification(models.Model):
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A system-written title and body as message codes and parameters (linli.core.messages),
+    # rendered in the reader's language; `title` and `body` keep the Chinese words.
+    title_code = models.CharField(max_length=60, blank=True)
+    body_code = models.CharField(max_length=60, blank=True)
+    params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -31,6 +38,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        return render(self.title_code, self.params, self.title)
+
+    @property
+    def shown_body(self) -> str:
+        return render(self.body_code, self.params, self.body)
 
 
 class ChannelKind(models.TextChoices):

@@ -9,13 +9,21 @@ from linli.core.schemas import LocalDateTime
 class NotificationOut(Schema):
     id: int
     kind: str = Field(description="What happened, e.g. `request.dispatched`.")
-    title: str
+    title: str = Field(description="In the caller's language (Accept-Language or their choice).")
     body: str
     url: str = Field(description="The page it is about (a path on this site), or empty.")
     station: str | None = Field(description="Station code, when it concerns one.")
     created_at: LocalDateTime
     read_at: LocalDateTime | None
     unread: bool
+
+    @staticmethod
+    def resolve_title(notification: object) -> str:
+        return str(getattr(notification, "shown_title", ""))
+
+    @staticmethod
+    def resolve_body(notification: object) -> str:
+        return str(getattr(notification, "shown_body", ""))
 
     @staticmethod
     def resolve_station(notification: object) -> str | None:

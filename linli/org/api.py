@@ -1,8 +1,3 @@
-from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Router
-from ninja.pagination import paginate
-
 """Stations API (SPEC §7.2), mounted at /api/v1/stations and /api/v1/estates.
 
 Reading follows reach (anyone sees the stations their roles reach); the tree is changed by admin,
@@ -14,11 +9,11 @@ writes. Every check is in `accounts.access` and `org.access`.
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.http import Http404
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Status
-from ninja.pagination import LimitOffsetPagination
+from ninja import Router, Status
+from ninja.pagination import paginate
 
 from linli.accounts import access
 from linli.accounts.models import RoleAssignment, User
@@ -116,7 +111,7 @@ def station_patch(request: HttpRequest, code: str, payload: StationPatch) -> Any
     response={200: list[EstateOut], 404: ErrorOut},
     summary="Estates (小区) of a station",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def estate_list(request: HttpRequest, code: str) -> QuerySet[Estate]:
     station = access.get_station_for_user(request.auth, code)  # type: ignore[attr-defined]
     return (
@@ -144,7 +139,7 @@ def estate_create(request: HttpRequest, code: str, payload: EstateIn) -> Any:
 @router.get(
     "/{code}/grids", response={200: list[GridOut], 404: ErrorOut}, summary="Grids of a station"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def grid_list(request: HttpRequest, code: str) -> QuerySet[Grid]:
     station = access.get_station_for_user(request.auth, code)  # type: ignore[attr-defined]
     return Grid.objects.filter(station=station).order_by("name", "pk")
@@ -219,7 +214,7 @@ def estate_patch(request: HttpRequest, estate_id: int, payload: EstatePatch) -> 
     response={200: list[BuildingOut], 404: ErrorOut},
     summary="Buildings (楼栋) of an estate",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def building_list(request: HttpRequest, estate_id: int) -> QuerySet[Building]:
     estate = org_access.get_estate_for_user(request.auth, estate_id)  # type: ignore[attr-defined]
     return Building.objects.filter(estate=estate).order_by("number", "pk")

@@ -108,6 +108,8 @@ class Volunteer(models.Model):
                 fields=["number"], condition=~Q(number=""), name="volunteer_number_once"
             )
         ]
+        # The station's active volunteers: the dispatch picker and suggestions start here.
+        indexes = [models.Index(fields=["station", "status"], name="volunteer_station_status")]
         verbose_name = _("志愿者")
         verbose_name_plural = _("志愿者")
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from linli.assistance.models import REQUEST_TRANSITIONS, RequestEvent, ServiceRequest
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
+from linli.core.messages import Message, as_stored
 
 
 def stored_user(actor: Any) -> Any:
@@ -34,7 +35,7 @@ def move(
     *,
     actor: Any,
     at: datetime,
-    note: str = "",
+    note: Message | str = "",
     fields: list[str],
 ) -> None:
     """Check the move against the table, save `fields` and the status, write the timeline row."""
@@ -44,6 +45,7 @@ def move(
             _("当前状态“%(status)s”下不能进行此操作。") % {"status": locked.get_status_display()},
             status=409,
         )
+    note, note_code, note_params = as_stored(note)
     before = locked.status
     locked.status = to
     locked.save(update_fields=["status", *fields])
@@ -54,6 +56,8 @@ def move(
         from_status=before,
         to_status=to,
         note=note[:500],
+        note_code=note_code,
+        note_params=note_params,
     )
     audit_record(
         actor=actor,
@@ -63,3 +67,9 @@ def move(
         before={"status": before},
         after={"status": to, **({"note": note[:200]} if note else {})},
     )
+
+
+def note_fields(message: Message) -> dict[str, Any]:
+    """A timeline row's note fields for a Message: the Chinese words, the code, the params."""
+    note, code, params = as_stored(message)
+    return {"note": note[:500], "note_code": code, "note_params": params}

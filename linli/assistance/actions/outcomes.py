@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from linli.assistance import access
 from linli.assistance.actions import tell
-from linli.assistance.actions.base import lock_request, move, stored_user
+from linli.assistance.actions.base import lock_request, move, note_fields, stored_user
 from linli.assistance.models import (
     FollowUp,
     Rating,
@@ -24,6 +24,7 @@ from linli.assistance.models import (
 )
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
+from linli.core.messages import Message, words
 from linli.core.workdays import add_working_days
 
 
@@ -54,9 +55,13 @@ def request_rate(
         RequestStatus.RATED,
         actor=actor,
         at=now,
-        note=(_("工作人员回访代评：") if by_staff else "")
-        + f"{label}"
-        + (f"；{locked.rating_comment}" if locked.rating_comment else ""),
+        note=Message(
+            ("request.rating_by_staff" if by_staff else "request.rating")
+            + ("_comment" if locked.rating_comment else ""),
+            {"label": words(str(label)), "comment": locked.rating_comment}
+            if locked.rating_comment
+            else {"label": words(str(label))},
+        ),
         fields=["score", "rating_comment", "rated_at", "rated_by"],
     )
     if score >= 4 and locked.volunteer is not None:
@@ -74,7 +79,7 @@ def request_rate(
             at=now,
             from_status=locked.status,
             to_status=locked.status,
-            note=_("差评，已生成回访任务，须在 %(due)s 前完成") % {"due": due.isoformat()},
+            **note_fields(Message("request.followup_opened", {"due": due.isoformat()})),
         )
     tell.rated(locked)
     return locked
@@ -157,7 +162,7 @@ def request_reopen(
         RequestStatus.SUBMITTED,
         actor=actor,
         at=now,
-        note=_("重新处理：%(reason)s") % {"reason": reason},
+        note=Message("request.reopen_reason", {"reason": reason}),
         fields=[
             "submitted_at",
             "review_alerted_at",
@@ -200,7 +205,7 @@ def followup_close(
         at=now,
         from_status=locked.request.status,
         to_status=locked.request.status,
-        note=_("回访完成：%(outcome)s") % {"outcome": outcome[:400]},
+        **note_fields(Message("request.followup_done", {"outcome": outcome[:400]})),
     )
     audit_record(
         actor=actor,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from linli.assistance import access
 from linli.assistance.actions import tell
-from linli.assistance.actions.base import lock_request, move, stored_user
+from linli.assistance.actions.base import lock_request, move, note_fields, stored_user
 from linli.assistance.actions.photos import store_photos
 from linli.assistance.models import (
     Channel,
@@ -35,6 +35,7 @@ from linli.assistance.models import (
 )
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
+from linli.core.messages import Message, words
 from linli.ledger.actions import ledger_credit
 from linli.ledger.models import Account, EntryKind
 from linli.org.models import Building, Station
@@ -164,7 +165,7 @@ def request_submit(
         actor=stored_user(actor),
         at=now,
         to_status=RequestStatus.SUBMITTED,
-        note=str(Channel(channel).label),
+        **note_fields(Message("request.via", {"channel": words(str(Channel(channel).label))})),
     )
     audit_record(
         actor=actor,
@@ -228,19 +229,22 @@ def request_dispatch(
     locked.dispatched_at = now
     locked.first_dispatched_at = locked.first_dispatched_at or now
     locked.accept_alerted_at = None
-    whom = (
+    whom: Any = (
         str(team)
         if team is not None
         else volunteer.person.name
         if volunteer is not None
-        else _("所有符合条件的志愿者（抢单）")
+        else {"code": "request.open_to_all"}
     )
     move(
         locked,
         RequestStatus.DISPATCHED,
         actor=actor,
         at=now,
-        note=(_("派给：%(whom)s") % {"whom": whom}) + (f"；{note}" if note else ""),
+        note=Message(
+            "request.dispatched_to_with_note" if note else "request.dispatched_to",
+            {"whom": whom, "note": note} if note else {"whom": whom},
+        ),
         fields=[
             "dispatch_mode",
             "dispatch_team",
@@ -286,7 +290,7 @@ def request_accept(
         RequestStatus.ACCEPTED,
         actor=actor,
         at=now,
-        note=_("%(name)s 接单") % {"name": volunteer.person.name},
+        note=Message("request.took_it", {"name": volunteer.person.name}),
         fields=["volunteer", "accepted_at"],
     )
     tell.accepted(locked)
@@ -342,7 +346,7 @@ def request_complete(
         RequestStatus.COMPLETED,
         actor=actor,
         at=now,
-        note=_("服务 %(hours)s 小时：%(note)s") % {"hours": locked.hours, "note": note[:300]},
+        note=Message("request.served", {"hours": str(locked.hours), "note": note[:300]}),
         fields=["hours", "completion_note", "completed_at", "rating_reminded_at"],
     )
     from linli.incentives.actions.timebank import timebank_payment_settle
@@ -418,7 +422,7 @@ def request_confirm_hours(
         at=now,
         from_status=locked.status,
         to_status=locked.status,
-        note=_("确认服务时长 %(hours)s 小时，已记入志愿服务记录") % {"hours": locked.hours},
+        **note_fields(Message("request.hours_recorded", {"hours": str(locked.hours)})),
     )
     audit_record(
         actor=actor,

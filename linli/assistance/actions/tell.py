@@ -8,11 +8,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, User
 from linli.assistance import access
 from linli.assistance.models import DispatchMode, ServiceRequest, Urgency
+from linli.core.messages import Message, words
 from linli.notifications.actions import notify
 from linli.teams.models import TeamMembership
 from linli.volunteers.models import Volunteer
@@ -30,16 +30,19 @@ def _url(service_request: ServiceRequest) -> str:
     return reverse("assistance:detail", args=[service_request.pk])
 
 
-def _what(service_request: ServiceRequest) -> str:
-    return str(service_request.item or service_request.get_category_display())
+def _what(service_request: ServiceRequest) -> Any:
+    """The item's name (data), or the category's label (words, translated when read)."""
+    if service_request.item is not None:
+        return str(service_request.item)
+    return words(service_request.get_category_display())
 
 
 def _send(
     service_request: ServiceRequest,
     users: Iterable[Any],
     kind: str,
-    title: str,
-    body: str = "",
+    title: Message | str,
+    body: Message | str = "",
     *,
     sms: bool = False,
     group: bool = False,
@@ -67,9 +70,9 @@ def _assignee(service_request: ServiceRequest) -> list[Any]:
 
 def submitted(service_request: ServiceRequest) -> None:
     urgent = service_request.urgency == Urgency.URGENT
-    title = (_("【急】") if urgent else "") + _("新的群众点单：%(what)s") % {
-        "what": _what(service_request)
-    }
+    title = Message(
+        "request.new_urgent" if urgent else "request.new", {"what": _what(service_request)}
+    )
     _send(
         service_request,
         station_staff(service_request),
@@ -82,13 +85,13 @@ def submitted(service_request: ServiceRequest) -> None:
         service_request,
         _requester(service_request),
         "received",
-        _("您的需求已收到，工作人员会尽快处理"),
-        _what(service_request),
+        Message("request.received"),
+        str(service_request.item or service_request.get_category_display()),
     )
 
 
 def dispatched(service_request: ServiceRequest) -> None:
-    title = _("有一张可接的单：%(what)s") % {"what": _what(service_request)}
+    what = {"what": _what(service_request)}
     # Volunteers deciding whether to take it: the door and the phone come with accepting.
     body = access.visible_description(service_request, contact=False)[:200]
     mode = service_request.dispatch_mode
@@ -97,7 +100,7 @@ def dispatched(service_request: ServiceRequest) -> None:
             service_request,
             [service_request.dispatch_volunteer.user],
             "dispatched",
-            _("工作人员给您派了一张单：%(what)s") % {"what": _what(service_request)},
+            Message("request.dispatched_to_you", what),
             body,
             sms=True,
         )
@@ -107,15 +110,17 @@ def dispatched(service_request: ServiceRequest) -> None:
             volunteer__memberships__status=TeamMembership.Status.ACTIVE,
             volunteer__status=Volunteer.Status.ACTIVE,
         ).distinct()
-        _send(service_request, members, "dispatched", title, body)
+        _send(service_request, members, "dispatched", Message("request.can_take", what), body)
     else:
         fitting = User.objects.filter(
             volunteer__station_id=service_request.station_id,
             volunteer__status=Volunteer.Status.ACTIVE,
             volunteer__categories__category=service_request.category,
         ).distinct()
-        _send(service_request, fitting, "dispatched", _("抢单：") + title, body, group=True)
-    _send(service_request, _requester(service_request), "dispatched", _("您的需求已派单"))
+        _send(
+            service_request, fitting, "dispatched", Message("request.grab", what), body, group=True
+        )
+    _send(service_request, _requester(service_request), "dispatched", Message("request.dispatched"))
 
 
 def accepted(service_request: ServiceRequest) -> None:
@@ -125,19 +130,19 @@ def accepted(service_request: ServiceRequest) -> None:
         service_request,
         _requester(service_request),
         "accepted",
-        _("志愿者%(name)s已接单，会与您联系") % {"name": name},
+        Message("request.accepted_by", {"name": name}),
         sms=True,
     )
     _send(
         service_request,
         station_staff(service_request),
         "accepted",
-        _("%(name)s 接了单：%(what)s") % {"name": name, "what": _what(service_request)},
+        Message("request.took", {"name": name, "what": _what(service_request)}),
     )
 
 
 def started(service_request: ServiceRequest) -> None:
-    _send(service_request, _requester(service_request), "started", _("志愿者已开始为您服务"))
+    _send(service_request, _requester(service_request), "started", Message("request.started"))
 
 
 def completed(service_request: ServiceRequest) -> None:
@@ -145,16 +150,18 @@ def completed(service_request: ServiceRequest) -> None:
         service_request,
         _requester(service_request),
         "completed",
-        _("服务已完成，请您评价"),
-        _what(service_request),
+        Message("request.completed"),
+        str(service_request.item or service_request.get_category_display()),
         sms=True,
     )
     _send(
         service_request,
         station_staff(service_request),
         "completed",
-        _("待确认服务时长：%(what)s %(hours)s 小时")
-        % {"what": _what(service_request), "hours": service_request.hours},
+        Message(
+            "request.hours_to_confirm",
+            {"what": _what(service_request), "hours": str(service_request.hours)},
+        ),
     )
 
 
@@ -164,7 +171,7 @@ def rated(service_request: ServiceRequest) -> None:
         service_request,
         _assignee(service_request),
         "rated",
-        _("居民评价了您的服务：%(label)s") % {"label": service_request.get_score_display()},
+        Message("request.rated", {"label": words(service_request.get_score_display())}),
         service_request.rating_comment,
     )
     if score <= 2:
@@ -172,7 +179,7 @@ def rated(service_request: ServiceRequest) -> None:
             service_request,
             station_staff(service_request),
             "poor_rating",
-            _("差评待回访：%(what)s") % {"what": _what(service_request)},
+            Message("request.poor_rating", {"what": _what(service_request)}),
             service_request.rating_comment,
             group=True,
         )
@@ -186,8 +193,13 @@ def closed(service_request: ServiceRequest) -> None:
         service_request,
         people,
         service_request.status,
-        _("需求%(status)s：%(what)s")
-        % {"status": service_request.get_status_display(), "what": _what(service_request)},
+        Message(
+            "request.closed",
+            {
+                "status": words(service_request.get_status_display()),
+                "what": _what(service_request),
+            },
+        ),
         service_request.reason,
     )
 
@@ -197,12 +209,12 @@ def reopened(service_request: ServiceRequest) -> None:
         service_request,
         station_staff(service_request),
         "reopened",
-        _("需求重新处理：%(what)s") % {"what": _what(service_request)},
+        Message("request.reopened", {"what": _what(service_request)}),
         service_request.reason,
     )
 
 
-def alert(service_request: ServiceRequest, kind: str, title: str, body: str = "") -> None:
+def alert(service_request: ServiceRequest, kind: str, title: Message | str, body: str = "") -> None:
     """An escalation: station staff's inboxes and the station's group channels."""
     _send(service_request, station_staff(service_request), kind, title, body, group=True)
 
@@ -212,6 +224,6 @@ def remind_rating(service_request: ServiceRequest) -> None:
         service_request,
         _requester(service_request),
         "rating_reminder",
-        _("请为已完成的服务评价：%(what)s") % {"what": _what(service_request)},
+        Message("request.rate_reminder", {"what": _what(service_request)}),
         sms=True,
     )

@@ -30,7 +30,7 @@ from linli.assistance.schemas import (
 )
 from linli.assistance.suggestions import suggest_volunteers
 from linli.core.errors import DomainError
-from linli.core.schemas import PathId
+from linli.core.schemas import NoNulStr, PathId
 from linli.teams.models import Team
 from linli.volunteers.models import Volunteer
 
@@ -226,9 +226,10 @@ def service_request_suggestions(
     request: HttpRequest,
     request_id: PathId,
     limit: int = Query(10, ge=1, le=50),  # noqa: B008
+    q: NoNulStr = Query("", max_length=50, description="Name, pinyin or number (the picker)."),  # noqa: B008
 ) -> Any:
     user = caller(request)
     service_request = access.get_request_for_user(user, request_id)
     access.authorize(user, service_request, "dispatch")
-    suggestions = suggest_volunteers(service_request, limit=limit)
+    suggestions = suggest_volunteers(service_request, limit=limit, search=q)
     return {"items": suggestions, "count": len(suggestions)}

@@ -84,7 +84,7 @@ def request_out(user: Any, service_request: ServiceRequest) -> dict[str, Any]:
     team = service_request.dispatch_team
     shows_photos = standing.sees_photos
     photos = _photos(service_request) if shows_photos else []
-    steps = timeline(service_request, show_names=contact)
+    steps = timeline(service_request, show_names=contact, viewer=user)
     rated = service_request.score is not None
     return {
         "id": service_request.pk,
@@ -142,6 +142,7 @@ def request_out(user: Any, service_request: ServiceRequest) -> dict[str, Any]:
                 "from_status": step.from_status,
                 "to_status": step.to_status,
                 "who": step.who,
+                "who_role": step.who_role,
                 "text": step.text,
                 "note": step.note,
             }

@@ -149,7 +149,7 @@ def _page(
         "description": access.visible_description(service_request, contact),
         "staff": standing.runs_station,
         "requester": standing.requester,
-        "steps": timeline(service_request, show_names=contact),
+        "steps": timeline(service_request, show_names=contact, viewer=request.user),
         "photos": list(service_request.photos.all()) if standing.sees_photos else [],
         "forms": forms,
         "offered": offered,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from linli.core.messages import Message, as_stored
 from linli.notifications.models import ChannelKind, Delivery, Notification, StationChannel
 
 
@@ -25,8 +26,8 @@ def notify(
     *,
     users: Iterable[Any],
     kind: str,
-    title: str,
-    body: str = "",
+    title: Message | str,
+    body: Message | str = "",
     url: str = "",
     station: Any = None,
     sms: bool = False,
@@ -43,6 +44,10 @@ def notify(
             continue
         seen.add(user.pk)
         recipients.append(user)
+    # A Message is stored as its code and parameters beside its Chinese words (read in the
+    # reader's language); plain words are stored as they are.
+    title, title_code, title_params = as_stored(title)
+    body, body_code, body_params = as_stored(body)
     notifications = Notification.objects.bulk_create(
         [
             Notification(
@@ -51,6 +56,9 @@ def notify(
                 kind=kind,
                 title=str(title)[:100],
                 body=str(body)[:500],
+                title_code=title_code,
+                body_code=body_code,
+                params={**body_params, **title_params},
                 url=url,
                 created_at=now,
             )

@@ -1,0 +1,71 @@
+"""System-written texts are stored as message codes with parameters and read in the reader's
+language: timeline notes, inbox titles and bodies; rows from before codes read as stored."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from linli.accounts.models import Role
+from linli.assistance.actions import request_accept, request_dispatch
+from linli.assistance.models import RequestEvent
+from linli.assistance.timeline import timeline
+from linli.core.messages import MESSAGES, Message, render, words
+from linli.notifications.models import Notification
+from tests.conftest import signed_in, submit_request
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_message_reads_in_each_language_and_falls_back_to_its_words():
+    message = Message("request.closed", {"status": words("已取消"), "what": "水电维修"})
+    assert message.stored() == "需求已取消：水电维修"
+    with translation.override("en"):
+        assert str(message) == "Request update (Cancelled): 水电维修"
+    assert render("no.such.code", {}, "原来的话") == "原来的话"
+    assert render("request.took_it", {"wrong": 1}, "原来的话") == "原来的话"
+    assert render("", {}, "原来的话") == "原来的话"
+
+
+def test_every_message_has_its_english():
+    with translation.override("en"):
+        from django.utils.translation import gettext
+
+        untranslated = [
+            code
+            for code, text in MESSAGES.items()
+            if gettext(text) == text and any("\u4e00" <= char <= "\u9fff" for char in text)
+        ]
+    assert untranslated == []
+
+
+def test_timeline_notes_and_the_inbox_read_in_english(world, menu, corps):
+    staff = world.user(Role.STATION_STAFF)
+    service_request = submit_request(world.jiaojia, description="楼道灯坏了")
+    request_dispatch(
+        service_request=service_request, actor=staff, team=corps.party_team, note="请带梯子"
+    )
+    request_accept(service_request=service_request, actor=world.user(Role.VOLUNTEER))
+    event = RequestEvent.objects.get(request=service_request, to_status="dispatched")
+    assert event.note == "派给：党员志愿服务队；请带梯子"
+    assert event.note_code == "request.dispatched_to_with_note"
+    with translation.override("en"):
+        notes = [step.note for step in timeline(service_request, viewer=staff)]
+    assert notes[1] == "Dispatched to 党员志愿服务队; 请带梯子"
+    assert notes[2] == "Accepted by 黄文静"
+    inbox = Notification.objects.filter(user=staff, kind="request.submitted").get()
+    assert inbox.title == "新的群众点单：社区服务"
+    client = signed_in(staff)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/inbox/").content.decode()
+    assert "New resident request: Community service" in page
+    api = client.get("/api/v1/notifications", HTTP_ACCEPT_LANGUAGE="en")
+    if api.status_code == 200:
+        assert any("New resident request" in row["title"] for row in api.json())
+
+
+def test_rows_written_before_codes_read_as_stored(world, menu):
+    service_request = submit_request(world.jiaojia, description="楼道灯坏了")
+    RequestEvent.objects.filter(request=service_request).update(note="网上点单", note_code="")
+    with translation.override("en"):
+        assert timeline(service_request)[0].note == "网上点单"
