@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0003_entry_kind_meal_delivery'),
+        ('ledger', '0005_entry_kind_tutoring'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assistance', '0002_teams_in_teams'),
+        ('assistance', '0003_category_may_wait_for_review'),
     ]
 
     operations = [
