@@ -297,7 +297,7 @@ def test_a_duplicate_phone_gets_the_neutral_answer_and_no_second_record(corps):
     assert counts() == before
     held = AuditLog.objects.filter(action="volunteer.register_held")
     assert held.count() == 2
-    assert held.first().after["reasons"] == ["phone_taken"]  # type: ignore[union-attr]
+    assert held.first().after["reasons"] == ["phone_taken"]  # type: ignore[union-attr,index]
     assert "13811110001" not in str(held.first().after)  # type: ignore[union-attr]
 
 

@@ -152,7 +152,7 @@ def ledger_credit_many(*, credits: list[Credit], actor: Any) -> int:
     ]
     LedgerEntry.objects.bulk_create(entries, batch_size=500)
     # A bulk insert sends no post_save: the stations' summary rollups are marked here.
-    mark_volunteers_stale(entry.volunteer_id for entry in entries)
+    mark_volunteers_stale(entry.volunteer_id for entry in entries if entry.volunteer_id is not None)
     return len(entries)
 
 
