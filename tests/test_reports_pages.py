@@ -237,3 +237,14 @@ def test_the_dashboard_and_rollup_read_in_a_fixed_number_of_queries(world: World
         activity(world.jiaojia, title=f"焦家活动{index}", days=0)
         activity(world.huangchi, title=f"黄池活动{index}", days=0)
     assert [counted(url) for url in urls] == before
+
+
+def test_every_breakdown_link_opens(world: World, corps: Corps):
+    """Each bar of every chart (age bands like 70+, star levels, teams, statuses) opens its rows."""
+    held(world)
+    client = signed_in(world.user(Role.STATION_STAFF))
+    page = client.get("/reports/JIAOJIA/").content.decode()
+    links = set(re.findall(r'href="(/reports/JIAOJIA/rows/[^"]+)"', page))
+    assert len(links) > 30
+    for href in links:
+        assert client.get(href.replace("&amp;", "&")).status_code == 200, href

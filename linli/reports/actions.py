@@ -32,13 +32,13 @@ def report_request(*, station: Station, period: Period, actor: Any) -> ReportBui
     worker runs `report_build` after commit."""
     from linli.reports.tasks import build_report
 
-    build, _created = ReportBuild.objects.select_for_update().get_or_create(
+    build, created = ReportBuild.objects.select_for_update().get_or_create(
         station=station,
         year=period.year,
         part=period.part,
         defaults={"status": BuildStatus.QUEUED, "requested_by": actor},
     )
-    if not _created and build.status in (BuildStatus.QUEUED, BuildStatus.RUNNING):
+    if not created and build.status in (BuildStatus.QUEUED, BuildStatus.RUNNING):
         return build
     build.status, build.progress, build.error = BuildStatus.QUEUED, 0, ""
     build.requested_by, build.requested_at = actor, timezone.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ class Figure:
 
 def rows_url(station: Station, kind: str, period: Period, **filters: Any) -> str:
     url = reverse("reports:rows", args=[station.code, kind]) + f"?{period.query}"
-    return url + "".join(f"&{name}={value}" for name, value in filters.items())
+    return url + (f"&{urlencode(filters)}" if filters else "")
 
 
 def cards(station: Station, reach: Any, period: Period) -> list[Figure]:
