@@ -48,7 +48,9 @@ VOLUNTEER_PHONE = "13900000004"
 RESIDENT_PHONE = "13900000005"
 SUMMARY_TARGET_MS = 300.0
 STATION_SLOWDOWN = 1.5
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏"
+)
 GIVEN = "秀英桂兰芳敏静丽强磊军洋勇艳杰娟涛明超霞平刚玉华建国志伟德文红梅春燕海波宇浩子涵梓轩"
 CATEGORIES = ["community", "elderly_disabled", "education", "health", "legal", "culture",
               "science", "environment", "safety", "civility", "family"]  # fmt: skip
@@ -125,7 +127,9 @@ class Table:
             if field.primary_key:
                 row.append(pk)
                 continue
-            value = values[field.attname] if field.attname in values else self.defaults[field.attname]
+            value = (
+                values[field.attname] if field.attname in values else self.defaults[field.attname]
+            )
             if field.attname in self.json and value is not None:
                 value = Jsonb(value)
             row.append(value)
@@ -150,8 +154,8 @@ class Table:
         self.flush()
         table = self.model._meta.db_table
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+            cursor.execute(  # the table names are the models' own
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # noqa: S608
                 f'(SELECT coalesce(max(id), 1) FROM "{table}"))'
             )
 
@@ -188,7 +192,9 @@ class County:
             ]
         }  # fmt: skip
         self.phone = 16000000000 + User.objects.count()
-        self.today = date.today()
+        from django.utils import timezone
+
+        self.today = timezone.localdate()
         self.first_day = self.today.replace(year=self.today.year - YEARS + 1, month=1, day=1)
         self.days = (self.today - timedelta(days=1) - self.first_day).days
 
@@ -248,8 +254,7 @@ class County:
                 )
         # The corps: 600 volunteers, each with an account, in teams.
         teams = [
-            t["team"].add(station_id=station.pk, name=name, description="")
-            for name in TEAM_NAMES
+            t["team"].add(station_id=station.pk, name=name, description="") for name in TEAM_NAMES
         ]
         for code in CATEGORIES:
             t["menu"].add(station_id=station.pk, code=code, response_hours=24)
@@ -257,9 +262,7 @@ class County:
         volunteers: list[int] = []
         for index, person in enumerate(people):
             self.phone += 1
-            user = t["user"].add(
-                phone=str(self.phone), name="", password=password, is_active=True
-            )
+            user = t["user"].add(phone=str(self.phone), name="", password=password, is_active=True)
             t["role"].add(user_id=user, role="volunteer", station_id=station.pk)
             status = "active" if index % 20 else "suspended"
             volunteer = t["volunteer"].add(
@@ -398,9 +401,9 @@ class County:
             )
 
     def finish(self) -> dict[str, int]:
-        for table in self.tables.values():
-            table.finish()
-        return {name: table.written for name, table in self.tables.items()}
+        for rows in self.tables.values():
+            rows.finish()
+        return {name: rows.written for name, rows in self.tables.items()}
 
 
 def build(args: argparse.Namespace) -> None:
@@ -469,6 +472,8 @@ def build(args: argparse.Namespace) -> None:
 
 def role_reads() -> list[tuple[str, str, str, str]]:
     """(role, label, path, kind) of each role's main reads."""
+    from django.utils import timezone
+
     from linli.assistance.models import ServiceRequest
     from linli.org.models import Station
 
@@ -484,7 +489,7 @@ def role_reads() -> list[tuple[str, str, str, str]]:
         (
             "supervisor",
             "GET /api/v1/stats/summary?year",
-            f"/api/v1/stats/summary?year={date.today().year}",
+            f"/api/v1/stats/summary?year={timezone.localdate().year}",
             "api",
         ),
         ("supervisor", "GET /api/v1/activities", "/api/v1/activities?limit=20", "api"),
