@@ -18,7 +18,7 @@ from linli.elders.demo import seed_elders
 from linli.health.demo import seed_health
 from linli.incentives.demo import seed_incentives
 from linli.ledger.actions import ledger_history
-from linli.org.actions import station_create
+from linli.org.actions import station_create, station_set_delegation
 from linli.org.models import Station
 from linli.partners.demo import seed_partners
 from linli.people.demo import seed_registry
@@ -34,6 +34,10 @@ STATION_TREE = [
     ("DANGTU-KFQ", "当涂经济开发区新时代文明实践所", Station.Kind.INSTITUTE, "DANGTU"),
     ("JIAOJIA", "焦家社区新时代文明实践站", Station.Kind.STATION, "DANGTU-KFQ"),
 ]
+
+# The county's 中心 lets its own staff (the demo supervisor) open, move and close the stations
+# under it; set once, when the seed creates it, so a later change by admin stays.
+DELEGATING = {"DANGTU"}
 
 # (phone, name, role, station code): SPEC §6's demo accounts.
 DEMO_ACCOUNTS = [
@@ -55,7 +59,9 @@ def seed_stations(progress: Progress) -> int:
         if Station.objects.filter(code=code).exists():
             continue
         parent = Station.objects.get(code=parent_code) if parent_code else None
-        station_create(code=code, name=name, kind=kind, parent=parent, actor=None)
+        station = station_create(code=code, name=name, kind=kind, parent=parent, actor=None)
+        if code in DELEGATING:
+            station_set_delegation(station=station, delegates=True, actor=None)
         created += 1
     return created
 

@@ -47,3 +47,11 @@ def test_every_demo_account_signs_in_when_two_factor_is_not_forced(demo: SeededD
         )
         assert api.status_code == 200, phone
         assert api.json()["user"]["roles"][0]["role"] == role
+
+
+def test_the_demo_centre_lets_its_supervisor_administer_the_stations_below(demo: SeededDemo):
+    from linli.accounts import access
+
+    supervisor = User.objects.get(phone="13900000001")
+    administered = set(access.administered_stations(supervisor).values_list("code", flat=True))
+    assert administered == {"DANGTU-KFQ", "JIAOJIA"}
