@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import Role
+from linli.core.forms import BaseForm
 from linli.core.phone import normalize_phone, validate_mobile
 from linli.org.models import Station
 
@@ -23,7 +24,7 @@ class PhoneField(forms.CharField):
         return phone
 
 
-class LoginForm(forms.Form):
+class LoginForm(BaseForm):
     phone = PhoneField()
     password = forms.CharField(
         label=_("密码"),
@@ -32,7 +33,7 @@ class LoginForm(forms.Form):
     )
 
 
-class OtpForm(forms.Form):
+class OtpForm(BaseForm):
     code = forms.CharField(
         label=_("验证码"),
         max_length=20,
@@ -43,7 +44,7 @@ class OtpForm(forms.Form):
     )
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(BaseForm):
     old_password = forms.CharField(
         label=_("当前密码"),
         strip=False,
@@ -77,7 +78,7 @@ class PasswordChangeForm(forms.Form):
         return cleaned
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(BaseForm):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     station = forms.ModelChoiceField(
         label=_("站点"),

@@ -7,33 +7,17 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from linli.canteen.actions import AdjustmentInput, MenuInput, TierInput
 from linli.canteen.actions.menus import split_dishes
 from linli.canteen.models import TIER_TAGS, Funder, Meal, Mode, NutritionNote, SubsidyTier
+from linli.core.forms import BaseForm
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
-
-
-class BaseForm(forms.Form):
-    """Labels without a colon, and an action's refusal put back beside its field."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def attach_errors(self, error: ValidationError) -> None:
-        by_field = (
-            error.message_dict
-            if hasattr(error, "error_dict")
-            else {NON_FIELD_ERRORS: error.messages}
-        )
-        for name, errors in by_field.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 def _date(label: Any, **kwargs: Any) -> forms.DateField:

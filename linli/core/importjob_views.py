@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.core.forms import BaseForm
 from linli.core.importjobs import AbstractImportJob
 from linli.core.xlsx import XLSX_CONTENT_TYPE
 
@@ -30,7 +31,7 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 F = TypeVar("F", bound="SheetUploadForm")
 
 
-class SheetUploadForm(forms.Form):
+class SheetUploadForm(BaseForm):
     """The station an upload goes to (hidden when the user runs one) and the .xlsx file. Each
     import adds its `consent_confirmed` in its own words, and says what sheets it takes in
     `file_help`."""

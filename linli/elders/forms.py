@@ -6,32 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.forms import BaseForm
 from linli.elders.models import CARE_TAGS, MAX_INTERVAL_DAYS, CareLevel, VisitMethod
 from linli.people.models import Tag
 from linli.teams.models import Team
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class BaseForm(forms.Form):
-    """Labels without a colon, and an action's refusal put back beside its field."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def attach_errors(self, error: ValidationError) -> None:
-        by_field = (
-            error.message_dict
-            if hasattr(error, "error_dict")
-            else {NON_FIELD_ERRORS: error.messages}
-        )
-        for name, errors in by_field.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 class LocalDateTimeField(forms.DateTimeField):

@@ -34,6 +34,7 @@ from linli.accounts.access import visible_stations
 from linli.activities import access as activities_access
 from linli.core.errors import DomainError
 from linli.core.throttle import throttled
+from linli.core.forms import BaseForm
 from linli.core.xlsx import xlsx_response
 from linli.ledger import access as ledger_access
 from linli.ledger import calendar, certificates, exporting
@@ -55,7 +56,7 @@ def _date_field(label: Any) -> forms.DateField:
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(BaseForm):
     """`from` and `to` (reserved words in Python, the names the API and export use)."""
 
     def __init__(self, *args: Any, required: bool = False, **kwargs: Any) -> None:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.access import role_required
+from linli.core.forms import BaseForm
 from linli.notifications import access
 from linli.notifications.actions import inbox as inbox_actions
 from linli.notifications.channels import describe_target
@@ -94,7 +95,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 # --- a station's channels --------------------------------------------------------------------------
 
 
-class ChannelForm(forms.Form):
+class ChannelForm(BaseForm):
     kind = forms.ChoiceField(
         label=gettext_lazy("渠道"),
         choices=StationChannel._meta.get_field("kind").choices,  # type: ignore[arg-type]

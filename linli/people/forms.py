@@ -1,8 +1,11 @@
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.forms import BaseForm, errors_by_field
 from linli.org.models import Estate, Station
 from linli.people import actions
 from linli.people.models import Consent, Gender, Relation, Tag
@@ -17,7 +20,7 @@ AGE_BAND_LABELS = {
 }
 
 
-class ResidentFilterForm(forms.Form):
+class ResidentFilterForm(BaseForm):
     q = forms.CharField(
         label=_("查找"),
         required=False,
@@ -45,7 +48,7 @@ class ResidentFilterForm(forms.Form):
         self.fields["estate"].choices = [("", _("全部"))] + [(str(e.pk), e.name) for e in estates]  # type: ignore[attr-defined]
 
 
-class ResidentForm(forms.Form):
+class ResidentForm(BaseForm):
     """The registration form: what the desk asks, in the order a conversation goes."""
 
     name = forms.CharField(label=_("姓名"), max_length=30)
@@ -120,10 +123,10 @@ class ResidentForm(forms.Form):
             health_notes=data.get("health_notes", ""),
         )
 
-    def attach_errors(self, messages: dict[str, list[str]]) -> None:
+    def attach_errors(self, error: ValidationError | Mapping[str, list[str]]) -> None:
         """Put an action's ValidationError where the person will look: beside the field."""
         placement = {"address": "estate", "consent": "consent_method"}
-        for name, errors in messages.items():
+        for name, errors in errors_by_field(error).items():
             target = placement.get(name, name)
             self.add_error(target if target in self.fields else None, errors)
 

@@ -7,19 +7,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.categories import ServiceCategory
+from linli.core.forms import BaseForm
 from linli.teams.models import Team
 from linli.volunteers.models import Course, Volunteer
 
-
-class _Form(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def attach_errors(self, messages: dict[str, list[str]]) -> None:
-        """Put an action's ValidationError beside its field (or on top of the form)."""
-        for name, errors in messages.items():
-            self.add_error(name if name in self.fields else None, errors)
+_Form = BaseForm  # the project's form base, under this module's old name
 
 
 class TeamForm(_Form):

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -21,31 +20,13 @@ from linli.assistance.models import (
     Urgency,
 )
 from linli.core.categories import ServiceCategory
+from linli.core.forms import BaseForm
 from linli.org.models import Building, Station
 from linli.people.models import Resident
 from linli.teams.models import Team
 from linli.volunteers.models import Course, Volunteer
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class BaseForm(forms.Form):
-    """Labels without a colon, and an action's refusal put back beside its field."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def attach_errors(self, error: ValidationError) -> None:
-        """Put an action's ValidationError beside the field it names (on top of the form when
-        it names none, or a field the form does not have)."""
-        by_field = (
-            error.message_dict
-            if hasattr(error, "error_dict")
-            else {NON_FIELD_ERRORS: error.messages}
-        )
-        for name, errors in by_field.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 # --- the board ---------------------------------------------------------------------------------

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET
 
 from linli.assistance import access
 from linli.assistance.suggestions import PICKER_LIMIT, suggest_volunteers
+from linli.core.forms import BaseForm
 from linli.teams.models import TeamMembership
 
 
-class PickerForm(forms.Form):
+class PickerForm(BaseForm):
     # Django's CharField refuses NUL characters itself; the length bounds the search.
     q = forms.CharField(required=False, max_length=50, strip=True)
 

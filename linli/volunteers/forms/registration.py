@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.categories import ServiceCategory
+from linli.core.forms import BaseForm
 from linli.people.models import Gender
 from linli.volunteers.actions.registration import RegistrationInput
 from linli.volunteers.models import (
@@ -63,7 +64,7 @@ def availability_rows(selected: Iterable[str]) -> list[dict[str, Any]]:
     ]
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(BaseForm):
     """What a volunteer may change themselves (民政部令第67号: 专业技能, 服务类别, 居住区域 …)."""
 
     skills = forms.CharField(
@@ -117,11 +118,6 @@ class ProfileForm(forms.Form):
             "categories": set(data["categories"]),
         }
         return {name: value for name, value in values.items() if name in self.changed_data}
-
-    def attach_errors(self, messages: dict[str, list[str]]) -> None:
-        """Put an action's ValidationError beside the field it concerns (else above the form)."""
-        for name, errors in messages.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 class RegistrationForm(ProfileForm):
@@ -247,7 +243,7 @@ class DeskRegistrationForm(RegistrationForm):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BaseForm):
     """Approve, reject, suspend, reinstate or record leaving; a reason where the action needs one."""
 
     decision = forms.ChoiceField(
@@ -257,7 +253,7 @@ class DecisionForm(forms.Form):
     back = forms.ChoiceField(choices=[("detail", "detail"), ("pending", "pending")], required=False)
 
 
-class AwardForm(forms.Form):
+class AwardForm(BaseForm):
     name = forms.CharField(label=_("荣誉名称"), max_length=100)
     awarded_on = forms.DateField(
         label=_("获得日期"), widget=forms.DateInput(attrs={"type": "date"})
@@ -270,7 +266,7 @@ class AwardForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(BaseForm):
     evaluated_on = forms.DateField(
         label=_("评价日期"), widget=forms.DateInput(attrs={"type": "date"})
     )

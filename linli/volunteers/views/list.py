@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from linli.core.categories import ServiceCategory
+from linli.core.forms import BaseForm
 from linli.volunteers import access
 from linli.volunteers.models import SLOTS, WEEKDAYS, Volunteer
 from linli.volunteers.queries import (
@@ -35,7 +36,7 @@ from linli.volunteers.queries import (
 PAGE_SIZE = 30
 
 
-class VolunteerFilterForm(forms.Form):
+class VolunteerFilterForm(BaseForm):
     q = forms.CharField(
         label=_("查找"),
         required=False,
