@@ -33,8 +33,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from linli.accounts.access import visible_stations
 from linli.activities import access as activities_access
 from linli.core.errors import DomainError
-from linli.core.throttle import throttled
 from linli.core.forms import BaseForm
+from linli.core.throttle import throttled
 from linli.core.xlsx import xlsx_response
 from linli.ledger import access as ledger_access
 from linli.ledger import calendar, certificates, exporting
