@@ -60,6 +60,7 @@ def test_a_troupe_leader_publishes_rehearsals_and_performances(
     assert rehearsal.activity.members_only and not show.activity.members_only
     assert {rehearsal.activity.status, show.activity.status} == {"published"}
     assert show.activity.team == troupe and show.activity.category == "culture"
+    assert show.activity.responsible_name == corps.leader.person.name  # the troupe's own leader
     page = signed_in(world.user(Role.VOLUNTEER)).get(f"/volunteers/teams/{troupe.pk}/")
     assert "元宵舞龙展演" in page.content.decode() and "排练" in page.content.decode()
     with pytest.raises(PermissionDenied):  # a member who does not lead the troupe

@@ -21,8 +21,7 @@ from linli.activities.actions.lifecycle import ActivityInput, activity_create, a
 from linli.audit.actions import audit_record
 from linli.core.categories import ServiceCategory
 from linli.teams.access import can_manage_team
-from linli.teams.models import Team, TroupeActivity, TroupeActivityKind
-from linli.teams.queries import leader_of
+from linli.teams.models import Team, TeamMembership, TroupeActivity, TroupeActivityKind
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,14 @@ def troupe_event_create(*, troupe: Team, data: TroupeEventInput, actor: Any) -> 
         raise ValidationError({"troupe": [_("排练和演出属于分队，请在分队页面安排。")]})
     if data.kind not in TroupeActivityKind.values:
         raise ValidationError({"kind": [_("请选择排练或演出。")]})
-    leader = leader_of(troupe)
+    leading = (
+        TeamMembership.objects.filter(
+            team=troupe, role=TeamMembership.Role.LEADER, status=TeamMembership.Status.ACTIVE
+        )
+        .select_related("volunteer__person")
+        .first()
+    )
+    leader = leading.volunteer if leading else None
     activity = activity_create(
         station=troupe.station,
         data=ActivityInput(
