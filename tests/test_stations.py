@@ -609,3 +609,22 @@ def test_staff_rename_an_estate_and_a_grid_on_the_page(world):
     assert outsider.post(f"/stations/estates/{estate.pk}/edit/", {"name": "x"}).status_code == 404
     supervisor = signed_in(world.user(Role.SUPERVISOR))
     assert supervisor.post(f"/stations/grids/{grid.pk}/edit/", {"name": "x"}).status_code == 403
+
+
+def test_a_closed_station_takes_no_new_service_request(world):
+    from linli.org.actions import station_close
+
+    menu_category_save(
+        station=world.jiaojia, code="community", response_hours=24, teams=[], actor=None
+    )
+    station_close(station=world.jiaojia, actor=None)
+    response = call(
+        world.user(Role.RESIDENT),
+        "post",
+        "/api/v1/service-requests",
+        {"category": "community", "description": "楼道灯坏了", "proxy_relation": "邻居"},
+    )
+    assert response.status_code in (403, 404), response.json()
+    from linli.assistance.models import ServiceRequest
+
+    assert not ServiceRequest.objects.exists()

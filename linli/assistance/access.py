@@ -271,8 +271,9 @@ def authorize(user: Any, service_request: ServiceRequest, action: str) -> None:
 
 
 def submit_stations(user: Any) -> QuerySet[Station]:
-    """Stations where the user may post a request: as a resident there, or as staff running it."""
-    return visible_stations(user, roles=SUBMIT_ROLES).filter(kind=Station.Kind.STATION)
+    """Stations where the user may post a request: as a resident there, or as staff running it
+    (open stations only: a closed one takes no new requests)."""
+    return visible_stations(user, roles=SUBMIT_ROLES, write=True).filter(kind=Station.Kind.STATION)
 
 
 def can_submit_at(user: Any, station: Station) -> bool:

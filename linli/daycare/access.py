@@ -75,7 +75,8 @@ class Standing:
 
 
 def standing_of(user: Any, centre: Centre) -> Standing:
-    runs = visible_stations(user, roles=RUN_ROLES).filter(pk=centre.station_id).exists()
+    # Running (admitting, recording) needs an open station; a closed one's records still read.
+    runs = visible_stations(user, roles=RUN_ROLES, write=True).filter(pk=centre.station_id).exists()
     reads = runs or visible_stations(user, roles=READ_ROLES).filter(pk=centre.station_id).exists()
     return Standing(runs=runs, reads=reads, caregiver=centre.pk in caregiver_centre_ids(user))
 
