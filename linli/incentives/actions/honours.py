@@ -178,7 +178,7 @@ def honour_award(*, honour: Honour, actor: Any, at: datetime | None = None) -> H
         raise DomainError("notice_running", _("公示期未满，不能授予。"), status=409)
     awarded_on = timezone.localdate(now)
     for nomination in (
-        locked.nominations.select_for_update()
+        locked.nominations.select_for_update(of=("self",))
         .select_related("volunteer")
         .filter(status=NominationStatus.ACCEPTED, volunteer__isnull=False, award__isnull=True)
     ):
