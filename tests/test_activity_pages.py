@@ -291,7 +291,7 @@ def test_correction_request_and_decision(world, corps, party_activity):
     client = attended(world, corps, party_activity)
     activity_close(activity=party_activity, actor=None)
     activity_verify(activity=party_activity, actor=world.user(Role.STATION_STAFF))
-    entry = LedgerEntry.objects.get(volunteer=corps.volunteer)
+    entry = LedgerEntry.objects.get(volunteer=corps.volunteer, account="hours")
     volunteer(world).post(
         f"/activities/my-hours/{entry.pk}/correction/", {"message": "我服务了3小时"}
     )

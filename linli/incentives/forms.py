@@ -52,6 +52,9 @@ class RulesForm(forms.Form):
     well_rated_points = forms.DecimalField(
         label=_("好评奖励积分"), min_value=0, max_value=1000, decimal_places=2
     )
+    recruit_points = forms.DecimalField(
+        label=_("推荐新志愿者积分"), min_value=0, max_value=1000, decimal_places=2
+    )
     no_show_points = forms.DecimalField(
         label=_("爽约扣减积分"), min_value=0, max_value=1000, decimal_places=2
     )

@@ -37,6 +37,13 @@ class PointRule(models.Model):
         default=Decimal("5"),
         validators=[MinValueValidator(0), MaxValueValidator(1000)],
     )
+    recruit_points = models.DecimalField(
+        _("推荐新志愿者积分"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(0), MaxValueValidator(1000)],
+    )
     no_show_points = models.DecimalField(
         _("爽约扣减积分"),
         max_digits=6,
@@ -61,6 +68,32 @@ class PointRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.points_per_hour}/h"
+
+
+class Recruitment(models.Model):
+    """Who brought a volunteer in (推荐人): once the recruit becomes active, the recruiter earns
+    the station's recruiting points, once."""
+
+    volunteer = models.OneToOneField(
+        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="recruitment"
+    )
+    recruiter = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="recruits"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(volunteer=models.F("recruiter")), name="recruitment_not_self"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recruiter_id} → {self.volunteer_id}"
 
 
 class StarAnnouncement(models.Model):

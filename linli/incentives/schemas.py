@@ -54,10 +54,15 @@ class AdjustIn(Schema):
     reason: Reason
 
 
+class RecruiterIn(Schema):
+    recruiter: DbId = Field(description="The active volunteer of the same station who recruited.")
+
+
 class RulesOut(Schema):
     station: str
     points_per_hour: float
     well_rated_points: float
+    recruit_points: float
     no_show_points: float
 
 
@@ -67,6 +72,7 @@ RuleValue = Annotated[Decimal, Field(ge=0, le=1000, max_digits=6, decimal_places
 class RulesIn(Schema):
     points_per_hour: RuleValue | None = None
     well_rated_points: RuleValue | None = None
+    recruit_points: RuleValue | None = None
     no_show_points: RuleValue | None = None
 
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from linli.incentives.actions.honours import honour_award
 from linli.incentives.models import Honour
 from linli.volunteers.models import VolunteerAward
 
@@ -46,11 +45,12 @@ def test_nominate_review_publicize_then_award(world, corps, staff, me):
     assert "公示" in text and "黄文静" in text and "坚守卡口" in text
     early = staff.post(f"{url}/award")
     assert early.status_code == 409 and early.json()["error"]["code"] == "notice_running"
-    honour_award(
-        honour=Honour.objects.get(pk=honour["id"]),
-        actor=world.user("station_staff"),
-        at=timezone.now() + timedelta(days=7, minutes=1),
+    # Seven days later (the notice's end moved into the past, as the clock would).
+    Honour.objects.filter(pk=honour["id"]).update(
+        notice_ends_at=timezone.now() - timedelta(minutes=1)
     )
+    awarded = staff.post(f"{url}/award")
+    assert awarded.status_code == 200 and awarded.json()["status"] == "awarded"
     award = VolunteerAward.objects.get(volunteer=corps.volunteer)
     assert (award.name, award.granted_by) == ("2026年度社区优秀防疫志愿者", world.jiaojia.name)
     roll = Client().get("/honours/s/JIAOJIA/").content.decode()

@@ -57,7 +57,12 @@ def test_storeroom_rules_report_and_honours_are_staff_pages(world, corps):
     assert (
         staff.post(
             "/incentives/rules/",
-            {"points_per_hour": "15", "well_rated_points": "5", "no_show_points": "5"},
+            {
+                "points_per_hour": "15",
+                "well_rated_points": "5",
+                "recruit_points": "10",
+                "no_show_points": "5",
+            },
         ).status_code
         == 302
     )

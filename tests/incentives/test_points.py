@@ -109,3 +109,24 @@ def test_points_issued_and_redeemed_per_station_per_month(world, corps, staff, m
     assert by_month["2026-11"][0] == Decimal("40")
     this_month = timezone.localdate().strftime("%Y-%m")
     assert by_month[this_month][1] == Decimal("20")  # 60 spent, 40 returned by the cancellation
+
+
+def test_a_recruiter_earns_points_once_the_recruit_is_active(world, corps, staff, me):
+    from linli.volunteers.actions.registration import volunteer_approve
+
+    url = f"/volunteers/{corps.applicant.pk}/recruiter"
+    assert me.post(url, {"recruiter": corps.volunteer.pk}).status_code == 404
+    recorded = staff.post(url, {"recruiter": corps.volunteer.pk})
+    assert recorded.status_code == 201, recorded.content
+    assert staff.post(url, {"recruiter": corps.leader.pk}).status_code == 409
+    assert balance(corps.volunteer, Account.POINTS) == Decimal("0")  # still pending
+    volunteer_approve(volunteer=corps.applicant, actor=world.user("station_staff"))
+    assert balance(corps.volunteer, Account.POINTS) == Decimal("10")
+    entries = me.get(f"/volunteers/{corps.volunteer.pk}/points").json()["entries"]
+    assert entries[-1]["kind"] == "reward" and "周晓燕" in entries[-1]["description"]
+    assert (
+        staff.post(
+            f"/volunteers/{corps.leader.pk}/recruiter", {"recruiter": corps.leader.pk}
+        ).status_code
+        == 422
+    )

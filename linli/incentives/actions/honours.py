@@ -27,7 +27,7 @@ from linli.incentives.models import (
     Nomination,
     NominationStatus,
 )
-from linli.volunteers.models import VolunteerAward
+from linli.volunteers.actions.records import award_add
 
 
 def _stored(actor: Any) -> Any:
@@ -177,17 +177,20 @@ def honour_award(*, honour: Honour, actor: Any, at: datetime | None = None) -> H
     if locked.notice_ends_at is None or now < locked.notice_ends_at:
         raise DomainError("notice_running", _("公示期未满，不能授予。"), status=409)
     awarded_on = timezone.localdate(now)
-    for nomination in locked.nominations.select_for_update().filter(
-        status=NominationStatus.ACCEPTED, volunteer__isnull=False, award__isnull=True
+    for nomination in (
+        locked.nominations.select_for_update(of=("self",))
+        .select_related("volunteer")
+        .filter(status=NominationStatus.ACCEPTED, volunteer__isnull=False, award__isnull=True)
     ):
-        if nomination.volunteer_id is None:
+        if nomination.volunteer is None:
             continue
-        nomination.award = VolunteerAward.objects.create(
-            volunteer_id=nomination.volunteer_id,
+        # The 67号令 record's own action: the award is written and audited as any other.
+        nomination.award = award_add(
+            volunteer=nomination.volunteer,
             name=f"{locked.year}年度{locked.title}",
             awarded_on=awarded_on,
             granted_by=locked.granted_by,
-            recorded_by=_stored(actor),
+            actor=actor,
         )
         nomination.save(update_fields=["award"])
     locked.status = HonourStatus.AWARDED

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.audit.actions import audit_record
+from linli.core.errors import DomainError
 from linli.incentives.hooks import points_value
-from linli.incentives.models import PointRule
+from linli.incentives.models import PointRule, Recruitment
 from linli.incentives.rules import rule_for
 from linli.ledger.actions import ledger_post, lock_balance
 from linli.ledger.models import Account, EntryKind, LedgerEntry
@@ -148,7 +149,58 @@ def points_adjust(*, volunteer: Volunteer, amount: Decimal, reason: str, actor: 
     return entry
 
 
-RULE_FIELDS = ("points_per_hour", "well_rated_points", "no_show_points")
+@transaction.atomic
+def recruitment_record(*, volunteer: Volunteer, recruiter: Volunteer, actor: Any) -> Recruitment:
+    """Staff record who recruited a volunteer (an active volunteer of the same station, once);
+    if the recruit is already active, the recruiter earns the points at once."""
+    if recruiter.pk == volunteer.pk:
+        raise ValidationError({"recruiter": [_("推荐人不能是本人。")]})
+    if recruiter.station_id != volunteer.station_id or recruiter.status != Volunteer.Status.ACTIVE:
+        raise ValidationError({"recruiter": [_("推荐人须是本站在册志愿者。")]})
+    if Recruitment.objects.filter(volunteer=volunteer).exists():
+        raise DomainError("already_recorded", _("已经登记过推荐人。"), status=409)
+    recruitment = Recruitment.objects.create(
+        volunteer=volunteer,
+        recruiter=recruiter,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="points.recruitment",
+        target=recruitment,
+        station=volunteer.station,
+        after={"volunteer": volunteer.pk, "recruiter": recruiter.pk},
+    )
+    if volunteer.status == Volunteer.Status.ACTIVE:
+        points_reward_recruiter(volunteer=volunteer, actor=actor)
+    return recruitment
+
+
+@transaction.atomic
+def points_reward_recruiter(*, volunteer: Volunteer, actor: Any) -> LedgerEntry | None:
+    """A recruit who has become active earns their recruiter the station's points, once (called
+    by `volunteer_approve` in its transaction, and by `recruitment_record`)."""
+    recruitment = (
+        Recruitment.objects.select_related("recruiter__station").filter(volunteer=volunteer).first()
+    )
+    if recruitment is None or volunteer.status != Volunteer.Status.ACTIVE:
+        return None
+    rule = rule_for(volunteer.station_id)
+    if rule.recruit_points <= 0:
+        return None
+    return ledger_post(
+        volunteer=recruitment.recruiter,
+        account=Account.POINTS,
+        amount=rule.recruit_points,
+        kind=EntryKind.REWARD,
+        served_on=timezone.localdate(),
+        description=_("推荐的志愿者 %(name)s 已成为在册志愿者") % {"name": volunteer.person.name},
+        source_key=f"points:recruit:{volunteer.pk}",
+        actor=actor,
+    )
+
+
+RULE_FIELDS = ("points_per_hour", "well_rated_points", "recruit_points", "no_show_points")
 
 
 @transaction.atomic

@@ -247,7 +247,8 @@ def timebank_payment_settle(*, service_request: Any, actor: Any) -> TimebankPaym
     zero), once. A payer of another station of the deployment adds the clearing pair: the
     payer's station owes the serving station those hours (+ at one, − at the other)."""
     payment = (
-        TimebankPayment.objects.select_for_update()
+        # Only the payment row is locked: its payer and pool are nullable (an outer join).
+        TimebankPayment.objects.select_for_update(of=("self",))
         .select_related("payer__station", "pool_station")
         .filter(service_request=service_request)
         .first()

@@ -16,11 +16,18 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from linli.incentives import access
-from linli.incentives.actions.points import points_adjust
+from linli.incentives.actions.points import points_adjust, recruitment_record
 from linli.incentives.actions.timebank import depositable_hours, deposited_hours
 from linli.incentives.api.output import ERRORS, caller, entry_out
 from linli.incentives.queries import account_entries
-from linli.incentives.schemas import AdjustIn, EntryOut, PathId, PointsOut, TimebankOut
+from linli.incentives.schemas import (
+    AdjustIn,
+    EntryOut,
+    PathId,
+    PointsOut,
+    RecruiterIn,
+    TimebankOut,
+)
 from linli.ledger.models import Account
 
 router = Router(tags=["points and time bank"])
@@ -50,6 +57,20 @@ def volunteer_points_adjust(request: HttpRequest, volunteer_id: PathId, payload:
         volunteer=volunteer, amount=payload.points, reason=payload.reason, actor=user
     )
     return Status(201, entry_out(entry))
+
+
+@router.post(
+    "/{volunteer_id}/recruiter",
+    response={201: dict[str, int], **ERRORS},
+    summary="推荐人: staff record who recruited the volunteer; once they are active, the "
+    "recruiter earns the station's recruiting points (once)",
+)
+def volunteer_recruiter(request: HttpRequest, volunteer_id: PathId, payload: RecruiterIn) -> Any:
+    user = caller(request)
+    volunteer = access.get_account_holder(user, volunteer_id, write=True)
+    recruiter = access.get_account_holder(user, payload.recruiter, write=True)
+    recruitment = recruitment_record(volunteer=volunteer, recruiter=recruiter, actor=user)
+    return Status(201, {"volunteer": volunteer.pk, "recruiter": recruitment.recruiter_id})
 
 
 @router.get(

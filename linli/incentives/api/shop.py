@@ -171,6 +171,7 @@ def _rules_out(rule: Any, code: str) -> dict[str, Any]:
         "station": code,
         "points_per_hour": float(rule.points_per_hour),
         "well_rated_points": float(rule.well_rated_points),
+        "recruit_points": float(rule.recruit_points),
         "no_show_points": float(rule.no_show_points),
     }
 

@@ -85,6 +85,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         initial={
             "points_per_hour": rule.points_per_hour,
             "well_rated_points": rule.well_rated_points,
+            "recruit_points": rule.recruit_points,
             "no_show_points": rule.no_show_points,
         },
     )

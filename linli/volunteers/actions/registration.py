@@ -411,6 +411,9 @@ def volunteer_approve(*, volunteer: Volunteer, actor: Any) -> Volunteer:
         volunteer.number = _next_number(volunteer.station, timezone.localdate().year)
         volunteer.save(update_fields=["number"])
     _grant_volunteer_role(volunteer, actor)
+    from linli.incentives.actions.points import points_reward_recruiter
+
+    points_reward_recruiter(volunteer=volunteer, actor=actor)
     return volunteer
 
 
