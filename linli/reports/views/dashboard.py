@@ -20,6 +20,7 @@ from linli.org.models import Station
 from linli.reports import figures
 from linli.reports.periods import PARTS, period_from, year_choices
 from linli.reports.rows import metric_sections, volunteer_section
+from linli.reports.views.rollup import rollup
 from linli.stats.metrics import METRICS
 
 ROWS_PER_PAGE = 50
@@ -31,8 +32,6 @@ ROWS_PER_PAGE = 50
 def index(request: HttpRequest) -> HttpResponse:
     """The header's 统计: the dashboard of a station worker's station; for a supervisor (or
     admin) the roll-up of the highest station they reach."""
-    from linli.reports.views.rollup import rollup
-
     stations = visible_stations(request.user, roles=STATS_ROLES).order_by("path")
     top = stations.first()
     if top is None:
