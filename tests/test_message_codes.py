@@ -66,7 +66,9 @@ def test_timeline_notes_and_the_inbox_read_in_english(world, menu, corps):
         "/api/v1/notifications", HTTP_ACCEPT_LANGUAGE="en", **bearer(api_token(staff))
     )
     assert api.status_code == 200, api.content
-    assert any(row["title"] == "New resident request: Community service" for row in api.json()["items"])
+    assert any(
+        row["title"] == "New resident request: Community service" for row in api.json()["items"]
+    )
     chinese = Client().get(
         "/api/v1/notifications", HTTP_ACCEPT_LANGUAGE="zh-hans", **bearer(api_token(staff))
     )
