@@ -4,6 +4,7 @@ language: timeline notes, inbox titles and bodies; rows from before codes read a
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from linli.accounts.models import Role
@@ -59,9 +60,19 @@ def test_timeline_notes_and_the_inbox_read_in_english(world, menu, corps):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/inbox/").content.decode()
     assert "New resident request: Community service" in page
-    api = client.get("/api/v1/notifications", HTTP_ACCEPT_LANGUAGE="en")
-    if api.status_code == 200:
-        assert any("New resident request" in row["title"] for row in api.json())
+    from tests.conftest import api_token, bearer
+
+    api = Client().get(
+        "/api/v1/notifications", HTTP_ACCEPT_LANGUAGE="en", **bearer(api_token(staff))
+    )
+    assert api.status_code == 200, api.content
+    assert any(
+        row["title"] == "New resident request: Community service" for row in api.json()["items"]
+    )
+    chinese = Client().get(
+        "/api/v1/notifications", HTTP_ACCEPT_LANGUAGE="zh-hans", **bearer(api_token(staff))
+    )
+    assert any(row["title"] == "新的群众点单：社区服务" for row in chinese.json()["items"])
 
 
 def test_rows_written_before_codes_read_as_stored(world, menu):
