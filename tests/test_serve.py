@@ -66,7 +66,8 @@ def test_serve_runs_web_and_worker_and_stops_on_sigterm(tmp_path):
         start_new_session=True,
     )
     try:
-        assert wait_for(f"http://127.0.0.1:{port}/healthz", 60) == b'{"status": "ok"}'
+        # A fresh database migrates first: minutes on a loaded machine, seconds on a quiet one.
+        assert wait_for(f"http://127.0.0.1:{port}/healthz", 240) == b'{"status": "ok"}'
         login = wait_for(f"http://127.0.0.1:{port}/accounts/login/", 10).decode()
         assert "登录邻里" in login
         # The nightly prune is queued at start-up, in the server's own SQLite file.

@@ -25,6 +25,7 @@ from linli.ledger.models import LedgerEntry
 from linli.reports.breakdowns import active_volunteers, age_band_filter, with_star
 from linli.reports.periods import Period
 from linli.stats.metrics import METRICS
+from linli.studyroom.models import Stay
 from linli.volunteers.models import Volunteer
 
 # How each model's rows are read and shown: related rows loaded with them, the order, the
@@ -47,6 +48,8 @@ SHAPES: dict[type[Model], tuple[tuple[str, ...], tuple[str, ...], str, dict[str,
     MealOrder: (("resident",), ("-date", "id"), "mealorder", {"meal": "meal", "mode": "mode"}),
     CentreAttendance: (("centre", "resident"), ("-day", "id"), "centreattendance", {}),
     Volunteer: (("person",), ("number", "id"), "volunteer", {}),
+    # A pupil's day names the room only: a child's name is not a figure's business.
+    Stay: (("room",), ("-day", "id"), "stay", {}),
 }
 KEEP = {"year", "period", "page", "station"}
 MAX_FILTER_LENGTH = 40

@@ -99,7 +99,14 @@ class SummaryOut(Schema):
     people_served: int = Field(
         description="residents served (服务群众人次), of `year` if given: the head counts "
         "activities recorded when they closed, plus requests completed, plus day-care "
-        "person-times; meals are counted apart"
+        "person-times, plus pupils' days at the 午间微学堂; meals are counted apart"
+    )
+    points_issued: int = Field(
+        description="points (积分) issued to the stations' volunteers for their hours and "
+        "rewards, and added by staff; of `year` if given"
+    )
+    honours: int = Field(
+        description="honours awarded (one per person, team or household named), of `year` if given"
     )
 
 
@@ -177,7 +184,8 @@ def stats_series(
     station: str | None = None,
 ) -> dict[str, Any]:
     """`metric` is one of the registered metrics (hours, activities, person_times, requests,
-    requests_completed, meals, attendance, volunteers_new, people_served); `from` and `to` are
+    requests_completed, meals, attendance, volunteers_new, people_served, study_room_days,
+    points_issued, points_redeemed); `from` and `to` are
     days, both included (default: the twelve months up to today); a period cut by the range
     counts only its days inside it."""
     if metric not in METRICS:

@@ -22,7 +22,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Aggregate, Count, DateField, F, Min, QuerySet, Sum
+from django.db.models import Aggregate, Count, DateField, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -32,7 +32,8 @@ from linli.activities.models import Activity, ActivityStatus, Attendance
 from linli.assistance.models import RequestStatus, ServiceRequest
 from linli.canteen.models import MealOrder, OrderStatus
 from linli.daycare.models import CentreAttendance
-from linli.ledger.models import Account, LedgerEntry
+from linli.ledger.models import Account, EntryKind, LedgerEntry
+from linli.studyroom.models import Stay
 from linli.volunteers.models import Volunteer
 
 INTERVALS = ("month", "quarter", "year")
@@ -295,10 +296,44 @@ def volunteers_new(station_ids: Any) -> list[Part]:
     return [Part(approved, "registered_at")]
 
 
+@metric("study_room_days", _("午间微学堂人次"), unit=_("人次"))
+def study_room_days(station_ids: Any) -> list[Part]:
+    """Pupils' days at the 午间微学堂: one pupil checked in on one day (one stay a day)."""
+    stays = Stay.objects.filter(room__station_id__in=station_ids)
+    return [Part(stays, "day", station="room__station_id")]
+
+
+# Points earned by hours and rewards, and what staff added, are "issued"; spending is not.
+POINTS_ISSUED = Q(kind__in=(EntryKind.EARN, EntryKind.REWARD)) | Q(
+    kind=EntryKind.STAFF_ADJUST, amount__gt=0
+)
+
+
+@metric("points_issued", _("发放积分"), unit=_("分"))
+def points_issued(station_ids: Any) -> list[Part]:
+    """Points issued to the stations' volunteers, by the day they were earned."""
+    issued = LedgerEntry.objects.filter(
+        POINTS_ISSUED, account=Account.POINTS, volunteer__station_id__in=station_ids
+    )
+    return [Part(issued, "served_on", Sum("amount"), station="volunteer__station_id")]
+
+
+@metric("points_redeemed", _("兑换积分"), unit=_("分"))
+def points_redeemed(station_ids: Any) -> list[Part]:
+    """Points spent in the 爱心超市, less what cancelled and expired reservations gave back."""
+    spent = LedgerEntry.objects.filter(
+        account=Account.POINTS,
+        kind__in=(EntryKind.REDEEM, EntryKind.REFUND),
+        volunteer__station_id__in=station_ids,
+    )
+    return [Part(spent, "served_on", Sum(F("amount") * -1), station="volunteer__station_id")]
+
+
 @metric("people_served", _("服务群众人次"), unit=_("人次"))
 def people_served(station_ids: Any) -> list[Part]:
     """Residents served (服务群众人次): the head counts activities recorded when they closed,
-    requests served, and day-care person-times. Meals are counted apart (`meals`)."""
+    requests served, day-care person-times and pupils' days at the 午间微学堂. Meals are
+    counted apart (`meals`)."""
     counted = Activity.objects.filter(
         station_id__in=station_ids,
         status__in=(ActivityStatus.CLOSED, ActivityStatus.VERIFIED),
@@ -313,5 +348,9 @@ def people_served(station_ids: Any) -> list[Part]:
         *[
             Part(part.rows, part.on, part.value, _("日间照料人次"), part.station, part.ranged)
             for part in attendance(station_ids)
+        ],
+        *[
+            Part(part.rows, part.on, part.value, _("午间微学堂人次"), part.station)
+            for part in study_room_days(station_ids)
         ],
     ]

@@ -12,6 +12,7 @@ from linli.assistance.stats import medians, open_followups
 from linli.canteen.stats import meal_counts
 from linli.daycare.queries import daycare_figures
 from linli.elders.queries import elder_count
+from linli.incentives.queries import honours_count
 from linli.people.queries import registry_counts
 from linli.stats import rollups
 from linli.stats.metrics import total, year_range
@@ -53,10 +54,16 @@ def summary(station_ids: Any, *, year: int | None) -> dict[str, Any]:
         **meal_counts(station_ids, year),
         **study_room_figures(station_ids, year),
         "people_served": people_served(station_ids, year),
+        "points_issued": _metric_total("points_issued", station_ids, year),
+        "honours": honours_count(station_ids=station_ids, year=year),
     }
+
+
+def _metric_total(code: str, station_ids: Any, year: int | None) -> int:
+    start, end = year_range(year) if year is not None else (None, None)
+    return int(total(code, station_ids, start=start, end=end))
 
 
 def people_served(station_ids: Any, year: int | None) -> int:
     """服务群众人次 of the year (all years without one): the `people_served` metric's total."""
-    start, end = year_range(year) if year is not None else (None, None)
-    return int(total("people_served", station_ids, start=start, end=end))
+    return _metric_total("people_served", station_ids, year)
