@@ -3,13 +3,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from linli.accounts import access
 from linli.audit.models import AuditLog
 
 
-@require_GET
+@require_safe
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     """The audit log, read-only, newest first, filtered by action or actor phone."""

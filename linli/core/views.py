@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from linli.core.context_processors import CONTRAST_COOKIE, LARGE_TYPE_COOKIE
 
@@ -34,7 +34,7 @@ def display_preferences(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

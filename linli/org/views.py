@@ -1,20 +1,20 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from linli.accounts import access
 from linli.accounts.models import Role, RoleAssignment
 
 
-@require_GET
+@require_safe
 @login_required
 def station_list(request: HttpRequest) -> HttpResponse:
     stations = access.visible_stations(request.user).select_related("parent")
     return render(request, "org/station_list.html", {"stations": stations})
 
 
-@require_GET
+@require_safe
 @login_required
 def station_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A station, its place in the tree and who works there; 404 outside the user's reach."""

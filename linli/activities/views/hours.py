@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from linli.accounts.access import role_required
 from linli.activities import access, queries
@@ -44,7 +44,7 @@ def _form_errors(form: Form) -> str:
 # --- an activity's hours ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def hours(request: HttpRequest, pk: int) -> HttpResponse:
     """The hours table of an activity for its staff or leader: editable from closing to
@@ -125,7 +125,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("activities:detail", pk=activity.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def overdue(request: HttpRequest) -> HttpResponse:
     """Closed activities the user runs, the overdue ones (past 10 working days) marked first."""
@@ -143,7 +143,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 # --- the volunteer's own record --------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def my_hours(request: HttpRequest) -> HttpResponse:
     """The signed-in volunteer's service record (67号令): every entry, reversals as such."""
@@ -235,7 +235,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
 # --- staff: corrections, and the 公示 --------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*ledger_access.KEEPER_ROLES)
 def corrections(request: HttpRequest) -> HttpResponse:
@@ -271,7 +271,7 @@ def correction_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect("activities:corrections")
 
 
-@require_GET
+@require_safe
 @login_required
 def publicity(request: HttpRequest) -> HttpResponse:
     """公示: activities verified in the last 7 days with each volunteer's hours, full names only."""
