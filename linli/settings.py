@@ -298,6 +298,10 @@ CANTEEN_DELIVERY_HOURS = Decimal(os.environ.get("LINLI_CANTEEN_DELIVERY_HOURS", 
 # Outgoing channels. SMS goes to an HTTP gateway (JSON POST) when LINLI_SMS_URL is set; e-mail
 # through Django's SMTP settings when LINLI_EMAIL_HOST is set, else it is written to the log.
 SMS_GATEWAY_URL = os.environ.get("LINLI_SMS_URL", "")
+# The hosts (and their subdomains) a station's webhook may point at: on a shared deployment a
+# webhook aimed at an internal address would make the server call it (SSRF). The SMS gateway's
+# own host (LINLI_SMS_URL, set by the operator) is allowed as well.
+OUTBOUND_HOSTS = env_list("LINLI_OUTBOUND_HOSTS", "qyapi.weixin.qq.com")
 SMS_GATEWAY_TOKEN = os.environ.get("LINLI_SMS_TOKEN", "")
 EMAIL_HOST = os.environ.get("LINLI_EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("LINLI_EMAIL_PORT", "25"))
