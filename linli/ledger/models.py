@@ -91,7 +91,11 @@ class LedgerEntry(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["volunteer", "account"], name="ledger_volunteer_account")]
+        indexes = [
+            models.Index(fields=["volunteer", "account"], name="ledger_volunteer_account"),
+            # A station's last entry, read each time one is sealed into its chain.
+            models.Index(fields=["chain_station", "-id"], name="ledger_chain_last"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(reverses__isnull=True) | ~Q(reason=""), name="reversal_has_reason"

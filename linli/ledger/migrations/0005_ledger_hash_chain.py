@@ -40,5 +40,9 @@ class Migration(migrations.Migration):
             name='chain_station',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.station'),
         ),
+        migrations.AddIndex(
+            model_name='ledgerentry',
+            index=models.Index(fields=['chain_station', '-id'], name='ledger_chain_last'),
+        ),
         migrations.RunPython(seal_existing_entries, migrations.RunPython.noop),
     ]
