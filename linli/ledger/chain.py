@@ -67,6 +67,7 @@ def seal(entries: Sequence[Any]) -> None:
     Call inside a transaction, just before the insert: the stations' rows stay locked until it
     commits, and the last hash of each station is read under that lock.
     """
+    from django.db import connection
     from django.utils import timezone
 
     from linli.ledger.models import LedgerEntry
@@ -75,12 +76,19 @@ def seal(entries: Sequence[Any]) -> None:
 
     if not entries:
         return
-    volunteer_ids = {entry.volunteer_id for entry in entries}
-    station_of = dict(
-        Volunteer.objects.filter(pk__in=volunteer_ids).values_list("pk", "station_id")
-    )
-    station_ids = sorted({station_of[pk] for pk in volunteer_ids if pk in station_of})
-    list(Station.objects.select_for_update().filter(pk__in=station_ids).order_by("pk"))
+    # The volunteer is usually at hand (ledger_credit is given it): no query for its station.
+    station_of: dict[int, int] = {}
+    for entry in entries:
+        volunteer = entry._state.fields_cache.get("volunteer")
+        if volunteer is not None:
+            station_of[volunteer.pk] = volunteer.station_id
+    unknown = {entry.volunteer_id for entry in entries} - set(station_of)
+    if unknown:
+        station_of.update(Volunteer.objects.filter(pk__in=unknown).values_list("pk", "station_id"))
+    station_ids = sorted(set(station_of.values()))
+    if connection.features.has_select_for_update:
+        # SQLite has no row locks, and needs none: its IMMEDIATE transactions write one by one.
+        list(Station.objects.select_for_update().filter(pk__in=station_ids).order_by("pk"))
     last: dict[int, str] = {}
     for station_id in station_ids:
         previous = (
