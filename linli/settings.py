@@ -134,6 +134,7 @@ if os.environ.get("REDIS_URL"):
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "linli.core.middleware.RefuseNulMiddleware",
+    "linli.core.middleware.ApiHeadMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -310,6 +311,10 @@ CANTEEN_DELIVERY_HOURS = Decimal(os.environ.get("LINLI_CANTEEN_DELIVERY_HOURS", 
 # Outgoing channels. SMS goes to an HTTP gateway (JSON POST) when LINLI_SMS_URL is set; e-mail
 # through Django's SMTP settings when LINLI_EMAIL_HOST is set, else it is written to the log.
 SMS_GATEWAY_URL = os.environ.get("LINLI_SMS_URL", "")
+# The hosts (and their subdomains) a station's webhook may point at: on a shared deployment a
+# webhook aimed at an internal address would make the server call it (SSRF). The SMS gateway's
+# own host (LINLI_SMS_URL, set by the operator) is allowed as well.
+OUTBOUND_HOSTS = env_list("LINLI_OUTBOUND_HOSTS", "qyapi.weixin.qq.com")
 SMS_GATEWAY_TOKEN = os.environ.get("LINLI_SMS_TOKEN", "")
 # Whom a resident calls (shown on the sign-in page and the public 点单 form), e.g. 0555-1234567.
 STATION_PHONE = os.environ.get("LINLI_STATION_PHONE", "")[:30]

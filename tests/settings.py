@@ -25,3 +25,5 @@ STORAGES = {
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The notification tests' receivers are local HTTP servers (tests/test_notification_delivery.py).
+OUTBOUND_HOSTS = ["qyapi.weixin.qq.com", "127.0.0.1"]

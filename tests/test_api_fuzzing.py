@@ -58,7 +58,8 @@ def test_no_input_gives_a_server_error(case: Any, fuzz_tokens: dict[str, str]) -
         )
         assert response.status_code < 500, said
         if case.method.upper() != case.operation.method.upper():
-            assert response.status_code == 405, said  # a method the path does not take
+            # A method the operation does not take: 405, or HEAD answered as the path's GET.
+            assert response.status_code == 405 or case.method.upper() == "HEAD", said
             continue
         # Every answer is one the document lists for the operation.
         assert str(response.status_code) in case.operation.definition.raw["responses"], said

@@ -120,3 +120,12 @@ def test_dumpdata_works_without_flags(corps: Any, registry: Any) -> None:
     out = StringIO()
     call_command("dumpdata", stdout=out)
     assert '"model": "ledger.' in out.getvalue() or '"model": "people.resident"' in out.getvalue()
+
+
+def test_serve_refuses_a_key_inside_the_data_folder_unless_told(settings: Any) -> None:
+    from django.core.management.base import CommandError
+
+    settings.FIELD_KEY_FILE = Path(settings.DATA_DIR) / "field_keys"
+    settings.FIELD_KEYS_FROM_ENVIRONMENT = False
+    with pytest.raises(CommandError, match="--allow-key-in-data-dir"):
+        call_command("serve", "--no-migrate")

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 
 from linli.accounts import access, actions
@@ -52,7 +52,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 @sensitive_post_parameters("password")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
@@ -100,7 +100,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @sensitive_post_parameters("new_password", "new_password_again", "code")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def password_reset_view(request: HttpRequest) -> HttpResponse:
     """忘记密码: a code texted through the SMS gateway (`op=send`, then `op=reset`), or, without
     a gateway, whom to ask for a temporary password. The answer to `send` is the same whether
@@ -149,7 +149,7 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_otp(request: HttpRequest) -> HttpResponse:
     """Second step of sign-in for users with a TOTP device: a code, or one recovery code."""
     pending = request.session.get(PENDING_KEY)
@@ -195,7 +195,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP authenticator: scan, confirm with a first code, keep the recovery codes."""
     user: User = request.user  # type: ignore[assignment]
@@ -228,7 +228,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters()
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @throttled("password", phone=lambda request: getattr(request.user, "phone", ""))
 def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
@@ -263,7 +263,7 @@ def _user_rows(search: str) -> Any:
 
 @login_required
 @access.role_required(Role.ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def user_list(request: HttpRequest) -> HttpResponse:
     """Everyone with an account, their roles, and a form that adds an account with a first role."""
     form = UserCreateForm(request.POST or None)
@@ -300,7 +300,7 @@ def _create_with_role(request: HttpRequest, data: dict[str, Any]) -> User:
 
 @login_required
 @access.role_required(Role.ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     person = access.get_user_for_user(request.user, user_id)
     form = RoleGrantForm(request.POST or None)
@@ -367,7 +367,7 @@ def account_unlock_view(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """What each of the user's roles can do next, one card per role held; for staff first the

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from linli.audit.context import current_origin
 from linli.audit.models import AuditLog
+from linli.core.appendonly import purge_allowed
 
 
 def audit_record(
@@ -46,7 +47,8 @@ def audit_prune(*, now: Any = None, retention_days: int) -> int:
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=retention_days)
-    deleted, _ = AuditLog.objects.filter(at__lt=cutoff).delete()
+    with transaction.atomic(), purge_allowed():
+        deleted, _ = AuditLog.objects.filter(at__lt=cutoff).delete()
     audit_record(
         actor=None,
         action="audit.prune",

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from linli.accounts import access
 from linli.audit import labels
@@ -56,7 +56,7 @@ def _all_labels() -> list[tuple[str, str]]:
     ]
 
 
-@require_GET
+@require_safe
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     """The audit log, read-only, newest first, filtered by what was done or the actor's phone."""
@@ -108,7 +108,7 @@ FORMATS = ColumnFormats(
 )
 
 
-@require_GET
+@require_safe
 @login_required
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The filtered log as xlsx (at most EXPORT_LIMIT rows, newest first): the words and, for

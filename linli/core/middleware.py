@@ -77,3 +77,22 @@ def nul_refused(request: HttpRequest) -> HttpResponse:
             json_dumps_params={"ensure_ascii": False},
         )
     return HttpResponseBadRequest(message)
+
+
+class ApiHeadMiddleware:
+    """HEAD on the API is answered as GET is, without the body (the API's router knows GET
+    only). Pages answer HEAD themselves (`require_safe`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD" or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        request.method = "GET"
+        response = self.get_response(request)
+        request.method = "HEAD"
+        if not response.streaming:
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response

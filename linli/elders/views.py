@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import has_role, role_required, visible_stations
 from linli.accounts.models import Role
@@ -40,7 +40,7 @@ from linli.volunteers.access import active_volunteer_of
 PAGE_SIZE = 30
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.READ_ROLES)
 def elder_list(request: HttpRequest) -> HttpResponse:
@@ -66,7 +66,7 @@ def elder_list(request: HttpRequest) -> HttpResponse:
     return render(request, "elders/list.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.READ_ROLES)
 def elder_map(request: HttpRequest) -> HttpResponse:
@@ -75,7 +75,7 @@ def elder_map(request: HttpRequest) -> HttpResponse:
     return render(request, "elders/map.html", {"blocks": blocks})
 
 
-@require_GET
+@require_safe
 @login_required
 def offered(request: HttpRequest) -> HttpResponse:
     """A volunteer's visits: overdue or due within a week, near home or for their team. A user
@@ -120,7 +120,7 @@ def _profile_form(profile: ElderProfile, data: Any = None) -> ProfileForm:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def elder_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
     """An elder's care page. Staff and supervisors see the profile and every visit (staff also
@@ -196,7 +196,7 @@ def elder_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
     return redirect("elders:detail", resident_id=resident_id)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def visit_create(request: HttpRequest, resident_id: int) -> HttpResponse:
     profile, standing = access.get_profile_for_user(request.user, resident_id, need="visit")

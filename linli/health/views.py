@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import in_reach, role_required, visible_stations
 from linli.activities.models import Activity, ActivityStatus
@@ -36,7 +36,7 @@ def _checks(station_id: int) -> Any:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def resident_health(request: HttpRequest, resident_id: int) -> HttpResponse:
     """A person's health records, trend chart and the form to add one (staff and the caregivers
@@ -81,7 +81,7 @@ def _staff_station(request: HttpRequest) -> Station:
     return station
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @role_required(*access.STAFF_ROLES)
 def thresholds(request: HttpRequest) -> HttpResponse:
@@ -114,7 +114,7 @@ def thresholds(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.COUNT_ROLES)
 def check_list(request: HttpRequest) -> HttpResponse:
@@ -132,7 +132,7 @@ def check_list(request: HttpRequest) -> HttpResponse:
     return render(request, "health/checks.html", {"checks": checks})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @role_required(*access.COUNT_ROLES)
 def check_detail(request: HttpRequest, activity_id: int) -> HttpResponse:

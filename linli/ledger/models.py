@@ -1,16 +1,23 @@
 """One append-only ledger (SPEC §3): hours now, points and time-bank credits later.
 
 Balances are sums of entries, never stored apart from them. A correction is a new entry that
-reverses another, with a reason and an approver; an entry is never updated or deleted.
+reverses another, with a reason and an approver; an entry is never updated or deleted: the ORM
+refuses it here, the database's triggers refuse it for any client (migration
+0008_ledger_audit_append_only), and each station's entries form a hash chain that
+`linli verify_ledger` checks.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from linli.ledger import chain
 
 
 class Account(models.TextChoices):
@@ -56,6 +63,13 @@ class AppendOnlyQuerySet(models.QuerySet["LedgerEntry"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("ledger entries are never deleted")
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[LedgerEntry]:
+        """Sealed into their stations' hash chains (linli/ledger/chain.py) as they go in."""
+        entries = list(objs)
+        with transaction.atomic(using=self.db):
+            chain.seal(entries)
+            return super().bulk_create(entries, *args, **kwargs)
+
 
 class LedgerEntry(models.Model):
     # A volunteer's account, or (volunteer empty) one of a station's own accounts.
@@ -99,12 +113,21 @@ class LedgerEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The station's hash chain (linli/ledger/chain.py): set once, when the entry is created.
+    chain_station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    chain_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["volunteer", "account"], name="ledger_volunteer_account")]
+        indexes = [
+            models.Index(fields=["volunteer", "account"], name="ledger_volunteer_account"),
+            # A station's last entry, read each time one is sealed into its chain.
+            models.Index(fields=["chain_station", "-id"], name="ledger_chain_last"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(reverses__isnull=True) | ~Q(reason=""), name="reversal_has_reason"
@@ -125,7 +148,9 @@ class LedgerEntry(models.Model):
             raise PermissionError("ledger entries are append-only")
         # Always an INSERT: a new instance given an existing pk would otherwise UPDATE that row.
         kwargs["force_insert"] = True
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        with transaction.atomic():
+            chain.seal([self])
+            super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("ledger entries are never deleted")

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from linli.accounts.access import visible_stations
 from linli.activities import access as activities_access
@@ -111,14 +111,14 @@ def _certificate_page(request: HttpRequest, volunteer: Volunteer | None, *, own:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def certificate(request: HttpRequest) -> HttpResponse:
     """The signed-in volunteer's own certificate."""
     return _certificate_page(request, _own_volunteer(request), own=True)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def volunteer_certificate(request: HttpRequest, volunteer_id: int) -> HttpResponse:
     """A certificate for a volunteer the user may read (404 for anyone else's)."""
     volunteer = access.get_volunteer_for_user(request.user, volunteer_id)
@@ -146,7 +146,7 @@ def _webcal(url: str) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def calendar_links(request: HttpRequest) -> HttpResponse:
     """The subscription links the user owns: their own activities, and (staff) their stations'."""
     volunteer = _own_volunteer(request)
@@ -173,14 +173,14 @@ def _ics(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def calendar_volunteer(request: HttpRequest, token: str) -> HttpResponse:
     """A volunteer's feed; the signed token is the only key (a forged one is 404)."""
     volunteer = calendar.volunteer_from_token(token)
     return _ics(calendar.feed_volunteer(volunteer, host=request.get_host()), "linli.ics")
 
 
-@require_GET
+@require_safe
 def calendar_station(request: HttpRequest, code: str, token: str) -> HttpResponse:
     """A station's feed of open activities; the signed token is the key (a forged one is 404)."""
     station = calendar.station_from_token(code, token)
@@ -195,7 +195,7 @@ def _month_start(today: date) -> date:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_page(request: HttpRequest) -> HttpResponse:
     """Choose the period to export (default: this month so far)."""
     if not ledger_access.can_keep_records(request.user):
@@ -206,7 +206,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
     """`?from=&to=` (default: this month so far) as xlsx, full ID numbers, audited."""
     if not ledger_access.can_keep_records(request.user):
@@ -226,7 +226,7 @@ def export(request: HttpRequest) -> HttpResponse:
 # --- public verification ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @throttled("lookup", methods=("GET", "HEAD"))
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """Anyone, without signing in: is this a real certificate? Unknown number: a 404 that says so."""

@@ -106,6 +106,8 @@ def _post_json(url: str, payload: Any, *, headers: dict[str, str], secrets: list
     message (and its headers) somewhere else."""
     if urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).hostname:
         raise DeliveryError(_("只支持 http:// 或 https:// 地址"))
+    if not host_allowed(url):
+        raise DeliveryError(_("该地址不在允许的通知服务器名单中（LINLI_OUTBOUND_HOSTS）。"))
     request = urllib.request.Request(  # noqa: S310 (the scheme is checked just above)
         url,
         data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
@@ -141,6 +143,15 @@ def _post_json(url: str, payload: Any, *, headers: dict[str, str], secrets: list
     if not 200 <= status < 300:
         raise DeliveryError(_("对方返回 HTTP %(status)s") % {"status": status})
     return body
+
+
+def host_allowed(url: str) -> bool:
+    """Is `url`'s host one of OUTBOUND_HOSTS (or a subdomain), or the SMS gateway's own host?"""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    allowed = {name.lower().strip(".") for name in settings.OUTBOUND_HOSTS if name.strip()}
+    if settings.SMS_GATEWAY_URL:
+        allowed.add((urlsplit(settings.SMS_GATEWAY_URL).hostname or "").lower())
+    return any(host == name or host.endswith("." + name) for name in allowed if name)
 
 
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):

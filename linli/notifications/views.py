@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import role_required
 from linli.core.forms import BaseForm
@@ -52,7 +52,7 @@ def _inbox_rows(user: Any, *, unread_only: bool) -> QuerySet[Notification]:
     ).order_by("read_rank", "-created_at", "-id")
 
 
-@require_GET
+@require_safe
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
@@ -67,7 +67,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/inbox.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Goes to the page a notification is about. Only the inbox's POST marks it read: a GET
@@ -175,7 +175,7 @@ def _after_change(request: HttpRequest, station: Station, notice: str) -> HttpRe
     return redirect(f"{reverse('notifications:channels')}?station={station.code}")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @role_required(*access.CHANNEL_ROLES)
 def channel_list(request: HttpRequest) -> HttpResponse:
@@ -232,7 +232,7 @@ def channel_test(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_change(request, channel.station, _("测试消息已排队发送，稍后可在下方看到结果。"))
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.CHANNEL_ROLES)
 def delivery_status(request: HttpRequest, pk: int) -> HttpResponse:

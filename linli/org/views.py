@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts import access
 from linli.accounts.models import Role, RoleAssignment
@@ -57,7 +57,7 @@ def refusals_as_pages(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapped
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def station_list(request: HttpRequest) -> HttpResponse:
     """The tree the user reaches; administrators also open a new 中心, 所 or 站 here."""
@@ -171,7 +171,7 @@ def _detail_page(
     )
 
 
-@require_GET
+@require_safe
 def station_public(request: HttpRequest, code: str) -> HttpResponse:
     """A station's public page (no sign-in): whom to call and the ways in — 点单 without an
     account, volunteer registration, signing in. Names no person and no figure."""
@@ -454,7 +454,7 @@ def _onboarding_station(request: HttpRequest, code: str) -> Station:
     raise PermissionDenied
 
 
-@require_GET
+@require_safe
 @login_required
 def station_onboarding(request: HttpRequest, code: str) -> HttpResponse:
     """A new station's checklist: staff accounts, places, service menu, registry, teams."""

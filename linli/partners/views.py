@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import visible_stations
 from linli.activities.models import Activity
@@ -39,7 +39,7 @@ class ContactForm(BaseForm):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def partner_list(request: HttpRequest) -> HttpResponse:
     partners = list(
         queries.with_counts(access.partners_for_user(request.user)).select_related("station")
@@ -69,7 +69,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def partner_detail(request: HttpRequest, partner_id: int) -> HttpResponse:
     partner = access.get_partner_for_user(request.user, partner_id)
     people = queries.people_with_hours(partner)

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import role_required
 from linli.core.errors import DomainError
@@ -71,7 +71,7 @@ def _own_volunteer(request: HttpRequest) -> Volunteer | None:
 # --- teams -----------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
     """The teams of the user's stations, each with its sub-groups, leader, members and rule."""
@@ -86,7 +86,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @role_required(*volunteer_access.WRITE_ROLES)
 def team_create(request: HttpRequest) -> HttpResponse:
@@ -114,7 +114,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
     team = _staff_team(request, team_id)
@@ -197,7 +197,7 @@ def _rule_context(request: HttpRequest, team: Team, **extra: Any) -> dict[str, A
     return context
 
 
-@require_GET
+@require_safe
 @login_required
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     team = access.get_team_for_user(request.user, team_id)
@@ -266,7 +266,7 @@ def _managed_membership(request: HttpRequest, team_id: int, membership_id: int) 
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def member_add(request: HttpRequest, team_id: int) -> HttpResponse:
     """GET: volunteers to add, found by name or pinyin initials; POST: add one to the roster."""

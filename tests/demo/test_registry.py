@@ -2,6 +2,7 @@
 
 import json
 from collections import Counter, defaultdict
+from datetime import date
 
 from django.test import Client
 from django.utils import timezone
@@ -148,3 +149,33 @@ def test_the_plan_is_the_same_every_time():
     assert [(h.address, [(p.name, p.id_number) for p in h.members]) for h in first] == [
         (h.address, [(p.name, p.id_number) for p in h.members]) for h in second
     ]
+
+
+def test_a_rerun_after_staff_registered_a_resident_without_an_id_number(demo: SeededDemo):
+    """Staff may record a resident without an ID number; the next `linli demo` must not try to
+    read one (it crashed with InvalidToken) nor draw that resident as a demo volunteer."""
+    from linli.org.models import Station
+    from linli.people import actions as people_actions
+    from linli.people.models import Resident
+    from linli.volunteers.demo.plan import registry_rows
+
+    station = Station.objects.get(code="JIAOJIA")
+    household = Resident.objects.filter(station=station, household__isnull=False).first()
+    assert household is not None and household.household is not None
+    building = household.household.building
+    resident = people_actions.resident_create(
+        station=station,
+        data=people_actions.ResidentInput(
+            name="无证居民",
+            gender="F",
+            birth_date=date(1990, 5, 5),
+            address=people_actions.AddressInput(
+                estate=building.estate.name, building=building.number, unit="9", room="909"
+            ),
+        ),
+        consent=people_actions.ConsentInput(method="paper"),
+        actor=None,
+    )
+    assert resident.id_number_cipher == ""
+    assert resident.pk not in {row.pk for row in registry_rows(station)}
+    run_seed()

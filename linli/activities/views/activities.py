@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.activities import access, queries, themes
 from linli.activities.actions import lifecycle, signups
@@ -64,7 +64,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 # --- list and detail -------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
     """The stations' activities (filters: status, team, category, month), or 我的活动."""
@@ -112,7 +112,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/list.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.get_activity_for_user(request.user, pk)
@@ -353,7 +353,7 @@ def _theme_initial(request: HttpRequest) -> tuple[dict[str, Any], Any]:
     return initial, theme
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def activity_create(request: HttpRequest) -> HttpResponse:
     if not access.can_create_activities(request.user):
@@ -410,7 +410,7 @@ def _list_url() -> str:
     return reverse("activities:list")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.get_activity_for_user(request.user, pk, manage=True)

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.activities import access, checkin_token, queries
 from linli.activities.actions import attendance
@@ -30,7 +30,7 @@ from linli.volunteers.models import Volunteer
 POST_WINDOWS = 5
 
 
-@require_GET
+@require_safe
 @login_required
 def activity_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The check-in QR code for the responsible person's phone; htmx renews it every 30 s."""
@@ -51,7 +51,7 @@ def activity_qr(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "activities/qr.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """What a volunteer's scan of the activity QR code opens: one tap to check in, or, once in,
@@ -116,7 +116,7 @@ def _scan_context(request: HttpRequest, activity: Activity, **extra: Any) -> dic
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def scan(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff or the leader check a volunteer in or out by their card's QR code (`?card=` or the

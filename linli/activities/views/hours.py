@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import role_required
 from linli.activities import access, queries
@@ -46,7 +46,7 @@ def _form_errors(form: Form) -> str:
 # --- an activity's hours ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def hours(request: HttpRequest, pk: int) -> HttpResponse:
     """The hours table of an activity for its staff or leader: editable from closing to
@@ -130,7 +130,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("activities:detail", pk=activity.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def overdue(request: HttpRequest) -> HttpResponse:
     """Closed activities the user runs, the overdue ones (past 10 working days) marked first."""
@@ -155,7 +155,7 @@ class YearOfService:
     rows: list[tuple[Any, bool, bool]] = field(default_factory=list)
 
 
-@require_GET
+@require_safe
 @login_required
 def my_hours(request: HttpRequest) -> HttpResponse:
     """The signed-in volunteer's service record (67号令): every entry, reversals as such."""
@@ -213,7 +213,7 @@ def _claim_form(data: Any, claimable: list[Signup]) -> ClaimForm:
     return ClaimForm(data, choices=choices)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def correction_request(request: HttpRequest, entry_id: int) -> HttpResponse:
     """申请更正 for one entry: GET shows the form (in place, under the entry's button, with
@@ -268,7 +268,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
 # --- staff: corrections, and the 公示 --------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*ledger_access.KEEPER_ROLES)
 def corrections(request: HttpRequest) -> HttpResponse:
@@ -304,7 +304,7 @@ def correction_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect("activities:corrections")
 
 
-@require_GET
+@require_safe
 @login_required
 def publicity(request: HttpRequest) -> HttpResponse:
     """公示: activities verified in the last 7 days with each volunteer's hours, full names only."""

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from linli.assistance.actions import request_submit_public
 from linli.assistance.forms.ask import AskForm
@@ -31,7 +31,7 @@ def _chosen(request: HttpRequest, stations: list[Station]) -> Station | None:
     return stations[0] if len(stations) == 1 else None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ask(request: HttpRequest) -> HttpResponse:
     stations = _stations()
     station = _chosen(request, stations)
@@ -62,7 +62,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def ask_done(request: HttpRequest) -> HttpResponse:
     asked = request.session.get("linli_asked")
     return render(

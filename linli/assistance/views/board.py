@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from linli.accounts.access import in_reach, visible_stations
 from linli.assistance import access, timers
@@ -147,7 +147,7 @@ def _age(moment: datetime, now: datetime) -> str:
     return timesince(moment, now, depth=1)
 
 
-@require_GET
+@require_safe
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     """The dispatch board (staff and supervisors); `?part=summary` is the home page's card."""

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from linli.assistance import access
 from linli.assistance.suggestions import PICKER_LIMIT, suggest_volunteers
@@ -37,7 +37,7 @@ def team_names(volunteer_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
-@require_GET
+@require_safe
 @login_required
 def volunteer_picker(request: HttpRequest, pk: int) -> HttpResponse:
     """Volunteers matching `q` for dispatching request `pk` (htmx fragment). Only those who may

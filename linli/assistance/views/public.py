@@ -18,7 +18,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Valu
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import has_role
 from linli.accounts.models import Role
@@ -141,7 +141,7 @@ def recognise(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def new_request(request: HttpRequest) -> HttpResponse:
     """点单: the resident says what they need; the address comes from their household, or is
@@ -207,7 +207,7 @@ def _cards(rows: Any, *, contact_for: Any = None, own: bool = False) -> list[Req
     return cards
 
 
-@require_GET
+@require_safe
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
     """The requests this account posted, newest first, each with what happens next. The home
@@ -269,7 +269,7 @@ def _taken(volunteer: Any) -> QuerySet[ServiceRequest]:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """可接的单 (no phone or address: those come with accepting) and 我的任务 (the contact shown

@@ -21,7 +21,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from linli.assistance import access, actions, timers
 from linli.assistance.forms.requests import (
@@ -165,7 +165,7 @@ def _page(
     return render(request, "assistance/detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, access.get_request_for_user(request.user, pk))
@@ -295,7 +295,7 @@ def request_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- photos --------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def request_photo(request: HttpRequest, pk: int) -> FileResponse:
     """A photo of the work, to those who may open its request and see its photos (the gate's

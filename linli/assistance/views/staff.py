@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import visible_stations
 from linli.assistance import access
@@ -88,7 +88,7 @@ def _entry_stations(request: HttpRequest) -> QuerySet[Station]:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def staff_new(request: HttpRequest) -> HttpResponse:
     """代客点单: one form for a caller's request; `op=paste` reads a group message into it.
@@ -235,7 +235,7 @@ def _menu_page(
     return render(request, "assistance/menu.html", context, status=status)
 
 
-@require_http_methods(["GET"])
+@require_safe
 @login_required
 def menu(request: HttpRequest) -> HttpResponse:
     """The service menu of a station the user reaches (any role reads it; staff edit)."""

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from linli.canteen import access
 from linli.canteen.actions import order_serve, order_walk_in
@@ -93,7 +93,7 @@ def _panel(
     return response
 
 
-@require_GET
+@require_safe
 @login_required
 def counter(request: HttpRequest) -> HttpResponse:
     station = _station(request)
@@ -114,7 +114,7 @@ def counter(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATE, context)
 
 
-@require_GET
+@require_safe
 @login_required
 def counter_find(request: HttpRequest) -> HttpResponse:
     """A scanned card opens the person's panel; typed words list the people they match."""
@@ -153,7 +153,7 @@ def counter_find(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def counter_person(request: HttpRequest, resident_id: int) -> HttpResponse:
     station = _station(request)

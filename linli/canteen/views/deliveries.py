@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from linli.canteen import access
 from linli.canteen.actions import delivery_complete, delivery_release, delivery_take
@@ -42,7 +42,7 @@ DONE = {
 }
 
 
-@require_GET
+@require_safe
 @login_required
 def deliveries(request: HttpRequest) -> HttpResponse:
     if not access.can_deliver(request.user):

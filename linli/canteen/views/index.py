@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from linli.accounts.access import has_role
 from linli.accounts.models import Role
@@ -17,7 +17,7 @@ from linli.canteen import access
 from linli.canteen.views import counter, deliveries, resident, settlement
 
 
-@require_GET
+@require_safe
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.canteen import access
 from linli.canteen.actions import menu_save, menus_copy_week
@@ -45,7 +45,7 @@ def _url(station: Station, monday: Any) -> str:
     return f"{reverse('canteen:menus')}?station={station.code}&week={monday:%Y-%m-%d}"
 
 
-@require_GET
+@require_safe
 @login_required
 def week(request: HttpRequest) -> HttpResponse:
     station = _station(request)
@@ -89,7 +89,7 @@ def _cell(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def edit(request: HttpRequest) -> HttpResponse:
     """One meal's form in its cell (GET), saved in place (POST)."""

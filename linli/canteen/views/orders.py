@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.canteen import access
 from linli.canteen.actions import order_place, order_serve
@@ -32,7 +32,7 @@ from linli.people.models import Resident
 PAGE_SIZE = 50
 
 
-@require_GET
+@require_safe
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
     if not access.can_read_any(request.user):
@@ -91,7 +91,7 @@ def _resident(user: Any, pk: Any) -> Resident | None:
     return resident if access.ordering_channel(user, resident) == "phone" else None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def phone_order(request: HttpRequest) -> HttpResponse:
     """电话订餐: the canteen orders a meal for a resident of the station, by phone (the cut-off

@@ -48,7 +48,7 @@ def _chosen(people: list[Resident], wanted: str | None, today: date) -> Resident
     return min(elders, key=lambda person: person.birth_date) if elders else people[0]
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def order_page(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.RESIDENT):

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.canteen import access
 from linli.canteen.actions import settlement_adjust, settlement_close
@@ -63,7 +63,7 @@ def _funder_id(request: HttpRequest, station: Station) -> int | None:
     return found.first()
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def settlement(request: HttpRequest) -> HttpResponse:
     station = _station(request)
@@ -157,7 +157,7 @@ def _filename(station: Station, month: date, funder_id: int | None, suffix: str)
     return f"{station.name}-助餐结算-{month:%Y-%m}{who}.{suffix}"
 
 
-@require_GET
+@require_safe
 @login_required
 def settlement_xlsx_view(request: HttpRequest) -> HttpResponse:
     station = _station(request)
@@ -169,7 +169,7 @@ def settlement_xlsx_view(request: HttpRequest) -> HttpResponse:
     return xlsx_response(content, _filename(station, month, funder_id, "xlsx"))
 
 
-@require_GET
+@require_safe
 @login_required
 def settlement_pdf_view(request: HttpRequest) -> HttpResponse:
     station = _station(request)

@@ -44,7 +44,7 @@ def _forms(station: Station, data: Any = None, which: str = "") -> dict[str, Any
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def tiers(request: HttpRequest) -> HttpResponse:
     if not access.can_read_any(request.user):

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import has_role, visible_stations
 from linli.accounts.models import User
@@ -32,7 +32,7 @@ from linli.daycare.models import CentreAttendance, CentreStaff
 from linli.org.models import Station
 
 
-@require_GET
+@require_safe
 @login_required
 def centre_list(request: HttpRequest) -> HttpResponse:
     centres = access.centres_for_user(request.user).select_related("station")
@@ -59,7 +59,7 @@ def _month_chart(year: int, by_month: list[tuple[int, int]]) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def centre_detail(request: HttpRequest, centre_id: int) -> HttpResponse:
     """The centre: its facts, today's count, the year's person-times by month, its activities."""
@@ -93,7 +93,7 @@ def centre_detail(request: HttpRequest, centre_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def attendance_page(request: HttpRequest, centre_id: int) -> HttpResponse:
     """Attendance by day (who came, for staff and caregivers), month and year (counts)."""
@@ -124,7 +124,7 @@ def attendance_page(request: HttpRequest, centre_id: int) -> HttpResponse:
     return render(request, "daycare/attendance.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def staff_page(request: HttpRequest, centre_id: int) -> HttpResponse:
     """The caregivers who work at the centre: station staff add and remove them."""
@@ -163,7 +163,7 @@ def staff_remove(request: HttpRequest, centre_id: int, post_id: int) -> HttpResp
     return redirect("daycare:staff", centre_id=centre.pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def centre_new(request: HttpRequest) -> HttpResponse:
     """A new centre at a station the user runs (station staff, admin)."""

@@ -18,7 +18,7 @@ from linli.daycare.models import Equipment, EquipmentLoan
 from linli.people.models import Resident
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def equipment_page(request: HttpRequest, centre_id: int) -> HttpResponse:
     centre, standing = access.get_centre_for_user(request.user, centre_id, need="care")

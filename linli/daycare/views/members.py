@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from linli.core.errors import DomainError
 from linli.daycare import access
@@ -43,7 +43,7 @@ STATUS_ORDER = [
 ]
 
 
-@require_GET
+@require_safe
 @login_required
 def member_list(request: HttpRequest, centre_id: int) -> HttpResponse:
     centre, standing = access.get_centre_for_user(request.user, centre_id, need="care")
@@ -81,7 +81,7 @@ def _candidates(centre: Centre, q: str) -> Any:
     return found.select_related("household__building__estate").order_by("name_pinyin")[:10]
 
 
-@require_GET
+@require_safe
 @login_required
 def member_search(request: HttpRequest, centre_id: int) -> HttpResponse:
     """htmx: residents to apply for, as the worker types a name."""
@@ -129,7 +129,7 @@ def _volunteers(centre: Centre) -> Any:
     return volunteers.select_related("person").order_by("person__name_pinyin")
 
 
-@require_GET
+@require_safe
 @login_required
 def member_detail(request: HttpRequest, centre_id: int, membership_id: int) -> HttpResponse:
     centre, standing = access.get_centre_for_user(request.user, centre_id, need="care")

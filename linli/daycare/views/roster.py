@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from linli.core.errors import DomainError
 from linli.daycare import access
@@ -38,7 +38,7 @@ def _context(centre: Centre, day: Day, **extra: Any) -> dict[str, Any]:
     return {"centre": centre, "day": day, **extra}
 
 
-@require_GET
+@require_safe
 @login_required
 def day_page(request: HttpRequest, centre_id: int) -> HttpResponse:
     centre, _standing = access.get_centre_for_user(request.user, centre_id, need="attend")
@@ -163,7 +163,7 @@ def manual(request: HttpRequest, centre_id: int) -> HttpResponse:
     return redirect("daycare:day", centre_id=centre.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def home_card(request: HttpRequest) -> HttpResponse:
     """The caregiver's home card: the day at each centre they work at, with the way to its roster."""

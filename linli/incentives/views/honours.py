@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.core.errors import DomainError
 from linli.incentives import access
@@ -32,7 +32,7 @@ from linli.volunteers.models import Volunteer
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def honours(request: HttpRequest) -> HttpResponse:
     if not access.can_run_any(request.user):
         raise PermissionDenied("honours")
@@ -122,7 +122,7 @@ def nomination_act(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"/incentives/honours/?station={nomination.honour.station.code}")
 
 
-@require_GET
+@require_safe
 def honour_roll_page(request: HttpRequest, code: str) -> HttpResponse:
     """Public: the station's honours on notice (公示) and its honour roll, names only."""
     station = Station.objects.filter(code=code[:32], kind=Station.Kind.STATION).first()

@@ -54,7 +54,7 @@ def my_points(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def volunteer_points(request: HttpRequest, volunteer_id: int) -> HttpResponse:
     write = request.method == "POST"
     volunteer = access.get_account_holder(request.user, volunteer_id, write=write)
@@ -76,7 +76,7 @@ def volunteer_points(request: HttpRequest, volunteer_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def rules(request: HttpRequest) -> HttpResponse:
     station = access.get_run_station(request.user, station_code(request))
     rule = rule_for(station.pk)

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.core.errors import DomainError
 from linli.core.xlsx import xlsx_response
@@ -42,7 +42,7 @@ from linli.volunteers.access import active_volunteer_of
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def shop(request: HttpRequest) -> HttpResponse:
     volunteer = active_volunteer_of(request.user)
     if volunteer is None:
@@ -103,7 +103,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def counter(request: HttpRequest) -> HttpResponse:
     """The counter: a code typed or scanned finds the station's open reservation; a tap hands
     it over (the code is checked again by the action)."""
@@ -140,7 +140,7 @@ def counter(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage(request: HttpRequest) -> HttpResponse:
     """The storeroom: goods and their stock, new goods, stock moves and the stock-take."""
     if not access.can_run_any(request.user):
@@ -225,7 +225,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def report(request: HttpRequest) -> HttpResponse:
     """The month's moves and balances per item, as xlsx."""
     if not access.can_run_any(request.user):

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from linli.core.errors import DomainError
 from linli.incentives import access
@@ -40,7 +40,7 @@ def family_accounts(volunteer: Volunteer) -> list[Volunteer]:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def timebank(request: HttpRequest) -> HttpResponse:
     volunteer = access.own_volunteer(request.user)
     family = family_accounts(volunteer)
@@ -93,7 +93,7 @@ def timebank(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def timebank_pdf(request: HttpRequest) -> HttpResponse:
     volunteer = access.own_volunteer(request.user)
     response = HttpResponse(passbook_pdf(volunteer), content_type="application/pdf")

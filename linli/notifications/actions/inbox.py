@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from linli.audit.actions import audit_record
 from linli.notifications import access
-from linli.notifications.channels import describe_target
+from linli.notifications.channels import describe_target, host_allowed
 from linli.notifications.models import ChannelKind, Delivery, Notification, StationChannel
 from linli.notifications.tasks import send_delivery
 from linli.org.models import Station
@@ -74,6 +74,11 @@ def _clean(data: ChannelInput) -> ChannelInput:
             URLValidator(schemes=["http", "https"])(target)
         except ValidationError:
             errors["target"] = [_("请填写以 http:// 或 https:// 开头的群机器人 Webhook 地址。")]
+        else:
+            if not host_allowed(target):
+                errors["target"] = [
+                    _("该地址不在允许的通知服务器名单中，请填写企业微信群机器人的地址。")
+                ]
     elif kind == ChannelKind.EMAIL:
         try:
             validate_email(target)

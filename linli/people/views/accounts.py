@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from linli.accounts import actions as account_actions
 from linli.accounts.access import may_set_temporary_password, role_required
@@ -19,7 +19,7 @@ from linli.people import access, actions
 MAX_ID_DIGITS = 18
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.WRITE_ROLES)
 def account_search(request: HttpRequest, resident_id: int) -> HttpResponse:
@@ -95,7 +95,7 @@ def account_temporary_password(request: HttpRequest, resident_id: int) -> HttpRe
     )
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.WRITE_ROLES)
 def unlinked_accounts(request: HttpRequest) -> HttpResponse:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import role_required, visible_stations
 from linli.core.qr import qr_svg
@@ -27,7 +27,7 @@ from linli.people.queries import (
 PAGE_SIZE = 30
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.READ_ROLES)
 def resident_list(request: HttpRequest) -> HttpResponse:
@@ -54,7 +54,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/resident_list.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.READ_ROLES)
 def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
@@ -95,7 +95,7 @@ def resident_reveal(request: HttpRequest, resident_id: int, what: str) -> HttpRe
     return render(request, "people/_revealed.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @role_required(*access.WRITE_ROLES)
 def resident_create(request: HttpRequest) -> HttpResponse:
@@ -121,7 +121,7 @@ def resident_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @role_required(*access.WRITE_ROLES)
 def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
@@ -181,7 +181,7 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.READ_ROLES)
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
@@ -195,7 +195,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
 # --- the resident card: printed by staff, read by counters through people.card ---------------------
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.WRITE_ROLES)
 def resident_card_print(request: HttpRequest, resident_id: int) -> HttpResponse:
@@ -227,7 +227,7 @@ def resident_card_reissue(request: HttpRequest, resident_id: int) -> HttpRespons
     return redirect("people:resident_card_print", resident_id=resident.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.READ_ROLES)
 def resident_card_scan(request: HttpRequest, token: str) -> HttpResponse:

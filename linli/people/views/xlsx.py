@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import role_required
 from linli.core.importjob_views import SheetUploadForm, job_page, upload_form
@@ -44,7 +44,7 @@ def _require_registry_writer(user: Any) -> None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     """The upload form (the station it goes to: the first the user runs, or `?station=CODE`),
     and the recent imports of the user's stations."""
@@ -74,7 +74,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """Progress while checking or importing (htmx polls the status card), then the report."""
     _require_registry_writer(request.user)
@@ -96,14 +96,14 @@ def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_registry_writer(request.user)
     return xlsx_response(exporting.template_workbook(), "居民导入模板.xlsx")
 
 
 @login_required
-@require_GET
+@require_safe
 @role_required(*access.READ_ROLES)
 def export(request: HttpRequest) -> HttpResponse:
     """The resident list (its filters: `q`, `estate`, `building`, `tag`, `age_band`, `status`) as

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from linli.accounts.access import (
     STATS_ROLES,
@@ -26,7 +26,7 @@ from linli.stats.metrics import METRICS
 ROWS_PER_PAGE = 50
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*STATS_ROLES)
 def index(request: HttpRequest) -> HttpResponse:
@@ -41,7 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return rollup(request, top.code)
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*STATS_ROLES)
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
@@ -63,7 +63,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*STATS_ROLES)
 def rows(request: HttpRequest, code: str, kind: str) -> HttpResponse:

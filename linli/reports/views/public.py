@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from linli.core.qr import qr_svg
 from linli.org.models import Station
@@ -32,7 +32,7 @@ def _public(response: HttpResponse, request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def station_page(request: HttpRequest, code: str) -> HttpResponse:
     station = _station(code)
     today = timezone.localdate()
@@ -49,7 +49,7 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
     return _public(render(request, "reports/public.html", context), request)
 
 
-@require_GET
+@require_safe
 def station_calendar(request: HttpRequest, code: str) -> HttpResponse:
     station = _station(code)
     response = HttpResponse(
@@ -59,7 +59,7 @@ def station_calendar(request: HttpRequest, code: str) -> HttpResponse:
     return _public(response, request)
 
 
-@require_GET
+@require_safe
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """The certificate form's target: on to the one verification page."""
     _station(code)
@@ -69,7 +69,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("verify:certificate", number=number)
 
 
-@require_GET
+@require_safe
 def poster(request: HttpRequest, code: str) -> HttpResponse:
     """An A4 notice for the board: QR codes to register as a volunteer and to ask for help."""
     station = _station(code)

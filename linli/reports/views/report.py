@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from linli.accounts.access import STATS_ROLES, get_stats_station_for_user, role_required
 from linli.core.xlsx import XLSX_CONTENT_TYPE
@@ -18,7 +18,7 @@ from linli.reports.periods import PARTS, period_from, year_choices
 CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @role_required(*STATS_ROLES)
 def report(request: HttpRequest, code: str) -> HttpResponse:
@@ -43,7 +43,7 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*STATS_ROLES)
 def report_file(request: HttpRequest, code: str, kind: str) -> HttpResponse:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from linli.accounts.access import STATS_ROLES, get_stats_station_for_user, role_required
 from linli.core.xlsx import xlsx_response
@@ -16,7 +16,7 @@ from linli.reports import rollup as rolled
 from linli.reports.periods import PARTS, period_from, year_choices
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*STATS_ROLES)
 def rollup(request: HttpRequest, code: str) -> HttpResponse:
@@ -38,7 +38,7 @@ def rollup(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/rollup.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*STATS_ROLES)
 def rollup_xlsx(request: HttpRequest, code: str) -> HttpResponse:

@@ -24,7 +24,7 @@ from linli.studyroom.views.rota import tutors_of
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def class_list(request: HttpRequest, room_id: int) -> HttpResponse:
     room, standing = access.get_room_for_user(request.user, room_id, need="day")
     form = ClassForm(request.POST or None, tutors=tutors_of(room)) if standing.manages else None
@@ -65,7 +65,7 @@ def _last_session(weekday: int) -> date:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def class_page(request: HttpRequest, room_id: int, class_id: int) -> HttpResponse:
     room, standing = access.get_room_for_user(request.user, room_id, need="day")
     interest_class = _class(room, class_id)

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from linli.core.errors import DomainError
 from linli.people.models import Resident
@@ -30,7 +30,7 @@ def _context(room: StudyRoom, board: Board, **extra: Any) -> dict[str, Any]:
     return {"room": room, "board": board, "scan_form": ScanForm(), **extra}
 
 
-@require_GET
+@require_safe
 @login_required
 def duty_page(request: HttpRequest, room_id: int) -> HttpResponse:
     room, standing = access.get_room_for_user(request.user, room_id, need="day")
@@ -116,7 +116,7 @@ def pick_up(request: HttpRequest, room_id: int, pupil_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def duty_home(request: HttpRequest) -> HttpResponse:
     """The tutor's way in: today's room, if they are on duty."""

@@ -37,7 +37,7 @@ def _errors(error: ValidationError) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def room_list(request: HttpRequest) -> HttpResponse:
     """The rooms in reach; a guardian sees their children and the way to enrol; the staff of a
     station without a room open it here."""
@@ -121,7 +121,7 @@ def _enrol_choices(
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrol(request: HttpRequest, room_id: int) -> HttpResponse:
     """Staff enter a paper form; a guardian enrols their own child online."""
     room = StudyRoom.objects.select_related("station").filter(pk=room_id).first()
@@ -166,7 +166,7 @@ def enrol(request: HttpRequest, room_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pupil_page(request: HttpRequest, room_id: int, pupil_id: int) -> HttpResponse:
     """A pupil: guardians (staff add and remove them), health notes (a button reads them, and
     the read is audited), leaving."""

@@ -37,7 +37,7 @@ def tutors_of(room: StudyRoom) -> object:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def rota_page(request: HttpRequest, room_id: int) -> HttpResponse:
     room, standing = access.get_room_for_user(request.user, room_id, need="manage")
     form = ShiftForm(request.POST or None, tutors=tutors_of(room))

@@ -464,7 +464,10 @@ class CorpsPlanner:
 
 
 def registry_rows(station: Station) -> list[ResidentRow]:
-    """The station's registry residents (people with a household), in a fixed order."""
+    """The station's registry residents (people with a household) who could register as
+    volunteers, in a fixed order. Registration takes an ID number, so a resident recorded
+    without one (staff may register a person that way) is never drawn: drawing one crashed a
+    second `linli demo` reading the number (an empty cipher, InvalidToken)."""
     volunteer_people = set(
         Resident.objects.filter(station=station, volunteer__isnull=False).values_list(
             "pk", flat=True
@@ -472,6 +475,7 @@ def registry_rows(station: Station) -> list[ResidentRow]:
     )
     rows = (
         Resident.objects.filter(station=station, household__isnull=False)
+        .exclude(id_number_cipher="")
         .order_by(
             "household__building__estate__name",
             "household__building__number",

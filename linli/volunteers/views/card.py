@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from linli.core.qr import qr_svg
 from linli.ledger.queries import balance, star_level
@@ -29,7 +29,7 @@ def _own_volunteer(request: HttpRequest) -> Volunteer | None:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def volunteer_card(request: HttpRequest) -> HttpResponse:
     """The signed-in volunteer's card. The QR fragment re-renders every few minutes (htmx), each
@@ -56,7 +56,7 @@ def volunteer_card(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/card.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def card_print(request: HttpRequest, volunteer_id: int) -> HttpResponse:
     """An A6 card to print: for the volunteer themself, or staff of their station (else 404).
@@ -80,7 +80,7 @@ def card_print(request: HttpRequest, volunteer_id: int) -> HttpResponse:
     return render(request, "volunteers/card_print.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def scan(request: HttpRequest, token: str) -> HttpResponse:
     """Who a scanned card belongs to: name, number, status, masked ID number. An expired code

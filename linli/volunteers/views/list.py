@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from linli.core.categories import ServiceCategory
 from linli.core.forms import BaseForm
@@ -84,7 +84,7 @@ class VolunteerFilterForm(BaseForm):
         team_field.choices = [("", _("全部"))] + [(str(team.pk), team.name) for team in teams]
 
 
-@require_GET
+@require_safe
 @login_required
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     if not access.can_browse_volunteers(request.user):

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import grants, role_required
 from linli.accounts.models import User
@@ -85,7 +85,7 @@ def _station_picker(request: HttpRequest, target: str) -> HttpResponse:
 
 
 @sensitive_post_parameters("password", "password_again", "id_number")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @throttled("register", phone=posted("phone"))
 def register(request: HttpRequest) -> HttpResponse:
     """The public sign-up page: an account, the 67号令 basic information and explicit consent."""
@@ -109,7 +109,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/register.html", _form_context(station, form))
 
 
-@require_GET
+@require_safe
 def register_done(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/register_done.html")
 
@@ -132,7 +132,7 @@ def _same_person(person: Resident, id_number: str) -> bool:
 
 @sensitive_post_parameters("id_number")
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
     """A signed-in user (a resident, say) applies with their own account and person record."""
     user: User = request.user  # type: ignore[assignment]
@@ -181,7 +181,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password", "id_number")
 @login_required
 @role_required(*access.WRITE_ROLES)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Station staff register someone at the desk, with the consent they took on paper."""
     code = request.POST.get("station") or request.GET.get("station")
@@ -220,7 +220,7 @@ def _pending(user: Any) -> QuerySet[Volunteer]:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.WRITE_ROLES)
 def pending(request: HttpRequest) -> HttpResponse:
@@ -365,7 +365,7 @@ def _profile_page(
     return render(request, "volunteers/detail.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
     """Staff of the station, the volunteer's team leaders, and the volunteer; 404 for anyone else."""
@@ -379,7 +379,7 @@ def _own_volunteer(request: HttpRequest) -> Volunteer | None:
     return access.get_volunteer_for_user(request.user, own) if own else None
 
 
-@require_GET
+@require_safe
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     """The volunteer's own record; an account without one is invited to apply."""
@@ -390,7 +390,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def me_edit(request: HttpRequest) -> HttpResponse:
     volunteer = _own_volunteer(request)
     if volunteer is None:
@@ -427,7 +427,7 @@ def me_edit(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def me_data(request: HttpRequest) -> HttpResponse:
     """Everything the station holds about the volunteer, as JSON to keep (ID number masked)."""

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import role_required
 from linli.core.errors import DomainError
@@ -45,7 +45,7 @@ def _courses(request: HttpRequest, *, manage: bool = False) -> QuerySet[Course]:
     return access.staff_reach(Course.objects.select_related("station"), request.user, manage=manage)
 
 
-@require_GET
+@require_safe
 @login_required
 @role_required(*access.READ_ROLES)
 def course_list(request: HttpRequest) -> HttpResponse:
@@ -57,7 +57,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @role_required(*access.WRITE_ROLES)
 def course_create(request: HttpRequest) -> HttpResponse:
@@ -82,7 +82,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/course_form.html", {"form": form, "station": station})
 
 
-@require_GET
+@require_safe
 @login_required
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     course = get_object_or_404(_courses(request), pk=course_id)
@@ -162,7 +162,7 @@ def _roll_context(
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def session_detail(request: HttpRequest, course_id: int, session_id: int) -> HttpResponse:
     """The session and its roll; staff tick who attended (filter by name or pinyin initials)."""

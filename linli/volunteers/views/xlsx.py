@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.core.importjob_views import SheetUploadForm, job_page, upload_form
 from linli.core.importjobs import cached_rows_done
@@ -51,7 +51,7 @@ def _require_manager(user: Any) -> None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     """The upload form (to the first station the user runs, or `?station=CODE`) and the recent
     imports of the user's stations."""
@@ -82,7 +82,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """Progress of the dry run or the import (htmx polls the status card), then the report."""
     _require_manager(request.user)
@@ -104,14 +104,14 @@ def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_manager(request.user)
     return xlsx_response(exporting.template_workbook(), "志愿者导入模板.xlsx")
 
 
 @login_required
-@require_GET
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
     """The volunteer list (its filters: `q`, `team`, `skill`, `category`, `status`, `weekday`,
     `slot`) as xlsx, ID numbers masked."""
@@ -120,7 +120,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_national(request: HttpRequest) -> HttpResponse:
     """The list's volunteers for 全国志愿服务信息系统, full ID numbers: station staff and admin."""
     content, _count = exporting.export_national(user=request.user, params=request.GET)
