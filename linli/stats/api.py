@@ -101,7 +101,7 @@ class SummaryOut(Schema):
         "activities recorded when they closed, plus requests completed, plus day-care "
         "person-times, plus pupils' days at the 午间微学堂; meals are counted apart"
     )
-    points_issued: int = Field(
+    points_issued: float = Field(
         description="points (积分) issued to the stations' volunteers for their hours and "
         "rewards, and added by staff; of `year` if given"
     )

@@ -309,7 +309,7 @@ POINTS_ISSUED = Q(kind__in=(EntryKind.EARN, EntryKind.REWARD)) | Q(
 )
 
 
-@metric("points_issued", _("发放积分"), unit=_("分"))
+@metric("points_issued", _("发放积分"), unit=_("分"), decimals=2)
 def points_issued(station_ids: Any) -> list[Part]:
     """Points issued to the stations' volunteers, by the day they were earned."""
     issued = LedgerEntry.objects.filter(
@@ -318,7 +318,7 @@ def points_issued(station_ids: Any) -> list[Part]:
     return [Part(issued, "served_on", Sum("amount"), station="volunteer__station_id")]
 
 
-@metric("points_redeemed", _("兑换积分"), unit=_("分"))
+@metric("points_redeemed", _("兑换积分"), unit=_("分"), decimals=2)
 def points_redeemed(station_ids: Any) -> list[Part]:
     """Points spent in the 爱心超市, less what cancelled and expired reservations gave back."""
     spent = LedgerEntry.objects.filter(

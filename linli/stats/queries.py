@@ -54,14 +54,15 @@ def summary(station_ids: Any, *, year: int | None) -> dict[str, Any]:
         **meal_counts(station_ids, year),
         **study_room_figures(station_ids, year),
         "people_served": people_served(station_ids, year),
-        "points_issued": _metric_total("points_issued", station_ids, year),
+        "points_issued": _metric_total("points_issued", station_ids, year, whole=False),
         "honours": honours_count(station_ids=station_ids, year=year),
     }
 
 
-def _metric_total(code: str, station_ids: Any, year: int | None) -> int:
+def _metric_total(code: str, station_ids: Any, year: int | None, *, whole: bool = True) -> Any:
     start, end = year_range(year) if year is not None else (None, None)
-    return int(total(code, station_ids, start=start, end=end))
+    figure = total(code, station_ids, start=start, end=end)
+    return int(figure) if whole else figure
 
 
 def people_served(station_ids: Any, year: int | None) -> int:

@@ -158,7 +158,7 @@ def test_this_terms_study_room_days_points_and_honours_in_the_summary(demo: Seed
         )
         if in_year
     )
-    assert issued > 0 and summary["points_issued"] == int(issued)
+    assert issued > 0 and summary["points_issued"] == float(issued)
     awarded = Nomination.objects.filter(
         status="accepted", honour__status="awarded", honour__station=jiaojia, honour__year=this_year
     ).count()
