@@ -64,6 +64,9 @@ def test_station_detail_shows_its_place_in_the_tree(world):
         "kind": "station",
         "parent": "DANGTU-KFQ",
         "path": ["DANGTU", "DANGTU-KFQ", "JIAOJIA"],
+        "closed": False,
+        "closed_at": None,
+        "delegates_administration": False,
     }
 
 

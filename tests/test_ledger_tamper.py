@@ -126,7 +126,11 @@ def test_verify_ledger_names_the_first_broken_link(entries: Any, world: Any) -> 
         call_command("verify_ledger", stdout=out)
     report = out.getvalue()
     assert f"编号 {second.pk}" in report
-    assert "JIAOJIA" in report and "第 2 条" in report
+    # Its place in the station's chain (the points its hours earned are chained there too).
+    position = LedgerEntry.objects.filter(
+        chain_station_id=second.chain_station_id, pk__lte=second.pk
+    ).count()
+    assert "JIAOJIA" in report and f"第 {position} 条" in report
     assert f"编号 {first.pk}" not in report
     # The other station's chain is untouched.
     out = StringIO()

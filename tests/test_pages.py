@@ -72,12 +72,14 @@ EVERYONE = ["/volunteers/teams/", "/activities/", "/stations/"]
 STAFF = ["/residents/", "/volunteers/", "/requests/board/", "/elders/", "/daycare/", "/audit/"]
 STATS = "/reports/"
 CANTEEN = "/canteen/"
+SHOP = "/incentives/shop/manage/"  # the 爱心超市's counter, for those who run a station
+POINTS = "/incentives/points/"
 HEADER_LINKS = {
-    Role.ADMIN: [*STAFF, CANTEEN, STATS, *EVERYONE],
+    Role.ADMIN: [*STAFF, CANTEEN, STATS, SHOP, *EVERYONE],
     Role.SUPERVISOR: [*STAFF, CANTEEN, STATS, *EVERYONE],
-    Role.STATION_STAFF: [*STAFF, CANTEEN, STATS, *EVERYONE],
+    Role.STATION_STAFF: [*STAFF, CANTEEN, STATS, SHOP, *EVERYONE],
     Role.TEAM_LEADER: ["/volunteers/", *EVERYONE],
-    Role.VOLUNTEER: ["/requests/tasks/", CANTEEN, *EVERYONE],
+    Role.VOLUNTEER: ["/requests/tasks/", CANTEEN, POINTS, *EVERYONE],
     Role.RESIDENT: ["/requests/mine/", CANTEEN, *EVERYONE],
     Role.CANTEEN_OPERATOR: [CANTEEN, *EVERYONE],
     Role.CAREGIVER: EVERYONE,

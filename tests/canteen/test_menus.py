@@ -65,7 +65,6 @@ def test_the_default_cut_off_of_each_meal(meal, cutoff):
         ({"dishes": []}, "dishes"),
         ({"dishes": ["菜"] * 13}, "dishes"),
         ({"dishes": ["菜" * 31]}, "dishes"),
-        ({"dishes": ["鱼\x00"]}, "dishes"),
         ({"dishes": [""]}, "dishes"),
         ({"meal": "supper"}, "meal"),
         ({"notes": ["spicy"]}, "notes"),
@@ -82,6 +81,13 @@ def test_bad_menus_are_422_with_the_field(canteen, world, change, field):
     error = response.json()["error"]
     assert error["code"] == "validation_error"
     assert any(field in location["loc"] for location in error["fields"]), error
+
+
+def test_a_nul_in_a_dish_is_refused_before_the_menu(canteen, world):
+    body = {"date": "2030-03-04", "meal": "lunch", "dishes": ["鱼\x00"], "price": "12.00"}
+    response = Caller(world.user(Role.CANTEEN_OPERATOR)).post(MENUS, body)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
 
 
 def test_a_day_gone_is_not_changed(canteen, world):

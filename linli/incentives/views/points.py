@@ -24,6 +24,7 @@ from linli.incentives.rules import rule_for
 from linli.incentives.views.common import refused_message, station_code
 from linli.ledger.models import Account
 from linli.ledger.queries import balance, star_level
+from linli.volunteers.access import active_volunteer_of
 from linli.volunteers.models import Volunteer
 
 
@@ -50,6 +51,8 @@ def _page(request: HttpRequest, volunteer: Volunteer, **extra: Any) -> HttpRespo
 
 @login_required
 def my_points(request: HttpRequest) -> HttpResponse:
+    if active_volunteer_of(request.user) is None:  # a registration pending or suspended
+        return render(request, "incentives/points_inactive.html")
     return _page(request, access.own_volunteer(request.user))
 
 
