@@ -101,13 +101,13 @@ class UserCreateForm(RoleGrantForm):
     field_order = ["phone", "name", "password", "role", "station"]
 
 
-class ResetCodeForm(forms.Form):
+class ResetCodeForm(BaseForm):
     """忘记密码, step one: the phone number to text a code to."""
 
     phone = PhoneField()
 
 
-class ResetPasswordForm(forms.Form):
+class ResetPasswordForm(BaseForm):
     """忘记密码, step two: the texted code and the new password."""
 
     phone = PhoneField()

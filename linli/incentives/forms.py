@@ -8,15 +8,16 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.forms import BaseForm
 from linli.incentives.models import HonourKind
 
 
-class RedeemForm(forms.Form):
+class RedeemForm(BaseForm):
     item = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     quantity = forms.IntegerField(label=_("数量"), min_value=1, max_value=99, initial=1)
 
 
-class CodeForm(forms.Form):
+class CodeForm(BaseForm):
     code = forms.RegexField(
         label=_("取货码"),
         regex=r"^\d{6}$",
@@ -27,7 +28,7 @@ class CodeForm(forms.Form):
     )
 
 
-class ItemForm(forms.Form):
+class ItemForm(BaseForm):
     name = forms.CharField(label=_("物品名称"), max_length=60)
     points = forms.IntegerField(label=_("兑换积分"), min_value=1, max_value=100000)
     stock = forms.IntegerField(label=_("初始库存"), min_value=0, max_value=100000, initial=0)
@@ -35,7 +36,7 @@ class ItemForm(forms.Form):
     photo = forms.ImageField(label=_("照片"), required=False)
 
 
-class StockForm(forms.Form):
+class StockForm(BaseForm):
     item = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     kind = forms.ChoiceField(
         label=_("类型"),
@@ -45,7 +46,7 @@ class StockForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200)
 
 
-class RulesForm(forms.Form):
+class RulesForm(BaseForm):
     points_per_hour = forms.DecimalField(
         label=_("每小时服务积分"), min_value=0, max_value=1000, decimal_places=2
     )
@@ -60,7 +61,7 @@ class RulesForm(forms.Form):
     )
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(BaseForm):
     points = forms.DecimalField(
         label=_("调整积分（负数为扣减）"),
         min_value=Decimal("-100000"),
@@ -70,13 +71,13 @@ class AdjustForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200)
 
 
-class HoursForm(forms.Form):
+class HoursForm(BaseForm):
     hours = forms.DecimalField(
         label=_("小时"), min_value=Decimal("0.01"), max_value=Decimal("1500"), decimal_places=2
     )
 
 
-class TransferForm(forms.Form):
+class TransferForm(BaseForm):
     to_volunteer = forms.IntegerField(label=_("家庭成员"), min_value=1, max_value=2**63 - 1)
     hours = forms.DecimalField(
         label=_("小时"), min_value=Decimal("0.01"), max_value=Decimal("1500"), decimal_places=2
@@ -84,18 +85,18 @@ class TransferForm(forms.Form):
     note = forms.CharField(label=_("留言"), max_length=100, required=False)
 
 
-class HonourForm(forms.Form):
+class HonourForm(BaseForm):
     title = forms.CharField(label=_("荣誉名称"), max_length=60)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label=_("对象"), choices=HonourKind.choices)
 
 
-class NominationForm(forms.Form):
+class NominationForm(BaseForm):
     nominee = forms.IntegerField(label=_("提名对象"), min_value=1, max_value=2**63 - 1)
     reason = forms.CharField(
         label=_("推荐理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class MonthForm(forms.Form):
+class MonthForm(BaseForm):
     month = forms.RegexField(regex=r"^(20\d\d)-(0[1-9]|1[0-2])$")

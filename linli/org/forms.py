@@ -1,5 +1,6 @@
 """Forms of the station pages: the tree (create, edit), places, onboarding."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -7,21 +8,22 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.forms import BaseForm
 from linli.org.models import Grid, Station
 from linli.org.schemas import CODE_PATTERN
 
 
-class AttachErrorsMixin:
-    def attach_errors(self, error: ValidationError | Exception) -> None:
-        form: Any = self
-        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, messages)
+class StationPagesForm(BaseForm):
+    """The project's form base, also taking a DomainError (its message goes on top of the form)."""
+
+    def attach_errors(self, error: ValidationError | Mapping[str, list[str]] | Exception) -> None:
+        if isinstance(error, (ValidationError, Mapping)):
+            super().attach_errors(error)
         else:
-            form.add_error(None, getattr(error, "message", None) or str(error))
+            self.add_error(None, getattr(error, "message", None) or str(error))
 
 
-class StationCreateForm(AttachErrorsMixin, forms.Form):
+class StationCreateForm(StationPagesForm):
     code = forms.RegexField(
         label=_("编码"),
         regex=CODE_PATTERN,
@@ -39,7 +41,7 @@ class StationCreateForm(AttachErrorsMixin, forms.Form):
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
 
 
-class StationEditForm(AttachErrorsMixin, forms.Form):
+class StationEditForm(StationPagesForm):
     name = forms.CharField(label=_("名称"), max_length=100)
     parent = forms.ModelChoiceField(
         label=_("上级"), queryset=Station.objects.none(), to_field_name="code", required=False
@@ -50,12 +52,12 @@ class StationEditForm(AttachErrorsMixin, forms.Form):
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
 
 
-class EstateForm(AttachErrorsMixin, forms.Form):
+class EstateForm(StationPagesForm):
     name = forms.CharField(label=_("小区名称"), max_length=50)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
 
 
-class BuildingForm(AttachErrorsMixin, forms.Form):
+class BuildingForm(StationPagesForm):
     number = forms.CharField(label=_("楼栋号"), max_length=20)
     unit_count = forms.IntegerField(label=_("单元数"), min_value=1, max_value=50, initial=1)
     floors = forms.IntegerField(label=_("层数"), min_value=1, max_value=200, initial=6)
@@ -66,11 +68,11 @@ class BuildingForm(AttachErrorsMixin, forms.Form):
         self.fields["grid"].queryset = Grid.objects.filter(station=station)  # type: ignore[attr-defined]
 
 
-class GridForm(AttachErrorsMixin, forms.Form):
+class GridForm(StationPagesForm):
     name = forms.CharField(label=_("网格名称"), max_length=50)
 
 
-class StaffAccountForm(AttachErrorsMixin, forms.Form):
+class StaffAccountForm(StationPagesForm):
     phone = forms.RegexField(label=_("手机号码"), regex=r"^1[3-9]\d{9}$", max_length=11)
     name = forms.CharField(label=_("姓名"), max_length=50)
     password = forms.CharField(
@@ -82,7 +84,7 @@ class StaffAccountForm(AttachErrorsMixin, forms.Form):
     )
 
 
-class MenuCopyForm(AttachErrorsMixin, forms.Form):
+class MenuCopyForm(StationPagesForm):
     source = forms.ModelChoiceField(
         label=_("模板站点"), queryset=Station.objects.none(), to_field_name="code"
     )
