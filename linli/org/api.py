@@ -19,6 +19,7 @@ from linli.accounts import access
 from linli.accounts.models import RoleAssignment, User
 from linli.accounts.schemas import ErrorOut
 from linli.core.paging import BoundedPagination
+from linli.core.schemas import PathId
 from linli.org import access as org_access
 from linli.org import actions
 from linli.org.models import Building, Estate, Grid, Station
@@ -173,7 +174,7 @@ def grid_create(request: HttpRequest, code: str, payload: GridIn) -> Any:
     response={200: GridOut, **WRITE_ERRORS},
     summary="Rename a grid or change its grid worker",
 )
-def grid_patch(request: HttpRequest, code: str, grid_id: int, payload: GridPatch) -> Any:
+def grid_patch(request: HttpRequest, code: str, grid_id: PathId, payload: GridPatch) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     grid = org_access.get_grid_for_user(user, grid_id, write=True)
     if grid.station.code != code:
@@ -195,7 +196,7 @@ def grid_patch(request: HttpRequest, code: str, grid_id: int, payload: GridPatch
 @estates_router.patch(
     "/{estate_id}", response={200: EstateOut, **WRITE_ERRORS}, summary="Rename an estate"
 )
-def estate_patch(request: HttpRequest, estate_id: int, payload: EstatePatch) -> Any:
+def estate_patch(request: HttpRequest, estate_id: PathId, payload: EstatePatch) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     estate = org_access.get_estate_for_user(user, estate_id, write=True)
     estate = actions.estate_save(
@@ -215,7 +216,7 @@ def estate_patch(request: HttpRequest, estate_id: int, payload: EstatePatch) -> 
     summary="Buildings (楼栋) of an estate",
 )
 @paginate(BoundedPagination)
-def building_list(request: HttpRequest, estate_id: int) -> QuerySet[Building]:
+def building_list(request: HttpRequest, estate_id: PathId) -> QuerySet[Building]:
     estate = org_access.get_estate_for_user(request.auth, estate_id)  # type: ignore[attr-defined]
     return Building.objects.filter(estate=estate).order_by("number", "pk")
 
@@ -234,7 +235,7 @@ def _grid_of(station: Station, grid_id: int | None) -> Grid | None:
     response={201: BuildingOut, **WRITE_ERRORS},
     summary="Add a building to an estate",
 )
-def building_create(request: HttpRequest, estate_id: int, payload: BuildingIn) -> Any:
+def building_create(request: HttpRequest, estate_id: PathId, payload: BuildingIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     estate = org_access.get_estate_for_user(user, estate_id, write=True)
     building = actions.building_save(
@@ -254,7 +255,7 @@ def building_create(request: HttpRequest, estate_id: int, payload: BuildingIn) -
     summary="Change a building: number, units, floors, grid",
 )
 def building_patch(
-    request: HttpRequest, estate_id: int, building_id: int, payload: BuildingPatch
+    request: HttpRequest, estate_id: PathId, building_id: PathId, payload: BuildingPatch
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     building = org_access.get_building_for_user(user, building_id, write=True)

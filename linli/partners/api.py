@@ -6,10 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Path, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from linli.accounts.schemas import ErrorOut
+from linli.core.paging import BoundedPagination
 from linli.core.schemas import MAX_DB_ID, LocalDateTime
 from linli.partners import access, queries
 from linli.partners.models import Partner
@@ -60,7 +61,7 @@ def partner_out(partner: Any, hours: dict[int, Decimal]) -> dict[str, Any]:
 
 
 @router.get("", response=list[PartnerOut], summary="Partners of the stations in reach")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def partner_list(request: HttpRequest) -> list[dict[str, Any]]:
     partners = list(
         queries.with_counts(access.partners_for_user(request.auth)).select_related("station")  # type: ignore[attr-defined]

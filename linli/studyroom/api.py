@@ -14,9 +14,10 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.schemas import ErrorOut
+from linli.core.paging import BoundedPagination
 from linli.core.schemas import MAX_DB_ID
 from linli.people.models import Resident
 from linli.studyroom import access
@@ -144,7 +145,7 @@ def _visible_pupils(user: Any) -> QuerySet[Pupil]:
     response=list[PupilOut],
     summary="Pupils the caller may see: staff and the tutor on duty their room's; a guardian theirs",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def pupil_list(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     rows = (
@@ -221,7 +222,7 @@ def attendance_record(request: HttpRequest, payload: StudyAttendanceIn) -> Any:
     response={200: list[StudyAttendanceOut], 404: ErrorOut},
     summary="Who came on a day (default today) at the rooms whose day the caller keeps",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def attendance_list(
     request: HttpRequest, filters: Query[StudyAttendanceQuery]
 ) -> list[dict[str, Any]]:

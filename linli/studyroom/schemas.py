@@ -1,12 +1,12 @@
 """Schemas of the study-room API (SPEC §7.2). Times are ISO 8601 with the station's offset."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import DbId, LocalDateTime, NoNulStr
+from linli.core.schemas import DbId, LocalDateTime, Moment, NoNulStr
 
 
 class PupilIn(Schema):
@@ -63,7 +63,7 @@ class StudyAttendanceIn(Schema):
     picked_up_by: DbId | None = Field(
         None, description="for `out`: the person record of a listed guardian"
     )
-    at: datetime | None = None
+    at: Moment | None = None
 
 
 class StudyAttendanceOut(Schema):
@@ -76,7 +76,14 @@ class StudyAttendanceOut(Schema):
     picked_up_by_name: str
 
 
-SaneDate = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
+SaneDate = Annotated[
+    date,
+    Field(
+        ge=date(1990, 1, 1),
+        le=date(2100, 12, 31),
+        json_schema_extra={"x-range": ["1990-01-01", "2100-12-31"]},
+    ),
+]
 
 
 class StudyAttendanceQuery(Schema):
