@@ -111,6 +111,8 @@ def child_env(data_dir: Path) -> dict[str, str]:
             "LINLI_REQUIRE_2FA": "0",
             "LINLI_DB_POOL_MAX": "4",
             "LINLI_LOG_LEVEL": "WARNING",
+            # The stand-in group robot listens on the loopback address: allow it as a host.
+            "LINLI_OUTBOUND_HOSTS": "127.0.0.1",
         }
     )
     return env
