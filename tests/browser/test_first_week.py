@@ -38,8 +38,10 @@ PATIENCE_MS = 30_000
 
 
 def fits(page: Page) -> None:
+    """Nothing wider than the phone, but the header's bar, whose links scroll sideways inside it."""
     wide = page.evaluate(
-        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361)"
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => !e.closest('.topbar') && e.getBoundingClientRect().right > 361)"
         ".slice(0, 1).map(e => { let out = []; for (let n = e; n; n = n.parentElement) out.push(n.tagName + '.' + n.className + ' ' + Math.round(n.getBoundingClientRect().width) + '/' + getComputedStyle(n).gridTemplateColumns); return out.join(' < '); })"
     )
     assert not wide, wide
