@@ -233,7 +233,7 @@ def test_each_role_sees_its_own_card(page: Page, site: str, world: World, role: 
 
     expect_path(page, "/")
     expect(page.get_by_test_id(f"role-card-{role}")).to_be_visible()
-    expect(page.get_by_test_id(f"role-card-{role}").locator("h2")).to_have_text(
+    expect(page.get_by_test_id(f"role-card-{role}").locator(":scope > h2")).to_have_text(
         str(Role(role).label)
     )
     assert page.locator("[data-testid^='role-card-']").count() == 1
