@@ -51,9 +51,35 @@ def test_newest_first_by_year_with_totals(world: Any, corps: Any, history: list[
     assert years == [str(this_year), str(this_year - 1), str(this_year - 2)]
     totals = re.findall(r'data-testid="year-total">共 ([\d.]+) 小时', page)
     assert totals == ["0.50", "43.00", "60.00"]
-    assert page.index("12·4宪法日") < page.index("六一")
     # 103.5 hours: one star, 196.5 to the second (300).
     assert "距2星还差196.5小时" in page
+
+
+def test_the_newest_year_lists_its_entries_and_older_years_open_on_demand(
+    world: Any, corps: Any, history: list[Any]
+) -> None:
+    client = signed_in(world.user(Role.VOLUNTEER))
+    this_year = timezone.localdate().year
+    page = client.get("/activities/my-hours/").content.decode()
+    assert "元旦" in page
+    assert "六一" not in page and "3·5学雷锋" not in page
+    assert f'data-testid="open-year-{this_year - 1}"' in page
+    assert f'data-testid="open-year-{this_year}"' not in page
+
+    fragment = client.get(
+        f"/activities/my-hours/?year={this_year - 1}", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in fragment
+    assert fragment.count('data-testid="entry"') == 2
+    assert fragment.index("12·4宪法日") < fragment.index("六一")  # newest first
+
+    # Without htmx the link opens that year on the whole page.
+    whole = client.get(f"/activities/my-hours/?year={this_year - 2}").content.decode()
+    assert "<html" in whole and "3·5学雷锋" in whole and "元旦" not in whole
+    # A year with no entries (or no year at all) opens the newest.
+    for asked in ("1999", "abc", "99999"):
+        page = client.get(f"/activities/my-hours/?year={asked}").content.decode()
+        assert "元旦" in page and "3·5学雷锋" not in page
 
 
 def test_one_button_per_entry_and_the_form_on_demand(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 
 from linli.ledger.models import Account, LedgerEntry
 
@@ -41,6 +41,20 @@ def entries_of(volunteer: Any, account: str = Account.HOURS) -> QuerySet[LedgerE
         .select_related("activity", "reverses", "approved_by")
         .order_by("served_on", "created_at", "id")
     )
+
+
+def totals_by_year(volunteer: Any, account: str = Account.HOURS) -> list[tuple[int, Decimal]]:
+    """(year, the year's sum) of a volunteer's entries on one account, newest year first, summed
+    in the database from the same rows `entries_of` lists."""
+    rows = (
+        LedgerEntry.objects.filter(volunteer=volunteer, account=account)
+        .annotate(year=ExtractYear("served_on"))
+        .order_by()
+        .values("year")
+        .annotate(total=Sum("amount"))
+        .order_by("-year")
+    )
+    return [(row["year"], row["total"].quantize(Decimal("0.01"))) for row in rows]
 
 
 def next_star(hours: Decimal) -> tuple[int, Decimal, int] | None:

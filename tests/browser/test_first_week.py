@@ -149,6 +149,9 @@ def test_journey_4_hours_by_year_and_one_correction(
     expect(years.first).to_have_attribute("data-year", str(year))
     expect(page.get_by_test_id("next-star")).to_have_text("距2星还差197小时")
     assert page.locator("form.correction").count() == 0
+    # Last year's entries open on demand, in place.
+    expect(page.get_by_test_id(f"correct-{first.pk}")).to_have_count(0)
+    page.get_by_test_id(f"open-year-{year - 1}").click()
     page.get_by_test_id(f"correct-{first.pk}").click()
     form = page.get_by_test_id(f"correction-form-{first.pk}")
     expect(form).to_be_visible()

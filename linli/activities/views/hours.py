@@ -35,7 +35,7 @@ from linli.core.errors import DomainError
 from linli.ledger import access as ledger_access
 from linli.ledger import actions as ledger_actions
 from linli.ledger.models import CorrectionRequest
-from linli.ledger.queries import entries_of, next_star, star_level
+from linli.ledger.queries import entries_of, next_star, star_level, totals_by_year
 
 
 def _form_errors(form: Form) -> str:
@@ -151,39 +151,67 @@ def overdue(request: HttpRequest) -> HttpResponse:
 @dataclass
 class YearOfService:
     year: int
-    total: Decimal = Decimal("0.00")
+    total: Decimal
+    open: bool = False
     rows: list[tuple[Any, bool, bool]] = field(default_factory=list)
+
+
+def _year_rows(volunteer: Any, year: int) -> list[tuple[Any, bool, bool]]:
+    """One year's entries, newest first, each with (correction pending?, reversed?)."""
+    entries = list(
+        entries_of(volunteer)
+        .filter(served_on__year=year)
+        .order_by("-served_on", "-created_at", "-id")
+    )
+    pending = set(
+        CorrectionRequest.objects.filter(
+            volunteer=volunteer, status=CorrectionRequest.Status.PENDING, entry__in=entries
+        ).values_list("entry_id", flat=True)
+    )
+    reversed_ids = set(
+        entries_of(volunteer)
+        .filter(reverses__in=entries)
+        .values_list("reverses_id", flat=True)
+    )
+    return [(entry, entry.pk in pending, entry.pk in reversed_ids) for entry in entries]
+
+
+def _asked_year(request: HttpRequest, years: list[YearOfService]) -> int | None:
+    asked = request.GET.get("year", "")
+    known = {year.year for year in years}
+    if asked.isdigit() and len(asked) == 4 and int(asked) in known:
+        return int(asked)
+    return None
 
 
 @require_safe
 @login_required
 def my_hours(request: HttpRequest) -> HttpResponse:
-    """The signed-in volunteer's service record (67号令): every entry, reversals as such."""
+    """The signed-in volunteer's service record (67号令): a section per year, newest first, each
+    with its total; the newest year (or the one asked for) lists its entries, older years open
+    on demand, so a record of thousands of entries stays a small page on a phone."""
     volunteer = own_volunteer(request)
     if volunteer is None:
         return render(request, "activities/my_hours.html", {"volunteer": None})
-    entries = list(entries_of(volunteer))
-    pending = set(
-        CorrectionRequest.objects.filter(
-            volunteer=volunteer, status=CorrectionRequest.Status.PENDING
-        ).values_list("entry_id", flat=True)
-    )
-    reversed_ids = {entry.reverses_id for entry in entries if entry.reverses_id}
-    # Summed from the very rows listed (as the API does), so the total is the entries' sum.
-    total = sum((entry.amount for entry in entries), start=Decimal("0.00"))
+    years = [YearOfService(year, total) for year, total in totals_by_year(volunteer)]
+    asked = _asked_year(request, years)
+    if asked is not None and getattr(request, "htmx", False):
+        return render(
+            request,
+            "activities/my_hours.html#year_rows",
+            {"rows": _year_rows(volunteer, asked)},
+        )
+    for year in years:
+        if year.year == asked or (asked is None and year is years[0]):
+            year.open = True
+            year.rows = _year_rows(volunteer, year.year)
+    # The total is the sum of the year totals, themselves sums of the very rows listed.
+    total = sum((year.total for year in years), start=Decimal("0.00"))
     claimable = list(queries.claimable_signups(volunteer))
-    # Newest first, a section per year with the year's own total.
-    years: dict[int, YearOfService] = {}
-    for entry in sorted(
-        entries, key=lambda row: (row.served_on, row.created_at, row.pk), reverse=True
-    ):
-        year = years.setdefault(entry.served_on.year, YearOfService(entry.served_on.year))
-        year.total += entry.amount
-        year.rows.append((entry, entry.pk in pending, entry.pk in reversed_ids))
     upcoming = next_star(total)
     context: dict[str, Any] = {
         "volunteer": volunteer,
-        "years": list(years.values()),
+        "years": years,
         "total": total,
         "stars": star_level(total),
         "next_star": upcoming,
