@@ -169,9 +169,7 @@ def _year_rows(volunteer: Any, year: int) -> list[tuple[Any, bool, bool]]:
         ).values_list("entry_id", flat=True)
     )
     reversed_ids = set(
-        entries_of(volunteer)
-        .filter(reverses__in=entries)
-        .values_list("reverses_id", flat=True)
+        entries_of(volunteer).filter(reverses__in=entries).values_list("reverses_id", flat=True)
     )
     return [(entry, entry.pk in pending, entry.pk in reversed_ids) for entry in entries]
 
