@@ -19,6 +19,38 @@ def test_openapi_document_validates(db):
     assert "BearerToken" in document["components"]["securitySchemes"]
 
 
+def _schema_classes(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        if sub.__module__.startswith("linli."):
+            found.append(sub)
+        found.extend(_schema_classes(sub))
+    return found
+
+
+def test_every_schema_has_a_name_of_its_own(db):
+    """The document names its schemas by class name: two classes of one name would leave one
+    operation described by the other's fields (a team's member once read as a day-care member)."""
+    from ninja import Schema
+
+    Client().get("/api/v1/openapi.json")  # every router imported
+    by_name: dict[str, set[str]] = {}
+    for cls in _schema_classes(Schema):
+        by_name.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
+    assert {name: where for name, where in by_name.items() if len(where) > 1} == {}
+
+
+def test_each_operation_reads_the_schema_its_code_takes(db):
+    document = Client().get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    body = document["paths"]["/api/v1/teams/{team_id}/members"]["post"]["requestBody"]
+    name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert set(schemas[name]["properties"]) == {"volunteer"}
+    checkin = document["paths"]["/api/v1/activities/{activity_id}/checkins"]["post"]
+    name = checkin["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/")[-1]
+    assert "volunteer" in schemas[name]["properties"]
+
+
 def test_api_docs_page_uses_local_files(db):
     html = Client().get("/api/v1/docs").content.decode()
     assert "swagger-ui" in html

@@ -25,7 +25,7 @@ class TeamRef(Schema):
     name: str
 
 
-class CourseRef(Schema):
+class RequiredCourseRef(Schema):
     id: int
     name: str
 
@@ -35,7 +35,7 @@ class MenuItemOut(Schema):
     name: str
     description: str
     skills: list[str] = Field(description="The skills the item wants, as separate words.")
-    required_course: CourseRef | None = Field(
+    required_course: RequiredCourseRef | None = Field(
         description="A course a volunteer must have attended to take requests for this item."
     )
     response_hours: int | None = Field(description="Overrides the category's, when set.")
@@ -50,12 +50,12 @@ class MenuCategoryOut(Schema):
     items: list[MenuItemOut]
 
 
-class MenuOut(Schema):
+class ServiceMenuOut(Schema):
     items: list[MenuCategoryOut]
     count: int
 
 
-class MenuQuery(Schema):
+class ServiceMenuQuery(Schema):
     station: str | None = Field(None, description="Only this station's menu (a station code).")
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from ninja import Path, Schema
 from pydantic import AfterValidator, Field, PlainSerializer
 
-from linli.core.schemas import LocalDateTime, Moment
+from linli.core.schemas import LocalDateTime, Moment, PageQuery
 
 MAX_ID = 2**63 - 1
 
@@ -44,11 +44,6 @@ MealCode = Literal["breakfast", "lunch", "dinner"]
 ModeCode = Literal["dine_in", "pickup", "delivery"]
 
 
-class PageQuery(Schema):
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=10**9)
-
-
 # --- menus ----------------------------------------------------------------------------------------
 
 
@@ -68,7 +63,7 @@ class MenuIn(Schema):
     )
 
 
-class MenuOut(Schema):
+class MealMenuOut(Schema):
     id: int
     station: str = Field(description="station code")
     date: date
@@ -85,11 +80,11 @@ class MenuOut(Schema):
 
 
 class MenuPage(Schema):
-    items: list[MenuOut]
+    items: list[MealMenuOut]
     count: int
 
 
-class MenuQuery(PageQuery):
+class MealMenuQuery(PageQuery):
     station: StationCode | None = None
     date_from: SaneDate | None = Field(None, alias="from")
     date_to: SaneDate | None = Field(None, alias="to")
@@ -147,11 +142,11 @@ class OrderIn(Schema):
     )
 
 
-class CancelIn(Schema):
+class OrderCancelIn(Schema):
     reason: Reason = Field("", description="required when the canteen cancels after the cut-off")
 
 
-class PersonRef(Schema):
+class DinerRef(Schema):
     id: int
     name: str
 
@@ -166,7 +161,7 @@ class TierRef(Schema):
 class DeliveryRef(Schema):
     id: int
     status: str
-    volunteer: PersonRef | None
+    volunteer: DinerRef | None
 
 
 class OrderOut(Schema):
@@ -174,7 +169,7 @@ class OrderOut(Schema):
     station: str
     status: str = Field(description="ordered | served | cancelled")
     status_label: str
-    resident: PersonRef
+    resident: DinerRef
     date: date
     meal: str
     mode: str
@@ -217,7 +212,7 @@ class DeliveryOut(Schema):
     name: str = Field(description="the elder's name, masked until the task is the caller's")
     address: str | None = Field(description="only for the volunteer holding it, and staff")
     phone: str | None = Field(description="only for the volunteer holding it, and staff")
-    volunteer: PersonRef | None
+    volunteer: DinerRef | None
     taken_at: LocalDateTime | None
     delivered_at: LocalDateTime | None
 

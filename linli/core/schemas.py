@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from django.utils import timezone
-from ninja import Path
+from ninja import Path, Schema
 from pydantic import AfterValidator, Field, PlainSerializer
 
 
@@ -68,3 +68,10 @@ Count = Annotated[int, Field(ge=0, le=1_000_000)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 PathId = Annotated[int, Path(ge=1, le=MAX_DB_ID)]
 """A primary key in the URL: 18 digits at most, as a 64-bit integer holds."""
+
+
+class PageQuery(Schema):
+    """limit/offset of a list that pages by hand (the rest use `core.paging`)."""
+
+    limit: int = Field(50, ge=1, le=500)
+    offset: Offset = 0

@@ -22,12 +22,12 @@ from linli.daycare import access, queries
 from linli.daycare.actions import attendance, members
 from linli.daycare.models import AttendanceMethod, Centre, CentreAttendance, Membership
 from linli.daycare.schemas import (
-    AttendanceIn,
-    AttendanceOut,
     AttendanceQuery,
+    CentreAttendanceIn,
+    CentreAttendanceOut,
+    CentreMemberIn,
     CentreOut,
     FiguresOut,
-    MemberIn,
     MemberOut,
 )
 from linli.people.models import Resident
@@ -113,7 +113,7 @@ def member_list(request: HttpRequest, centre_id: int = CentreId) -> list[dict[st
     response={201: MemberOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Admit a member at once (staff); applications and assessments go through the pages",
 )
-def member_admit(request: HttpRequest, payload: MemberIn, centre_id: int = CentreId) -> Any:
+def member_admit(request: HttpRequest, payload: CentreMemberIn, centre_id: int = CentreId) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     centre, _standing = access.get_centre_for_user(user, centre_id, need="manage")
     resident = Resident.objects.filter(pk=payload.resident, station_id=centre.station_id).first()
@@ -132,11 +132,11 @@ def member_admit(request: HttpRequest, payload: MemberIn, centre_id: int = Centr
 
 @router.post(
     "/centres/{centre_id}/attendance",
-    response={201: AttendanceOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: CentreAttendanceOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Check a member in or out; a non-member or a second `in` without an `out` is 409",
 )
 def attendance_record(
-    request: HttpRequest, payload: AttendanceIn, centre_id: int = CentreId
+    request: HttpRequest, payload: CentreAttendanceIn, centre_id: int = CentreId
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     centre, _standing = access.get_centre_for_user(user, centre_id, need="attend")
@@ -152,7 +152,7 @@ def attendance_record(
 
 @router.get(
     "/centres/{centre_id}/attendance",
-    response={200: list[AttendanceOut], 403: ErrorOut, 404: ErrorOut},
+    response={200: list[CentreAttendanceOut], 403: ErrorOut, 404: ErrorOut},
     summary="Who came on a day (default today), in order of arrival",
 )
 @paginate(BoundedPagination)

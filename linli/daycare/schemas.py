@@ -20,7 +20,7 @@ class CentreOut(Schema):
     members: int = Field(description="active members, counted from rows")
 
 
-class MemberIn(Schema):
+class CentreMemberIn(Schema):
     resident: DbId
     fee_tier: Literal["free", "low", "paid"]
     care_level: Literal["self_care", "partial", "dependent"] = "self_care"
@@ -37,13 +37,13 @@ class MemberOut(Schema):
     joined_on: date | None
 
 
-class AttendanceIn(Schema):
+class CentreAttendanceIn(Schema):
     resident: DbId
     kind: Literal["in", "out"]
     at: Moment | None = None
 
 
-class AttendanceOut(Schema):
+class CentreAttendanceOut(Schema):
     resident: int
     name: str
     in_at: LocalDateTime

@@ -19,11 +19,6 @@ StationCode = Annotated[NoNulStr, Field(max_length=32)]
 Hours = Annotated[Decimal, Field(gt=0, le=Decimal("1500"), max_digits=6, decimal_places=2)]
 
 
-class PageQuery(Schema):
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=10**9)
-
-
 class StationQuery(Schema):
     station: StationCode | None = None
 
@@ -152,7 +147,7 @@ class HandoverIn(Schema):
     pickup_code: Annotated[NoNulStr, Field(min_length=1, max_length=6)]
 
 
-class CancelIn(Schema):
+class RedemptionCancelIn(Schema):
     reason: Annotated[NoNulStr, Field(max_length=200)] = ""
 
 

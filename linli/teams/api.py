@@ -22,7 +22,7 @@ from linli.teams import access
 from linli.teams import actions as team_actions
 from linli.teams.models import Team, TeamMembership
 from linli.teams.queries import with_team_relations
-from linli.teams.schemas import MemberIn, MembershipOut, TeamIn, TeamOut
+from linli.teams.schemas import MembershipOut, TeamIn, TeamMemberIn, TeamOut
 from linli.volunteers import access as volunteer_access
 from linli.volunteers.models import Volunteer
 
@@ -93,7 +93,7 @@ def team_detail(request: HttpRequest, team_id: PathId) -> Team:
     response={201: MembershipOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Add an active volunteer of the station to the team (its leader or staff)",
 )
-def member_add(request: HttpRequest, team_id: PathId, payload: MemberIn) -> Any:
+def member_add(request: HttpRequest, team_id: PathId, payload: TeamMemberIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     team = access.get_team_for_user(user, team_id, manage=True)
     volunteer = Volunteer.objects.filter(pk=payload.volunteer, station_id=team.station_id).first()

@@ -76,7 +76,7 @@ class TeamIn(Schema):
     categories: list[str] = Field(default_factory=list, max_length=50, examples=[["legal"]])
 
 
-class MemberIn(Schema):
+class TeamMemberIn(Schema):
     volunteer: int = Field(description="An active volunteer of the team's station.")
 
 

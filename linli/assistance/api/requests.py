@@ -28,14 +28,14 @@ from linli.assistance.models import Channel, MenuCategory, MenuItem, ServiceRequ
 from linli.assistance.paste import parse_message
 from linli.assistance.schemas import (
     AddressIn,
-    MenuOut,
-    MenuQuery,
     ParseIn,
     ParseOut,
     RequestIn,
     RequestOut,
     RequestQuery,
     RequestSummaryOut,
+    ServiceMenuOut,
+    ServiceMenuQuery,
 )
 from linli.core.paging import BoundedPagination
 from linli.core.schemas import PathId
@@ -80,8 +80,8 @@ def _category_out(category: MenuCategory) -> dict[str, Any]:
     }
 
 
-@menu_router.get("", response=MenuOut, summary="The service menus of the caller's stations")
-def service_menu(request: HttpRequest, filters: Query[MenuQuery]) -> Any:
+@menu_router.get("", response=ServiceMenuOut, summary="The service menus of the caller's stations")
+def service_menu(request: HttpRequest, filters: Query[ServiceMenuQuery]) -> Any:
     """Active categories and items; three queries however long the menu is."""
     categories = access.menu_categories_for_user(caller(request)).filter(active=True)
     if filters.station:

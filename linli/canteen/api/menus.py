@@ -14,7 +14,7 @@ from linli.canteen import access
 from linli.canteen.actions import MenuInput, menu_save
 from linli.canteen.api.output import ERRORS, caller, menu_out, page, tier_out
 from linli.canteen.models import Menu, OrderStatus, SubsidyTier
-from linli.canteen.schemas import MenuIn, MenuOut, MenuPage, MenuQuery, TierPage, TierQuery
+from linli.canteen.schemas import MealMenuOut, MealMenuQuery, MenuIn, MenuPage, TierPage, TierQuery
 
 router = Router(tags=["canteen"])
 
@@ -28,7 +28,7 @@ def _with_counts(menus: QuerySet[Menu]) -> QuerySet[Menu]:
 @router.get(
     "/menus", response={200: MenuPage, **ERRORS}, summary="Menus of the caller's stations, by day"
 )
-def menu_list(request: HttpRequest, filters: Query[MenuQuery]) -> dict[str, Any]:
+def menu_list(request: HttpRequest, filters: Query[MealMenuQuery]) -> dict[str, Any]:
     """Residents read their station's menus to order; the counts of orders are for those who
     run or read the canteen. Oldest first; default from today on."""
     user = caller(request)
@@ -60,7 +60,7 @@ def menu_list(request: HttpRequest, filters: Query[MenuQuery]) -> dict[str, Any]
 
 @router.post(
     "/menus",
-    response={201: MenuOut, 200: MenuOut, **ERRORS},
+    response={201: MealMenuOut, 200: MealMenuOut, **ERRORS},
     summary="Save a meal's menu (201 new, 200 changed); the canteen operator and station staff",
 )
 def menu_create(request: HttpRequest, payload: MenuIn) -> Any:

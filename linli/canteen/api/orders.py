@@ -20,7 +20,7 @@ from linli.canteen import access
 from linli.canteen.actions import order_cancel, order_place, order_serve, order_walk_in
 from linli.canteen.api.output import ERRORS, caller, order_out, page, reload_order
 from linli.canteen.models import Menu, OrderChannel
-from linli.canteen.schemas import CancelIn, OrderIn, OrderOut, OrderPage, OrderQuery, PathId
+from linli.canteen.schemas import OrderCancelIn, OrderIn, OrderOut, OrderPage, OrderQuery, PathId
 from linli.core.errors import DomainError
 
 router = Router(tags=["canteen"])
@@ -110,7 +110,7 @@ def order_serve_endpoint(request: HttpRequest, order_id: PathId) -> Any:
     summary="退订: before the cut-off (the canteen also after it, with a reason)",
 )
 def order_cancel_endpoint(
-    request: HttpRequest, order_id: PathId, payload: CancelIn | None = None
+    request: HttpRequest, order_id: PathId, payload: OrderCancelIn | None = None
 ) -> Any:
     user = caller(request)
     order = access.get_order_for_user(user, order_id)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from linli.core.schemas import PageQuery
 from linli.incentives import access
 from linli.incentives.actions.honours import (
     honour_award,
@@ -29,7 +30,6 @@ from linli.incentives.schemas import (
     HonourPage,
     NominationIn,
     NominationOut,
-    PageQuery,
     PathId,
     ReviewIn,
 )

@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from linli.core.schemas import PageQuery
 from linli.incentives import access
 from linli.incentives.actions.points import point_rule_save
 from linli.incentives.actions.shop import (
@@ -27,14 +28,13 @@ from linli.incentives.actions.shop import (
 from linli.incentives.api.output import ERRORS, caller, item_out, redemption_out
 from linli.incentives.rules import rule_for
 from linli.incentives.schemas import (
-    CancelIn,
     HandoverIn,
     ItemIn,
     ItemOut,
     ItemPage,
-    PageQuery,
     PathId,
     RedeemIn,
+    RedemptionCancelIn,
     RedemptionOut,
     RedemptionPage,
     RulesIn,
@@ -156,7 +156,7 @@ def redemption_handover(request: HttpRequest, redemption_id: PathId, payload: Ha
     summary="取消: the volunteer or staff; the points and the stock return",
 )
 def redemption_cancel_endpoint(
-    request: HttpRequest, redemption_id: PathId, payload: CancelIn | None = None
+    request: HttpRequest, redemption_id: PathId, payload: RedemptionCancelIn | None = None
 ) -> Any:
     user = caller(request)
     redemption = access.get_redemption_for_user(user, redemption_id)

@@ -18,7 +18,7 @@ from linli.volunteers.forms.registration import availability_mask
 from linli.volunteers.models import Volunteer
 from linli.volunteers.schemas.registration import (
     OptionalReasonIn,
-    ReasonIn,
+    RegistrationReasonIn,
     VolunteerRegisteredOut,
     VolunteerRegisterIn,
     VolunteerStatusOut,
@@ -118,7 +118,9 @@ def volunteer_approve(request: HttpRequest, volunteer_id: PathId) -> Volunteer:
     response=DECISION_RESPONSES,
     summary="Reject a pending application, with the reason the applicant is told",
 )
-def volunteer_reject(request: HttpRequest, volunteer_id: PathId, payload: ReasonIn) -> Volunteer:
+def volunteer_reject(
+    request: HttpRequest, volunteer_id: PathId, payload: RegistrationReasonIn
+) -> Volunteer:
     return _decide(
         request,
         volunteer_id,
@@ -131,7 +133,9 @@ def volunteer_reject(request: HttpRequest, volunteer_id: PathId, payload: Reason
     response=DECISION_RESPONSES,
     summary="Suspend an active volunteer, with a reason",
 )
-def volunteer_suspend(request: HttpRequest, volunteer_id: PathId, payload: ReasonIn) -> Volunteer:
+def volunteer_suspend(
+    request: HttpRequest, volunteer_id: PathId, payload: RegistrationReasonIn
+) -> Volunteer:
     return _decide(
         request,
         volunteer_id,

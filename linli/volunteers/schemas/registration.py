@@ -67,7 +67,7 @@ class VolunteerRegisteredOut(Schema):
     )
 
 
-class ReasonIn(Schema):
+class RegistrationReasonIn(Schema):
     reason: str = Field(max_length=200, description="Told to the volunteer.")
 
 
