@@ -229,26 +229,45 @@ def station_edit(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("org:station_detail", station.code)
 
 
+def _place_saved(
+    request: HttpRequest,
+    station: Station,
+    form: Any,
+    *,
+    save: Callable[[dict[str, Any]], object],
+    done: str,
+    bound: dict[str, Any],
+) -> HttpResponse:
+    """The one shape of every place form (estate, grid, building; added or edited): a valid
+    form goes to its action; the action's refusal or an invalid form shows the station page
+    again with the form bound (422), success goes back to the places with a message."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except (ValidationError, DomainError) as error:
+            form.attach_errors(error)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("org:station_detail", args=[station.code]) + "#places")
+    return _detail_page(request, station, bound=bound, status=422)
+
+
 @require_POST
 @login_required
 @refusals_as_pages
 def estate_add(request: HttpRequest, code: str) -> HttpResponse:
     station = access.get_station_for_places(request.user, code, write=True)
     form = EstateForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.estate_save(
-                station=station,
-                name=form.cleaned_data["name"],
-                address=form.cleaned_data["address"],
-                actor=request.user,
-            )
-        except (ValidationError, DomainError) as error:
-            form.attach_errors(error)
-        else:
-            messages.success(request, _("小区已添加。"))
-            return redirect(reverse("org:station_detail", args=[station.code]) + "#places")
-    return _detail_page(request, station, bound={"estate": form}, status=422)
+    return _place_saved(
+        request,
+        station,
+        form,
+        save=lambda data: actions.estate_save(
+            station=station, name=data["name"], address=data["address"], actor=request.user
+        ),
+        done=_("小区已添加。"),
+        bound={"estate": form},
+    )
 
 
 @require_POST
@@ -257,15 +276,14 @@ def estate_add(request: HttpRequest, code: str) -> HttpResponse:
 def grid_add(request: HttpRequest, code: str) -> HttpResponse:
     station = access.get_station_for_places(request.user, code, write=True)
     form = GridForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.grid_save(station=station, name=form.cleaned_data["name"], actor=request.user)
-        except (ValidationError, DomainError) as error:
-            form.attach_errors(error)
-        else:
-            messages.success(request, _("网格已添加。"))
-            return redirect(reverse("org:station_detail", args=[station.code]) + "#places")
-    return _detail_page(request, station, bound={"grid": form}, status=422)
+    return _place_saved(
+        request,
+        station,
+        form,
+        save=lambda data: actions.grid_save(station=station, name=data["name"], actor=request.user),
+        done=_("网格已添加。"),
+        bound={"grid": form},
+    )
 
 
 @require_POST
@@ -273,26 +291,22 @@ def grid_add(request: HttpRequest, code: str) -> HttpResponse:
 @refusals_as_pages
 def building_add(request: HttpRequest, estate_id: int) -> HttpResponse:
     estate = org_access.get_estate_for_user(request.user, estate_id, write=True)
-    station = estate.station
-    form = BuildingForm(request.POST, station=station)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.building_save(
-                estate=estate,
-                number=data["number"],
-                unit_count=data["unit_count"],
-                floors=data["floors"],
-                grid=data["grid"],
-                actor=request.user,
-            )
-        except (ValidationError, DomainError) as error:
-            form.attach_errors(error)
-        else:
-            messages.success(request, _("楼栋已添加。"))
-            return redirect(reverse("org:station_detail", args=[station.code]) + "#places")
-    bound = {"building": form, "building_estate": estate.pk}
-    return _detail_page(request, station, bound=bound, status=422)
+    form = BuildingForm(request.POST, station=estate.station)
+    return _place_saved(
+        request,
+        estate.station,
+        form,
+        save=lambda data: actions.building_save(
+            estate=estate,
+            number=data["number"],
+            unit_count=data["unit_count"],
+            floors=data["floors"],
+            grid=data["grid"],
+            actor=request.user,
+        ),
+        done=_("楼栋已添加。"),
+        bound={"building": form, "building_estate": estate.pk},
+    )
 
 
 @require_POST
@@ -302,21 +316,20 @@ def estate_edit(request: HttpRequest, estate_id: int) -> HttpResponse:
     """Rename an estate or change its address."""
     estate = org_access.get_estate_for_user(request.user, estate_id, write=True)
     form = EstateForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.estate_save(
-                station=estate.station,
-                name=form.cleaned_data["name"],
-                address=form.cleaned_data["address"],
-                actor=request.user,
-                estate=estate,
-            )
-        except (ValidationError, DomainError) as error:
-            form.attach_errors(error)
-        else:
-            messages.success(request, _("小区已保存。"))
-            return redirect(reverse("org:station_detail", args=[estate.station.code]) + "#places")
-    return _detail_page(request, estate.station, bound={"estate": form}, status=422)
+    return _place_saved(
+        request,
+        estate.station,
+        form,
+        save=lambda data: actions.estate_save(
+            station=estate.station,
+            name=data["name"],
+            address=data["address"],
+            actor=request.user,
+            estate=estate,
+        ),
+        done=_("小区已保存。"),
+        bound={"estate": form},
+    )
 
 
 @require_POST
@@ -326,21 +339,20 @@ def grid_edit(request: HttpRequest, grid_id: int) -> HttpResponse:
     """Rename a grid (its grid worker is kept)."""
     grid = org_access.get_grid_for_user(request.user, grid_id, write=True)
     form = GridForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.grid_save(
-                station=grid.station,
-                name=form.cleaned_data["name"],
-                worker=grid.worker,
-                actor=request.user,
-                grid=grid,
-            )
-        except (ValidationError, DomainError) as error:
-            form.attach_errors(error)
-        else:
-            messages.success(request, _("网格已保存。"))
-            return redirect(reverse("org:station_detail", args=[grid.station.code]) + "#places")
-    return _detail_page(request, grid.station, bound={"grid": form}, status=422)
+    return _place_saved(
+        request,
+        grid.station,
+        form,
+        save=lambda data: actions.grid_save(
+            station=grid.station,
+            name=data["name"],
+            worker=grid.worker,
+            actor=request.user,
+            grid=grid,
+        ),
+        done=_("网格已保存。"),
+        bound={"grid": form},
+    )
 
 
 # --- onboarding ---------------------------------------------------------------------------------
