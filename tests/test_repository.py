@@ -1,5 +1,5 @@
-"""No secret is tracked: nothing under a `var/` folder (the data directory holds the database, the
-secret key and the field keys) and nothing in a tracked file that looks like a key."""
+"""No secret is tracked: nothing under a `var/` folder (the data directory holds the database and
+the secret key) or a `…-keys/` folder beside it (the field keys) and nothing in a tracked file that looks like a key."""
 
 import re
 import shutil
@@ -34,6 +34,8 @@ def test_nothing_under_a_var_folder_or_named_like_a_key_file_is_tracked():
     files = tracked_files()
     assert files
     assert [name for name in files if "var" in Path(name).parts[:-1]] == []
+    # The keys' own folder beside the data folder (`<data>-keys/`).
+    assert [name for name in files if any(p.endswith("-keys") for p in Path(name).parts[:-1])] == []
     assert [name for name in files if Path(name).name in KEY_FILE_NAMES] == []
 
 
