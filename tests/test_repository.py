@@ -1,5 +1,6 @@
 """No secret is tracked: nothing under a `var/` folder (the data directory holds the database and
-the secret key) or a `…-keys/` folder beside it (the field keys) and nothing in a tracked file that looks like a key."""
+the secret key) or a `…-keys/` folder beside it (the field keys), and nothing in a tracked file
+that looks like a key."""
 
 import re
 import shutil
