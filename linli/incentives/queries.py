@@ -9,12 +9,15 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.incentives.models import (
     Honour,
+    HonourKind,
     HonourStatus,
     MoveKind,
     Nomination,
@@ -23,6 +26,9 @@ from linli.incentives.models import (
     StockMove,
 )
 from linli.ledger.models import Account, Balance, EntryKind, LedgerEntry
+from linli.people.models import Household
+from linli.teams.models import Team
+from linli.volunteers.models import Volunteer
 
 ZERO = Decimal("0")
 
@@ -242,6 +248,34 @@ def honours_on_notice(station: Any) -> list[Honour]:
         .prefetch_related(_accepted("nominations"))
         .order_by("notice_ends_at")
     )
+
+
+# The field of a nomination that names the nominee, by the honour's kind.
+NOMINEE_FIELDS = {
+    HonourKind.VOLUNTEER: "volunteer",
+    HonourKind.TEAM: "team",
+    HonourKind.FAMILY: "household",
+}
+
+
+def station_nominees(station_id: int, wanted: dict[str, int | None]) -> dict[str, Any]:
+    """The volunteer, team or household each field (`volunteer`, `team`, `household`) names,
+    looked up among the station's own; one the station does not have is a ValidationError on
+    its field. The API and the page nominate through it."""
+    rows: dict[str, QuerySet[Any]] = {
+        "volunteer": Volunteer.objects.select_related("person"),
+        "team": Team.objects.all(),
+        "household": Household.objects.all(),
+    }
+    found: dict[str, Any] = {}
+    for field, pk in wanted.items():
+        if pk is None:
+            continue
+        row = rows[field].filter(pk=pk, station_id=station_id).first()
+        if row is None:
+            raise ValidationError({field: [_("本站没有这个对象。")]})
+        found[field] = row
+    return found
 
 
 def _accepted(name: str) -> Any:

@@ -23,7 +23,12 @@ from linli.incentives.actions.honours import (
 )
 from linli.incentives.forms import HonourForm, NominationForm
 from linli.incentives.models import HonourKind, Nomination
-from linli.incentives.queries import honour_roll, honours_on_notice
+from linli.incentives.queries import (
+    NOMINEE_FIELDS,
+    honour_roll,
+    honours_on_notice,
+    station_nominees,
+)
 from linli.incentives.views.common import refused_message, station_code
 from linli.org.models import Station
 from linli.people.models import Household
@@ -80,19 +85,8 @@ def honour_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form = NominationForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("请选择提名对象并填写推荐理由。"))
-            nominee = form.cleaned_data["nominee"]
-            at = {"station_id": honour.station_id, "pk": nominee}
-            chosen: dict[str, object] = {}
-            if honour.kind == HonourKind.VOLUNTEER:
-                chosen["volunteer"] = (
-                    Volunteer.objects.select_related("person").filter(**at).first()
-                )
-            elif honour.kind == HonourKind.TEAM:
-                chosen["team"] = Team.objects.filter(**at).first()
-            else:
-                chosen["household"] = Household.objects.filter(**at).first()
-            if None in chosen.values():
-                raise ValidationError(_("本站没有这个对象。"))
+            field = NOMINEE_FIELDS[HonourKind(honour.kind)]
+            chosen = station_nominees(honour.station_id, {field: form.cleaned_data["nominee"]})
             nomination_create(
                 honour=honour, reason=form.cleaned_data["reason"], actor=request.user, **chosen
             )
