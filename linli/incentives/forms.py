@@ -100,3 +100,15 @@ class NominationForm(BaseForm):
 
 class MonthForm(BaseForm):
     month = forms.RegexField(regex=r"^(20\d\d)-(0[1-9]|1[0-2])$")
+
+
+class SearchForm(BaseForm):
+    q = forms.CharField(max_length=50, required=False, strip=True)
+
+
+class RecruiterForm(BaseForm):
+    recruiter = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class PoolPayForm(BaseForm):
+    service_request = forms.IntegerField(min_value=1, max_value=2**63 - 1)

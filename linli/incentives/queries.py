@@ -24,6 +24,7 @@ from linli.incentives.models import (
     NominationStatus,
     ShopItem,
     StockMove,
+    TimebankPayment,
 )
 from linli.ledger.models import Account, Balance, EntryKind, LedgerEntry
 from linli.people.models import Household
@@ -223,6 +224,63 @@ def stock_month(station: Any, first: date, after: date) -> list[StockRow]:
             )
         )
     return rows
+
+
+# --- recruiters and the pool's payments (staff pages) ----------------------------------------------
+
+FOUND_LIMIT = 10
+
+
+def recruiter_candidates(volunteer: Volunteer, q: str) -> list[Volunteer]:
+    """Who may be recorded as the volunteer's recruiter: the station's other active volunteers
+    matching `q` (name, pinyin, initials, phone digits or volunteer number), at most ten."""
+    from linli.volunteers.queries import volunteer_search_condition
+
+    q = q.strip()
+    if not q:
+        return []
+    return list(
+        Volunteer.objects.filter(station_id=volunteer.station_id, status=Volunteer.Status.ACTIVE)
+        .exclude(pk=volunteer.pk)
+        .filter(volunteer_search_condition(q))
+        .select_related("person")
+        .order_by("person__name", "pk")[:FOUND_LIMIT]
+    )
+
+
+def pool_requests(station: Any, q: str) -> list[Any]:
+    """Requests of the station the pool may still pay for (not paid from the time bank, not
+    refused or cancelled), newest first; `q` is a request number or words of the description
+    or the names."""
+    from linli.assistance.models import ServiceRequest
+    from linli.incentives.actions.timebank import POOL_REFUSED_STATUSES
+
+    rows = (
+        ServiceRequest.objects.filter(station=station, timebank_payment__isnull=True)
+        .exclude(status__in=POOL_REFUSED_STATUSES)
+        .select_related("resident")
+    )
+    q = q.strip()
+    if q:
+        condition = (
+            Q(description__icontains=q)
+            | Q(requester_name__icontains=q)
+            | Q(resident__name__contains=q)
+        )
+        number = q.lstrip("#")
+        if number.isdigit() and len(number) <= 18:
+            condition |= Q(pk=int(number))
+        rows = rows.filter(condition)
+    return list(rows.order_by("-submitted_at", "-pk")[:FOUND_LIMIT])
+
+
+def pool_payments(station: Any) -> QuerySet[Any]:
+    """The pool's decisions of the station, newest first."""
+    return (
+        TimebankPayment.objects.filter(pool_station=station)
+        .select_related("service_request__resident", "decided_by")
+        .order_by("-created_at", "-pk")
+    )
 
 
 # --- honours ------------------------------------------------------------------------------------------

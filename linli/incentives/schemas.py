@@ -181,6 +181,16 @@ class PoolPayIn(Schema):
     service_request: DbId
 
 
+class PoolPaymentOut(Schema):
+    id: int
+    service_request: int
+    pool: str = Field(description="The code of the station whose pool pays.")
+    hours_paid: float | None = Field(
+        description="Debited from the pool: at once for a completed request, else null until "
+        "it is completed."
+    )
+
+
 class MovedOut(Schema):
     id: int
     hours: float

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from linli.core.confirm import award_question
 from linli.core.errors import DomainError
 from linli.incentives import access
 from linli.incentives.actions.honours import (
@@ -22,7 +23,7 @@ from linli.incentives.actions.honours import (
     nomination_review,
 )
 from linli.incentives.forms import HonourForm, NominationForm
-from linli.incentives.models import HonourKind, Nomination
+from linli.incentives.models import HonourKind, Nomination, NominationStatus
 from linli.incentives.queries import (
     NOMINEE_FIELDS,
     honour_roll,
@@ -51,12 +52,18 @@ def honours(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("荣誉已创建，可以开始提名。"))
             return redirect(f"{request.path}?station={station.code}")
-    rows = (
+    rows = list(
         access.honours_for_user(request.user)
         .filter(station=station)
         .prefetch_related("nominations")
         .order_by("-year", "title")
     )
+    for honour in rows:
+        # The award asks once, with the number it is about to honour (read from the rows).
+        accepted = [n for n in honour.nominations.all() if n.status == NominationStatus.ACCEPTED]
+        honour.award_question = award_question(  # type: ignore[attr-defined]
+            honour.title, len(accepted), honour.kind
+        )
     return render(
         request,
         "incentives/honours.html",
