@@ -36,6 +36,13 @@ class ItemForm(BaseForm):
     photo = forms.ImageField(label=_("照片"), required=False)
 
 
+class ItemEditForm(BaseForm):
+    item = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    points = forms.IntegerField(label=_("兑换积分"), min_value=1, max_value=100000)
+    active = forms.BooleanField(label=_("在架"), required=False)
+    photo = forms.ImageField(label=_("更换照片"), required=False)
+
+
 class StockForm(BaseForm):
     item = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     kind = forms.ChoiceField(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rules/", points.rules, name="rules"),
     path("shop/", shop.shop, name="shop"),
     path("shop/<int:pk>/cancel/", shop.cancel, name="cancel"),
+    path("shop/items/<int:pk>/photo/", shop.item_photo, name="item_photo"),
     path("shop/counter/", shop.counter, name="counter"),
     path("shop/manage/", shop.manage, name="manage"),
     path("shop/report.xlsx", shop.report, name="report"),

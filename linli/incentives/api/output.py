@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 
 from linli.accounts.schemas import ErrorOut
 from linli.incentives.models import Honour, Nomination, Redemption, ShopItem
@@ -48,7 +49,7 @@ def item_out(item: ShopItem) -> dict[str, Any]:
         "points": item.points,
         "stock": item.stock,
         "active": item.active,
-        "photo_url": item.photo.url if item.photo else "",
+        "photo_url": reverse("api-v1:shop_item_photo", args=[item.pk]) if item.photo else "",
     }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from linli.accounts.schemas import ErrorOut
 from linli.incentives import access
 from linli.incentives.actions.points import point_rule_save
 from linli.incentives.actions.shop import (
@@ -26,6 +27,7 @@ from linli.incentives.actions.shop import (
     stock_move,
 )
 from linli.incentives.api.output import ERRORS, caller, item_out, page, redemption_out
+from linli.incentives.exports import item_photo_response
 from linli.incentives.models import Redemption
 from linli.incentives.rules import rule_for
 from linli.incentives.schemas import (
@@ -79,6 +81,17 @@ def item_create(request: HttpRequest, payload: ItemIn) -> Any:
 @router.get("/items/{item_id}", response={200: ItemOut, **ERRORS}, summary="One item")
 def item_detail(request: HttpRequest, item_id: PathId) -> Any:
     return item_out(access.get_item_for_user(caller(request), item_id))
+
+
+@router.get(
+    "/items/{item_id}/photo",
+    response={200: None, 404: ErrorOut},
+    url_name="shop_item_photo",
+    summary="The item's photo (for whoever sees the item)",
+    openapi_extra={"responses": {200: {"content": {"image/*": {}}, "description": "The photo"}}},
+)
+def item_photo(request: HttpRequest, item_id: PathId) -> Any:
+    return item_photo_response(access.get_item_for_user(caller(request), item_id))
 
 
 @router.post(
