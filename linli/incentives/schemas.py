@@ -149,7 +149,9 @@ class RedemptionPage(Schema):
 
 
 class HandoverIn(Schema):
-    pickup_code: Annotated[NoNulStr, Field(min_length=1, max_length=6)]
+    pickup_code: Annotated[NoNulStr, Field(pattern=r"^[0-9]{6}$")] = Field(
+        description="The 6 digits the volunteer tells; not 6 digits: 422, the wrong ones: 409."
+    )
 
 
 class CancelIn(Schema):
