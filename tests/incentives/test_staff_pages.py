@@ -35,6 +35,8 @@ def test_staff_find_and_record_a_recruiter_who_earns_the_points_once(world, corp
     staff = signed_in(world.user(Role.STATION_STAFF))
     page_url = f"/incentives/points/{corps.volunteer.pk}/"
     url = f"/incentives/points/{corps.volunteer.pk}/recruiter/"
+    profile = staff.get(f"/volunteers/{corps.volunteer.pk}/").content.decode()
+    assert f'href="{page_url}"' in profile  # the volunteer's page leads to the card
     page = staff.get(page_url).content.decode()
     assert 'data-testid="recruiter-search"' in page
     # As staff type: the list only, the station's other active volunteers, each with its question.
