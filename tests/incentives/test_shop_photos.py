@@ -41,7 +41,7 @@ def test_a_photo_is_stored_under_its_checked_type_and_shown_to_the_station(tmp_p
         volunteer = signed_in(world.user(Role.VOLUNTEER))
         shown = volunteer.get(url)
         assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
-        assert b"".join(shown.streaming_content).startswith(b"\x89PNG")
+        assert b"".join(shown.streaming_content).startswith(b"\x89PNG")  # type: ignore[attr-defined]
         assert url in volunteer.get("/incentives/shop/").content.decode()
         assert world.outsider is not None
         assert signed_in(world.outsider).get(url).status_code == 404  # 黄池's staff

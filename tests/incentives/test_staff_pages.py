@@ -28,8 +28,6 @@ from linli.volunteers.models import VolunteerAward
 from tests.conftest import signed_in, submit_request
 from tests.incentives.conftest import serve
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
 
 def test_staff_find_and_record_a_recruiter_who_earns_the_points_once(world, corps):
     staff = signed_in(world.user(Role.STATION_STAFF))
@@ -40,25 +38,25 @@ def test_staff_find_and_record_a_recruiter_who_earns_the_points_once(world, corp
     page = staff.get(page_url).content.decode()
     assert 'data-testid="recruiter-search"' in page
     # As staff type: the list only, the station's other active volunteers, each with its question.
-    found = staff.get(url, {"q": "zzq"}, **HTMX)
+    found = staff.get(url, {"q": "zzq"}, HTTP_HX_REQUEST="true")
     text = found.content.decode()
     assert found.status_code == 200 and "<html" not in text
     assert f'data-testid="candidate-{corps.leader.pk}"' in text
     points = rule_for(world.jiaojia.pk).recruit_points
     assert f"张志强立即获得{points.normalize():f}积分" in text
-    other_station = staff.get(url, {"q": "钱进"}, **HTMX).content.decode()
+    other_station = staff.get(url, {"q": "钱进"}, HTTP_HX_REQUEST="true").content.decode()
     assert f'data-testid="candidate-{corps.outsider.pk}"' not in other_station
     assert "没有找到“钱进”" in other_station
-    pending = staff.get(url, {"q": "周晓燕"}, **HTMX).content.decode()
+    pending = staff.get(url, {"q": "周晓燕"}, HTTP_HX_REQUEST="true").content.decode()
     assert f'data-testid="candidate-{corps.applicant.pk}"' not in pending
     # Without htmx the same search answers the whole page.
     assert "<html" in staff.get(url, {"q": "张志强"}).content.decode()
-    done = staff.post(url, {"recruiter": corps.leader.pk, "q": "张志强"}, **HTMX)
+    done = staff.post(url, {"recruiter": corps.leader.pk, "q": "张志强"}, HTTP_HX_REQUEST="true")
     assert "已登记推荐人：张志强" in done.content.decode()
     assert Recruitment.objects.get(volunteer=corps.volunteer).recruiter == corps.leader
     assert balance(corps.leader, Account.POINTS) == points
     # Once: a second one is refused on the card, and the card now names the recruiter.
-    again = staff.post(url, {"recruiter": corps.leader.pk}, **HTMX).content.decode()
+    again = staff.post(url, {"recruiter": corps.leader.pk}, HTTP_HX_REQUEST="true").content.decode()
     assert "已经登记过推荐人" in again and 'data-testid="recruiter-name"' in again
     assert balance(corps.leader, Account.POINTS) == points
     # Without htmx: a message on the points page.
@@ -70,7 +68,7 @@ def test_staff_find_and_record_a_recruiter_who_earns_the_points_once(world, corp
 def test_a_pending_recruit_earns_their_recruiter_nothing_yet(world, corps):
     staff = signed_in(world.user(Role.STATION_STAFF))
     url = f"/incentives/points/{corps.applicant.pk}/recruiter/"
-    question = staff.get(url, {"q": "黄文静"}, **HTMX).content.decode()
+    question = staff.get(url, {"q": "黄文静"}, HTTP_HX_REQUEST="true").content.decode()
     assert "周晓燕成为在册志愿者后" in question
     staff.post(url, {"recruiter": corps.volunteer.pk})
     assert Recruitment.objects.filter(volunteer=corps.applicant).exists()
@@ -107,21 +105,29 @@ def test_the_pool_pays_for_an_open_request_on_completion(world, corps, menu):
     staff = signed_in(world.user(Role.STATION_STAFF))
     page = staff.get("/incentives/timebank/pool/").content.decode()
     assert 'data-testid="pool-balance">4<' in page and f'data-testid="request-{elder.pk}"' in page
-    found = staff.get("/incentives/timebank/pool/", {"q": "降压药"}, **HTMX).content.decode()
+    found = staff.get(
+        "/incentives/timebank/pool/", {"q": "降压药"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "<html" not in found and f'data-testid="request-{elder.pk}"' in found
     assert f"将由本站公益池（现有4小时）支付第{elder.pk}号点单（王秀梅）" in found
     assert (
         "降压药"
-        not in staff.get("/incentives/timebank/pool/", {"q": "修电视"}, **HTMX).content.decode()
+        not in staff.get(
+            "/incentives/timebank/pool/", {"q": "修电视"}, HTTP_HX_REQUEST="true"
+        ).content.decode()
     )
     paid = staff.post(
-        "/incentives/timebank/pool/", {"service_request": elder.pk, "q": "降压药"}, **HTMX
+        "/incentives/timebank/pool/",
+        {"service_request": elder.pk, "q": "降压药"},
+        HTTP_HX_REQUEST="true",
     ).content.decode()
     assert f"已决定由公益池支付第{elder.pk}号点单" in paid
     payment = TimebankPayment.objects.get(service_request=elder)
     assert payment.pool_station == world.jiaojia and payment.hours_paid is None
     assert pool_balance(world.jiaojia) == Decimal("4")  # debited on completion
-    again = staff.post("/incentives/timebank/pool/", {"service_request": elder.pk}, **HTMX)
+    again = staff.post(
+        "/incentives/timebank/pool/", {"service_request": elder.pk}, HTTP_HX_REQUEST="true"
+    )
     assert "已经由时间银行支付" in again.content.decode()
     assert TimebankPayment.objects.count() == 1
 
