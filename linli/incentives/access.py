@@ -113,6 +113,21 @@ def redeemer_for(user: Any, volunteer_id: int | None) -> Volunteer:
     )
 
 
+def get_pool_request(user: Any, pk: Any) -> Any:
+    """A service request the station's pool may pay for, by decision of staff who run the
+    request's station; anyone else (and a missing request) 404."""
+    from linli.assistance.models import ServiceRequest
+
+    found = (
+        ServiceRequest.objects.select_related("station", "resident")
+        .filter(pk=pk, station__in=run_stations(user))
+        .first()
+    )
+    if found is None:
+        raise Http404("service_request")
+    return found
+
+
 # --- the shop ---------------------------------------------------------------------------------------
 
 

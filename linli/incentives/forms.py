@@ -36,6 +36,13 @@ class ItemForm(BaseForm):
     photo = forms.ImageField(label=_("照片"), required=False)
 
 
+class ItemEditForm(BaseForm):
+    item = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    points = forms.IntegerField(label=_("兑换积分"), min_value=1, max_value=100000)
+    active = forms.BooleanField(label=_("在架"), required=False)
+    photo = forms.ImageField(label=_("更换照片"), required=False)
+
+
 class StockForm(BaseForm):
     item = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     kind = forms.ChoiceField(
@@ -100,3 +107,15 @@ class NominationForm(BaseForm):
 
 class MonthForm(BaseForm):
     month = forms.RegexField(regex=r"^(20\d\d)-(0[1-9]|1[0-2])$")
+
+
+class SearchForm(BaseForm):
+    q = forms.CharField(max_length=50, required=False, strip=True)
+
+
+class RecruiterForm(BaseForm):
+    recruiter = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class PoolPayForm(BaseForm):
+    service_request = forms.IntegerField(min_value=1, max_value=2**63 - 1)

@@ -9,20 +9,27 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.incentives.models import (
     Honour,
+    HonourKind,
     HonourStatus,
     MoveKind,
     Nomination,
     NominationStatus,
     ShopItem,
     StockMove,
+    TimebankPayment,
 )
 from linli.ledger.models import Account, Balance, EntryKind, LedgerEntry
+from linli.people.models import Household
+from linli.teams.models import Team
+from linli.volunteers.models import Volunteer
 
 ZERO = Decimal("0")
 
@@ -219,6 +226,63 @@ def stock_month(station: Any, first: date, after: date) -> list[StockRow]:
     return rows
 
 
+# --- recruiters and the pool's payments (staff pages) ----------------------------------------------
+
+FOUND_LIMIT = 10
+
+
+def recruiter_candidates(volunteer: Volunteer, q: str) -> list[Volunteer]:
+    """Who may be recorded as the volunteer's recruiter: the station's other active volunteers
+    matching `q` (name, pinyin, initials, phone digits or volunteer number), at most ten."""
+    from linli.volunteers.queries import volunteer_search_condition
+
+    q = q.strip()
+    if not q:
+        return []
+    return list(
+        Volunteer.objects.filter(station_id=volunteer.station_id, status=Volunteer.Status.ACTIVE)
+        .exclude(pk=volunteer.pk)
+        .filter(volunteer_search_condition(q))
+        .select_related("person")
+        .order_by("person__name", "pk")[:FOUND_LIMIT]
+    )
+
+
+def pool_requests(station: Any, q: str) -> list[Any]:
+    """Requests of the station the pool may still pay for (not paid from the time bank, not
+    refused or cancelled), newest first; `q` is a request number or words of the description
+    or the names."""
+    from linli.assistance.models import ServiceRequest
+    from linli.incentives.actions.timebank import POOL_REFUSED_STATUSES
+
+    rows = (
+        ServiceRequest.objects.filter(station=station, timebank_payment__isnull=True)
+        .exclude(status__in=POOL_REFUSED_STATUSES)
+        .select_related("resident")
+    )
+    q = q.strip()
+    if q:
+        condition = (
+            Q(description__icontains=q)
+            | Q(requester_name__icontains=q)
+            | Q(resident__name__contains=q)
+        )
+        number = q.lstrip("#")
+        if number.isdigit() and len(number) <= 18:
+            condition |= Q(pk=int(number))
+        rows = rows.filter(condition)
+    return list(rows.order_by("-submitted_at", "-pk")[:FOUND_LIMIT])
+
+
+def pool_payments(station: Any) -> QuerySet[Any]:
+    """The pool's decisions of the station, newest first."""
+    return (
+        TimebankPayment.objects.filter(pool_station=station)
+        .select_related("service_request__resident", "decided_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
 # --- honours ------------------------------------------------------------------------------------------
 
 
@@ -242,6 +306,34 @@ def honours_on_notice(station: Any) -> list[Honour]:
         .prefetch_related(_accepted("nominations"))
         .order_by("notice_ends_at")
     )
+
+
+# The field of a nomination that names the nominee, by the honour's kind.
+NOMINEE_FIELDS = {
+    HonourKind.VOLUNTEER: "volunteer",
+    HonourKind.TEAM: "team",
+    HonourKind.FAMILY: "household",
+}
+
+
+def station_nominees(station_id: int, wanted: dict[str, int | None]) -> dict[str, Any]:
+    """The volunteer, team or household each field (`volunteer`, `team`, `household`) names,
+    looked up among the station's own; one the station does not have is a ValidationError on
+    its field. The API and the page nominate through it."""
+    rows: dict[str, QuerySet[Any]] = {
+        "volunteer": Volunteer.objects.select_related("person"),
+        "team": Team.objects.all(),
+        "household": Household.objects.all(),
+    }
+    found: dict[str, Any] = {}
+    for field, pk in wanted.items():
+        if pk is None:
+            continue
+        row = rows[field].filter(pk=pk, station_id=station_id).first()
+        if row is None:
+            raise ValidationError({field: [_("本站没有这个对象。")]})
+        found[field] = row
+    return found
 
 
 def _accepted(name: str) -> Any:

@@ -144,7 +144,9 @@ class RedemptionPage(Schema):
 
 
 class HandoverIn(Schema):
-    pickup_code: Annotated[NoNulStr, Field(min_length=1, max_length=6)]
+    pickup_code: Annotated[NoNulStr, Field(pattern=r"^[0-9]{6}$")] = Field(
+        description="The 6 digits the volunteer tells; not 6 digits: 422, the wrong ones: 409."
+    )
 
 
 class RedemptionCancelIn(Schema):
@@ -174,6 +176,16 @@ class TransferIn(Schema):
 
 class PoolPayIn(Schema):
     service_request: DbId
+
+
+class PoolPaymentOut(Schema):
+    id: int
+    service_request: int
+    pool: str = Field(description="The code of the station whose pool pays.")
+    hours_paid: float | None = Field(
+        description="Debited from the pool: at once for a completed request, else null until "
+        "it is completed."
+    )
 
 
 class MovedOut(Schema):

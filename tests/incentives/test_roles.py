@@ -9,9 +9,11 @@ from decimal import Decimal
 import pytest
 
 from linli.accounts.models import Role
-from linli.incentives.actions.honours import honour_create
+from linli.assistance.models import ServiceRequest
+from linli.incentives.actions.honours import honour_create, nomination_create
 from linli.incentives.actions.points import points_adjust
 from linli.incentives.actions.shop import redemption_reserve, shop_item_create
+from linli.incentives.actions.timebank import timebank_deposit, timebank_donate
 from tests.incentives.conftest import Api, serve
 
 ROLES = ("self", "leader", "staff", "supervisor", "outsider", "resident")
@@ -25,6 +27,17 @@ def scene(world, corps):
     redemption = redemption_reserve(item=item, volunteer=corps.volunteer, quantity=1, actor=None)
     honour = honour_create(
         station=world.jiaojia, title="优秀志愿者", year=2026, kind="volunteer", actor=None
+    )
+    nomination = nomination_create(honour=honour, volunteer=corps.leader, reason="带队", actor=None)
+    # Five hours in the time bank, two of them given to the station's pool; an elder's request.
+    timebank_deposit(volunteer=corps.volunteer, hours=Decimal("5"), actor=None)
+    timebank_donate(volunteer=corps.volunteer, hours=Decimal("2"), actor=None)
+    elder = ServiceRequest.objects.create(
+        station=world.jiaojia,
+        channel="phone",
+        requester_name="王秀梅",
+        category="community",
+        description="代买药品",
     )
     clients = {
         "self": Api(world.user(Role.VOLUNTEER)),
@@ -40,6 +53,9 @@ def scene(world, corps):
         "r": redemption.pk,
         "code": redemption.pickup_code,
         "h": honour.pk,
+        "n": nomination.pk,
+        "leader": corps.leader.pk,
+        "sr": elder.pk,
         "clients": clients,
     }
 
@@ -79,7 +95,31 @@ CASES = [
      {"self": 403, "leader": 403, "staff": 409, "supervisor": 403, "outsider": 404, "resident": 404}),
     ("post", "/honours", {"title": "好媳妇", "year": 2026, "kind": "family"},
      {"self": 403, "leader": 403, "staff": 201, "supervisor": 403, "outsider": 201, "resident": 403}),
+    ("post", "/honours/nominations/{n}/review", {"accept": True},
+     {"self": 404, "leader": 404, "staff": 200, "supervisor": 404, "outsider": 404, "resident": 404}),
+    ("post", "/honours/{h}/publicize", None,
+     {"self": 403, "leader": 403, "staff": 409, "supervisor": 403, "outsider": 404, "resident": 404}),
+    ("post", "/volunteers/{v}/recruiter", {"recruiter": "{leader}"},
+     {"self": 404, "leader": 404, "staff": 201, "supervisor": 404, "outsider": 404, "resident": 404}),
+    ("patch", "/shop/rules", {"no_show_points": "3"},
+     {"self": 403, "leader": 403, "staff": 200, "supervisor": 403, "outsider": 200, "resident": 403}),
+    # Hours move only from one's own account: a transfer to oneself is bad input, to someone
+    # not of one's household a conflict, and without an account of one's own forbidden.
+    ("post", "/timebank/transfers", {"to_volunteer": "{v}", "hours": "1", "note": ""},
+     {"self": 422, "leader": 409, "staff": 403, "supervisor": 403, "outsider": 403, "resident": 403}),
+    ("post", "/timebank/donations", {"hours": "1"},
+     {"self": 201, "leader": 409, "staff": 403, "supervisor": 403, "outsider": 403, "resident": 403}),
+    ("post", "/timebank/pool-payments", {"service_request": "{sr}"},
+     {"self": 404, "leader": 404, "staff": 201, "supervisor": 404, "outsider": 404, "resident": 404}),
 ]  # fmt: skip
+
+# The lists answer everyone signed in, each with only what they may see: those named here see
+# none of the scene's rows (黄池's staff, a resident; the team leader has no redemption).
+LISTS = {
+    "/shop/items": {"outsider", "resident"},
+    "/shop/redemptions": {"leader", "outsider", "resident"},
+    "/honours": {"outsider", "resident"},
+}
 
 
 def _fill(value, scene):
@@ -100,5 +140,20 @@ def _fill(value, scene):
 def test_who_may_call_each_endpoint(scene, role, method, path, body, expected):
     client = scene["clients"][role]
     url = path.format(**{k: v for k, v in scene.items() if k != "clients"})
-    response = client.get(url) if method == "get" else client.post(url, _fill(body, scene))
+    if method == "get":
+        response = client.get(url)
+    elif method == "patch":
+        response = client.patch(url, _fill(body, scene))
+    else:
+        response = client.post(url, _fill(body, scene))
     assert response.status_code == expected[role], (role, url, response.content)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", LISTS)
+def test_each_list_shows_only_what_the_role_reaches(scene, role, path):
+    answer = scene["clients"][role].get(path)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["count"] == len(body["items"])
+    assert (body["count"] == 0) is (role in LISTS[path]), (role, path, body)

@@ -62,6 +62,8 @@ def test_a_redemption_holds_stock_and_points_and_staff_hand_it_over(corps, staff
     assert me.post(url, {"pickup_code": body["pickup_code"]}).status_code == 403
     wrong = "000000" if body["pickup_code"] != "000000" else "111111"
     assert staff.post(url, {"pickup_code": wrong}).json()["error"]["code"] == "wrong_code"
+    for malformed in ("12345", "abcdef", "1234567", ""):
+        assert staff.post(url, {"pickup_code": malformed}).status_code == 422, malformed
     done = staff.post(url, {"pickup_code": body["pickup_code"]})
     assert done.status_code == 200 and done.json()["status"] == "handed_over"
     assert staff.post(url, {"pickup_code": body["pickup_code"]}).status_code == 409

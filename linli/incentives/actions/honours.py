@@ -3,7 +3,7 @@
 Invariant: an honour moves nominating → publicized → awarded (HONOUR_TRANSITIONS), publicizing
 needs at least one accepted nomination, and the award is refused (409 `notice_running`) until
 the notice has ended. An award enters each honoured volunteer's 67号令 record (名称, 日期, 授予单位:
-`VolunteerAward`) once; teams and families keep the honour itself.
+`VolunteerAward`) once and tells them in their inbox; teams and families keep the honour itself.
 """
 
 from __future__ import annotations
@@ -177,9 +177,10 @@ def honour_award(*, honour: Honour, actor: Any, at: datetime | None = None) -> H
     if locked.notice_ends_at is None or now < locked.notice_ends_at:
         raise DomainError("notice_running", _("公示期未满，不能授予。"), status=409)
     awarded_on = timezone.localdate(now)
+    honoured = []
     for nomination in (
         locked.nominations.select_for_update(of=("self",))
-        .select_related("volunteer")
+        .select_related("volunteer__user")
         .filter(status=NominationStatus.ACCEPTED, volunteer__isnull=False, award__isnull=True)
     ):
         if nomination.volunteer is None:
@@ -193,10 +194,28 @@ def honour_award(*, honour: Honour, actor: Any, at: datetime | None = None) -> H
             actor=actor,
         )
         nomination.save(update_fields=["award"])
+        honoured.append(nomination.volunteer)
     locked.status = HonourStatus.AWARDED
     locked.awarded_on = awarded_on
     locked.save(update_fields=["status", "awarded_on"])
     audit_record(
         actor=actor, action="honour.award", target=locked, station=locked.station, after={}
     )
+    if honoured:
+        _tell_honoured(locked, honoured)
     return locked
+
+
+def _tell_honoured(honour: Honour, volunteers: list[Any]) -> None:
+    from linli.notifications.actions import notify
+
+    notify(
+        users=[volunteer.user for volunteer in volunteers],
+        kind="honour",
+        title=_("恭喜！您获得「%(year)s年度%(title)s」")
+        % {"year": honour.year, "title": honour.title},
+        body=_("%(granted_by)s授予，已记入您的志愿服务记录，并显示在志愿服务证明上。")
+        % {"granted_by": honour.granted_by},
+        url="/volunteers/me/",
+        station=honour.station,
+    )

@@ -10,6 +10,7 @@ volunteer, by staff or by expiry after SHOP_RESERVATION_DAYS — which returns b
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
+from linli.core.images import EXTENSIONS, image_content_type
 from linli.incentives.models import (
     REDEMPTION_TRANSITIONS,
     MoveKind,
@@ -80,6 +82,13 @@ def _move(
     return move
 
 
+def _put_photo(item: ShopItem, upload: Any) -> None:
+    """A checked picture (type, size and pixels read from the file, `linli.core.images`) as the
+    item's photo, named by its checked type; nothing is stored until the item is saved."""
+    content_type = image_content_type(upload, field="photo")
+    item.photo.save(f"{uuid.uuid4().hex}.{EXTENSIONS[content_type]}", upload, save=False)
+
+
 def lock_item(item: ShopItem | int) -> ShopItem:
     pk = item if isinstance(item, int) else item.pk
     return ShopItem.objects.select_for_update().select_related("station").get(pk=pk)
@@ -108,7 +117,7 @@ def shop_item_create(
         raise DomainError("duplicate", _("本站已有同名物品。"), status=409)
     item = ShopItem(station=station, name=name, points=points, unit=(unit or "件")[:10])
     if photo is not None:
-        item.photo = photo
+        _put_photo(item, photo)
     item.save()
     if stock:
         _move(item, kind=MoveKind.IN, quantity=stock, reason=_("上架入库"), actor=actor)
@@ -135,7 +144,7 @@ def shop_item_update(
     locked.active = active
     fields = ["points", "active"]
     if photo is not None:
-        locked.photo = photo
+        _put_photo(locked, photo)
         fields.append("photo")
     locked.save(update_fields=fields)
     audit_record(

@@ -217,17 +217,34 @@ def timebank_payment_open(*, service_request: Any, actor: Any) -> TimebankPaymen
     return TimebankPayment.objects.create(service_request=service_request, payer=payer)
 
 
+# A request the pool may still pay for: not refused or cancelled. One already completed is
+# settled at once (its hours are known); an open one when it is completed.
+POOL_REFUSED_STATUSES = frozenset({"rejected", "cancelled"})
+DONE_STATUSES = frozenset({"completed", "rated"})
+
+
 @transaction.atomic
 def timebank_pool_pay(*, service_request: Any, actor: Any) -> TimebankPayment:
     """Staff decide the station's pool pays for a request (an elder with no account of their
-    own). Refused when the request is already paid for or the pool is empty."""
-    if TimebankPayment.objects.filter(service_request=service_request).exists():
+    own). The request's row is locked, so two decisions cannot both pay. Refused (409) when the
+    request is already paid for, was rejected or cancelled, or the pool is empty. A request
+    already completed is debited at once; an open one on completion."""
+    from linli.assistance.models import ServiceRequest
+
+    locked = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    if TimebankPayment.objects.filter(service_request=locked).exists():
         raise DomainError("already_paid", _("这项服务已经由时间银行支付。"), status=409)
-    station = service_request.station
+    if locked.status in POOL_REFUSED_STATUSES:
+        raise DomainError(
+            "bad_state",
+            _("该点单当前为「%(status)s」，不能支付。") % {"status": locked.get_status_display()},
+            status=409,
+        )
+    station = locked.station
     if lock_balance(account=Account.TIMEBANK_POOL, station_id=station.pk).amount <= 0:
         raise DomainError("pool_empty", _("本站时间银行公益池余额为零。"), status=409)
     payment = TimebankPayment.objects.create(
-        service_request=service_request,
+        service_request=locked,
         pool_station=station,
         decided_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -236,8 +253,10 @@ def timebank_pool_pay(*, service_request: Any, actor: Any) -> TimebankPayment:
         action="timebank.pool_pay",
         target=payment,
         station=station,
-        after={"service_request": service_request.pk},
+        after={"service_request": locked.pk},
     )
+    if locked.status in DONE_STATUSES:
+        return timebank_payment_settle(service_request=locked, actor=actor) or payment
     return payment
 
 

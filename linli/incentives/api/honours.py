@@ -8,9 +8,9 @@ Staff who run the honour's station do everything; supervisors and the station's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -23,7 +23,9 @@ from linli.incentives.actions.honours import (
     nomination_create,
     nomination_review,
 )
-from linli.incentives.api.output import ERRORS, caller, honour_out
+from linli.incentives.api.output import ERRORS, caller, honour_out, nomination_out, page
+from linli.incentives.models import Honour
+from linli.incentives.queries import station_nominees
 from linli.incentives.schemas import (
     HonourIn,
     HonourOut,
@@ -33,17 +35,24 @@ from linli.incentives.schemas import (
     PathId,
     ReviewIn,
 )
-from linli.people.models import Household
-from linli.teams.models import Team
-from linli.volunteers.models import Volunteer
 
 router = Router(tags=["honours"])
 
 
-def _reload(pk: int) -> Any:
-    from linli.incentives.models import Honour
+def _with_nominations() -> Any:
+    return Honour.objects.select_related("station").prefetch_related("nominations")
 
-    return Honour.objects.select_related("station").prefetch_related("nominations").get(pk=pk)
+
+def _answer(honour: Honour) -> dict[str, Any]:
+    """The honour as it now stands, with its nominations."""
+    return honour_out(_with_nominations().get(pk=honour.pk))
+
+
+def _step(request: HttpRequest, honour_id: int, action: Callable[..., Honour]) -> dict[str, Any]:
+    """One step of an honour (publicize, award) by staff who run its station."""
+    user = caller(request)
+    honour = access.get_honour_for_user(user, honour_id, write=True)
+    return _answer(action(honour=honour, actor=user))
 
 
 @router.get("", response={200: HonourPage, **ERRORS}, summary="Honours the caller sees")
@@ -54,8 +63,7 @@ def honour_list(request: HttpRequest, filters: Query[PageQuery]) -> dict[str, An
         .prefetch_related("nominations")
         .order_by("-year", "title", "id")
     )
-    rows = list(honours[filters.offset : filters.offset + filters.limit])
-    return {"items": [honour_out(row) for row in rows], "count": honours.count()}
+    return page(honours, filters, honour_out)
 
 
 @router.post("", response={201: HonourOut, **ERRORS}, summary="A yearly honour (staff)")
@@ -70,13 +78,12 @@ def honour_add(request: HttpRequest, payload: HonourIn) -> Any:
         granted_by=payload.granted_by,
         actor=user,
     )
-    return Status(201, honour_out(_reload(honour.pk)))
+    return Status(201, _answer(honour))
 
 
 @router.get("/{honour_id}", response={200: HonourOut, **ERRORS}, summary="One honour")
 def honour_detail(request: HttpRequest, honour_id: PathId) -> Any:
-    honour = access.get_honour_for_user(caller(request), honour_id)
-    return honour_out(_reload(honour.pk))
+    return _answer(access.get_honour_for_user(caller(request), honour_id))
 
 
 @router.post(
@@ -87,32 +94,12 @@ def honour_detail(request: HttpRequest, honour_id: PathId) -> Any:
 def nominate(request: HttpRequest, honour_id: PathId, payload: NominationIn) -> Any:
     user = caller(request)
     honour = access.get_honour_for_user(user, honour_id, write=True)
-    at = {"station_id": honour.station_id}
-    chosen: dict[str, Any] = {}
-    if payload.volunteer is not None:
-        chosen["volunteer"] = (
-            Volunteer.objects.select_related("person").filter(pk=payload.volunteer, **at).first()
-        )
-    if payload.team is not None:
-        chosen["team"] = Team.objects.filter(pk=payload.team, **at).first()
-    if payload.household is not None:
-        chosen["household"] = Household.objects.filter(pk=payload.household, **at).first()
-    for name, value in chosen.items():
-        if value is None:
-            raise ValidationError({name: ["本站没有这个对象。"]})
-    nomination = nomination_create(honour=honour, reason=payload.reason, actor=user, **chosen)
-    return Status(
-        201,
-        {
-            "id": nomination.pk,
-            "name": nomination.display_name,
-            "volunteer": nomination.volunteer_id,
-            "team": nomination.team_id,
-            "household": nomination.household_id,
-            "reason": nomination.reason,
-            "status": nomination.status,
-        },
+    chosen = station_nominees(
+        honour.station_id,
+        {"volunteer": payload.volunteer, "team": payload.team, "household": payload.household},
     )
+    nomination = nomination_create(honour=honour, reason=payload.reason, actor=user, **chosen)
+    return Status(201, nomination_out(nomination))
 
 
 @router.post(
@@ -123,16 +110,9 @@ def nominate(request: HttpRequest, honour_id: PathId, payload: NominationIn) -> 
 def review(request: HttpRequest, nomination_id: PathId, payload: ReviewIn) -> Any:
     user = caller(request)
     nomination = access.get_nomination_for_user(user, nomination_id)
-    done = nomination_review(nomination=nomination, accept=payload.accept, actor=user)
-    return {
-        "id": done.pk,
-        "name": done.display_name,
-        "volunteer": done.volunteer_id,
-        "team": done.team_id,
-        "household": done.household_id,
-        "reason": done.reason,
-        "status": done.status,
-    }
+    return nomination_out(
+        nomination_review(nomination=nomination, accept=payload.accept, actor=user)
+    )
 
 
 @router.post(
@@ -141,10 +121,7 @@ def review(request: HttpRequest, nomination_id: PathId, payload: ReviewIn) -> An
     summary="公示: the accepted nominees on the station's public page for 7 days",
 )
 def publicize(request: HttpRequest, honour_id: PathId) -> Any:
-    user = caller(request)
-    honour = access.get_honour_for_user(user, honour_id, write=True)
-    honour_publicize(honour=honour, actor=user)
-    return honour_out(_reload(honour.pk))
+    return _step(request, honour_id, honour_publicize)
 
 
 @router.post(
@@ -153,7 +130,4 @@ def publicize(request: HttpRequest, honour_id: PathId) -> Any:
     summary="授予 after the 公示 (409 `notice_running` before it ends)",
 )
 def award(request: HttpRequest, honour_id: PathId) -> Any:
-    user = caller(request)
-    honour = access.get_honour_for_user(user, honour_id, write=True)
-    honour_award(honour=honour, actor=user)
-    return honour_out(_reload(honour.pk))
+    return _step(request, honour_id, honour_award)

@@ -3,12 +3,15 @@ see them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 
 from linli.accounts.schemas import ErrorOut
-from linli.incentives.models import Honour, Redemption, ShopItem
+from linli.incentives.models import Honour, Nomination, Redemption, ShopItem
 from linli.ledger.models import LedgerEntry
 
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -16,6 +19,13 @@ ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 def caller(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
+
+
+def page(rows: QuerySet[Any], filters: Any, shape: Callable[[Any], Any]) -> dict[str, Any]:
+    """`{"items": [...], "count": N}` of the slice `filters` (limit, offset) asks for: two
+    queries whatever the total."""
+    chosen: Iterable[Any] = rows[filters.offset : filters.offset + filters.limit]
+    return {"items": [shape(row) for row in chosen], "count": rows.count()}
 
 
 def entry_out(entry: LedgerEntry) -> dict[str, Any]:
@@ -39,7 +49,7 @@ def item_out(item: ShopItem) -> dict[str, Any]:
         "points": item.points,
         "stock": item.stock,
         "active": item.active,
-        "photo_url": item.photo.url if item.photo else "",
+        "photo_url": reverse("api-v1:shop_item_photo", args=[item.pk]) if item.photo else "",
     }
 
 
@@ -72,16 +82,17 @@ def honour_out(honour: Honour) -> dict[str, Any]:
         "notice_starts_at": honour.notice_starts_at,
         "notice_ends_at": honour.notice_ends_at,
         "awarded_on": honour.awarded_on,
-        "nominations": [
-            {
-                "id": nomination.pk,
-                "name": nomination.display_name,
-                "volunteer": nomination.volunteer_id,
-                "team": nomination.team_id,
-                "household": nomination.household_id,
-                "reason": nomination.reason,
-                "status": nomination.status,
-            }
-            for nomination in honour.nominations.all()
-        ],
+        "nominations": [nomination_out(nomination) for nomination in honour.nominations.all()],
+    }
+
+
+def nomination_out(nomination: Nomination) -> dict[str, Any]:
+    return {
+        "id": nomination.pk,
+        "name": nomination.display_name,
+        "volunteer": nomination.volunteer_id,
+        "team": nomination.team_id,
+        "household": nomination.household_id,
+        "reason": nomination.reason,
+        "status": nomination.status,
     }

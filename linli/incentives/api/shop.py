@@ -10,11 +10,13 @@ stock, points or code 409. Every write calls the actions the pages call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from linli.accounts.schemas import ErrorOut
 from linli.core.schemas import PageQuery
 from linli.incentives import access
 from linli.incentives.actions.points import point_rule_save
@@ -25,7 +27,9 @@ from linli.incentives.actions.shop import (
     shop_item_create,
     stock_move,
 )
-from linli.incentives.api.output import ERRORS, caller, item_out, redemption_out
+from linli.incentives.api.output import ERRORS, caller, item_out, page, redemption_out
+from linli.incentives.exports import item_photo_response
+from linli.incentives.models import Redemption
 from linli.incentives.rules import rule_for
 from linli.incentives.schemas import (
     HandoverIn,
@@ -56,8 +60,7 @@ def item_list(request: HttpRequest, filters: Query[ItemQuery]) -> dict[str, Any]
     items = access.items_for_user(caller(request)).select_related("station").order_by("name", "id")
     if filters.station:
         items = items.filter(station__code=filters.station)
-    rows = list(items[filters.offset : filters.offset + filters.limit])
-    return {"items": [item_out(item) for item in rows], "count": items.count()}
+    return page(items, filters, item_out)
 
 
 @router.post("/items", response={201: ItemOut, **ERRORS}, summary="Put goods on the shelf (staff)")
@@ -78,6 +81,17 @@ def item_create(request: HttpRequest, payload: ItemIn) -> Any:
 @router.get("/items/{item_id}", response={200: ItemOut, **ERRORS}, summary="One item")
 def item_detail(request: HttpRequest, item_id: PathId) -> Any:
     return item_out(access.get_item_for_user(caller(request), item_id))
+
+
+@router.get(
+    "/items/{item_id}/photo",
+    response={200: None, 404: ErrorOut},
+    url_name="shop_item_photo",
+    summary="The item's photo (for whoever sees the item)",
+    openapi_extra={"responses": {200: {"content": {"image/*": {}}, "description": "The photo"}}},
+)
+def item_photo(request: HttpRequest, item_id: PathId) -> Any:
+    return item_photo_response(access.get_item_for_user(caller(request), item_id))
 
 
 @router.post(
@@ -112,8 +126,7 @@ def item_stock(request: HttpRequest, item_id: PathId, payload: StockIn) -> Any:
 def redemption_list(request: HttpRequest, filters: Query[PageQuery]) -> dict[str, Any]:
     user = caller(request)
     rows = access.redemptions_for_user(user).select_related(*access.REDEMPTION_RELATED)
-    page = list(rows[filters.offset : filters.offset + filters.limit])
-    return {"items": [redemption_out(row, user=user) for row in page], "count": rows.count()}
+    return page(rows, filters, lambda row: redemption_out(row, user=user))
 
 
 @router.post(
@@ -143,11 +156,14 @@ def redemption_detail(request: HttpRequest, redemption_id: PathId) -> Any:
     summary="领取: staff hand over after checking the code (wrong code: 409 `wrong_code`)",
 )
 def redemption_handover(request: HttpRequest, redemption_id: PathId, payload: HandoverIn) -> Any:
-    user = caller(request)
-    redemption = access.get_redemption_for_user(user, redemption_id)
-    access.authorize_redemption(user, redemption, "hand_over")
-    done = redemption_hand_over(redemption=redemption, pickup_code=payload.pickup_code, actor=user)
-    return redemption_out(done, user=user)
+    return _step(
+        request,
+        redemption_id,
+        "hand_over",
+        lambda redemption, user: redemption_hand_over(
+            redemption=redemption, pickup_code=payload.pickup_code, actor=user
+        ),
+    )
 
 
 @router.post(
@@ -158,12 +174,29 @@ def redemption_handover(request: HttpRequest, redemption_id: PathId, payload: Ha
 def redemption_cancel_endpoint(
     request: HttpRequest, redemption_id: PathId, payload: RedemptionCancelIn | None = None
 ) -> Any:
+    reason = (payload.reason if payload else "").strip() or "本人取消"
+    return _step(
+        request,
+        redemption_id,
+        "cancel",
+        lambda redemption, user: redemption_cancel(
+            redemption=redemption, reason=reason, actor=user
+        ),
+    )
+
+
+def _step(
+    request: HttpRequest,
+    redemption_id: int,
+    action: str,
+    perform: Callable[[Redemption, Any], Redemption],
+) -> dict[str, Any]:
+    """One step of a redemption: found within reach (else 404), allowed by the one table of
+    who may do what (else 403), done by its action (refused by state or code: 409)."""
     user = caller(request)
     redemption = access.get_redemption_for_user(user, redemption_id)
-    access.authorize_redemption(user, redemption, "cancel")
-    reason = (payload.reason if payload else "").strip() or "本人取消"
-    done = redemption_cancel(redemption=redemption, reason=reason, actor=user)
-    return redemption_out(done, user=user)
+    access.authorize_redemption(user, redemption, action)
+    return redemption_out(perform(redemption, user), user=user)
 
 
 def _rules_out(rule: Any, code: str) -> dict[str, Any]:

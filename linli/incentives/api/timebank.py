@@ -11,7 +11,6 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
-from linli.assistance.models import ServiceRequest
 from linli.incentives import access
 from linli.incentives.actions.timebank import (
     timebank_deposit,
@@ -21,7 +20,7 @@ from linli.incentives.actions.timebank import (
 )
 from linli.incentives.api.output import ERRORS, caller
 from linli.incentives.queries import account_total
-from linli.incentives.schemas import DepositIn, MovedOut, PoolPayIn, TransferIn
+from linli.incentives.schemas import DepositIn, MovedOut, PoolPayIn, PoolPaymentOut, TransferIn
 from linli.ledger.models import Account
 from linli.volunteers.models import Volunteer
 
@@ -83,17 +82,20 @@ def donate(request: HttpRequest, payload: DepositIn) -> Any:
 
 @router.post(
     "/pool-payments",
-    response={201: dict[str, Any], **ERRORS},
-    summary="Staff: the station's pool pays for a request (an elder with no account)",
+    response={201: PoolPaymentOut, **ERRORS},
+    summary="Staff: the station's pool pays for a request (an elder with no account); a "
+    "completed one is debited at once (`hours_paid`), an open one on completion",
 )
 def pool_payment(request: HttpRequest, payload: PoolPayIn) -> Any:
     user = caller(request)
-    found = (
-        ServiceRequest.objects.select_related("station")
-        .filter(pk=payload.service_request, station__in=access.run_stations(user))
-        .first()
-    )
-    if found is None:
-        raise Http404("service_request")
+    found = access.get_pool_request(user, payload.service_request)
     payment = timebank_pool_pay(service_request=found, actor=user)
-    return Status(201, {"id": payment.pk, "service_request": found.pk, "pool": found.station.code})
+    return Status(
+        201,
+        {
+            "id": payment.pk,
+            "service_request": found.pk,
+            "pool": found.station.code,
+            "hours_paid": None if payment.hours_paid is None else float(payment.hours_paid),
+        },
+    )

@@ -11,12 +11,20 @@ from django.http import HttpRequest
 from linli.core.errors import DomainError
 
 
-def refused_message(request: HttpRequest, error: Exception) -> None:
-    """A refused action as the page's error message (a DomainError or a ValidationError)."""
+def refusal_text(error: Exception) -> str:
+    """What a refused action (a DomainError or a ValidationError) says to the person."""
     if isinstance(error, DomainError):
-        messages.error(request, error.message)
-    elif isinstance(error, ValidationError):
-        messages.error(request, " ".join(str(message) for message in error.messages))
+        return str(error.message)
+    if isinstance(error, ValidationError):
+        return " ".join(str(message) for message in error.messages)
+    return ""
+
+
+def refused_message(request: HttpRequest, error: Exception) -> None:
+    """A refused action as the page's error message."""
+    text = refusal_text(error)
+    if text:
+        messages.error(request, text)
 
 
 def station_code(request: HttpRequest) -> Any:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from linli.core.confirm import award_question
 from linli.core.errors import DomainError
 from linli.incentives import access
 from linli.incentives.actions.honours import (
@@ -22,8 +23,13 @@ from linli.incentives.actions.honours import (
     nomination_review,
 )
 from linli.incentives.forms import HonourForm, NominationForm
-from linli.incentives.models import HonourKind, Nomination
-from linli.incentives.queries import honour_roll, honours_on_notice
+from linli.incentives.models import HonourKind, Nomination, NominationStatus
+from linli.incentives.queries import (
+    NOMINEE_FIELDS,
+    honour_roll,
+    honours_on_notice,
+    station_nominees,
+)
 from linli.incentives.views.common import refused_message, station_code
 from linli.org.models import Station
 from linli.people.models import Household
@@ -46,12 +52,18 @@ def honours(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("荣誉已创建，可以开始提名。"))
             return redirect(f"{request.path}?station={station.code}")
-    rows = (
+    rows = list(
         access.honours_for_user(request.user)
         .filter(station=station)
         .prefetch_related("nominations")
         .order_by("-year", "title")
     )
+    for honour in rows:
+        # The award asks once, with the number it is about to honour (read from the rows).
+        accepted = [n for n in honour.nominations.all() if n.status == NominationStatus.ACCEPTED]
+        honour.award_question = award_question(  # type: ignore[attr-defined]
+            honour.title, len(accepted), honour.kind
+        )
     return render(
         request,
         "incentives/honours.html",
@@ -80,19 +92,8 @@ def honour_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form = NominationForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("请选择提名对象并填写推荐理由。"))
-            nominee = form.cleaned_data["nominee"]
-            at = {"station_id": honour.station_id, "pk": nominee}
-            chosen: dict[str, object] = {}
-            if honour.kind == HonourKind.VOLUNTEER:
-                chosen["volunteer"] = (
-                    Volunteer.objects.select_related("person").filter(**at).first()
-                )
-            elif honour.kind == HonourKind.TEAM:
-                chosen["team"] = Team.objects.filter(**at).first()
-            else:
-                chosen["household"] = Household.objects.filter(**at).first()
-            if None in chosen.values():
-                raise ValidationError(_("本站没有这个对象。"))
+            field = NOMINEE_FIELDS[HonourKind(honour.kind)]
+            chosen = station_nominees(honour.station_id, {field: form.cleaned_data["nominee"]})
             nomination_create(
                 honour=honour, reason=form.cleaned_data["reason"], actor=request.user, **chosen
             )

@@ -15,7 +15,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,11 +29,19 @@ from linli.incentives.actions.shop import (
     redemption_hand_over,
     redemption_reserve,
     shop_item_create,
+    shop_item_update,
     stock_move,
     stock_take_record,
 )
-from linli.incentives.exports import stock_month_xlsx
-from linli.incentives.forms import CodeForm, ItemForm, MonthForm, RedeemForm, StockForm
+from linli.incentives.exports import item_photo_response, stock_month_xlsx
+from linli.incentives.forms import (
+    CodeForm,
+    ItemEditForm,
+    ItemForm,
+    MonthForm,
+    RedeemForm,
+    StockForm,
+)
 from linli.incentives.models import Redemption, RedemptionStatus, ShopItem, StockTake
 from linli.incentives.queries import account_total
 from linli.incentives.views.common import refused_message, station_code
@@ -103,6 +111,13 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
+def item_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """An item's photo, for whoever sees the item (its station's volunteers, staff above it)."""
+    return item_photo_response(access.get_item_for_user(request.user, pk))
+
+
+@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def counter(request: HttpRequest) -> HttpResponse:
     """The counter: a code typed or scanned finds the station's open reservation; a tap hands
@@ -166,6 +181,26 @@ def manage(request: HttpRequest) -> HttpResponse:
                     )
                     messages.success(request, _("物品已上架。"))
                     return redirect(f"{request.path}?station={station.code}")
+            elif what == "edit":
+                edit_form = ItemEditForm(request.POST, request.FILES)
+                if edit_form.is_valid():
+                    data = edit_form.cleaned_data
+                    item = access.get_item_for_user(request.user, data["item"], write=True)
+                    shop_item_update(
+                        item=item,
+                        points=data["points"],
+                        active=data["active"],
+                        photo=data["photo"],
+                        actor=request.user,
+                    )
+                    messages.success(request, _("物品已修改。"))
+                    return redirect(f"{request.path}?station={station.code}")
+                messages.error(
+                    request,
+                    " ".join(
+                        str(error) for errors in edit_form.errors.values() for error in errors
+                    ),
+                )
             elif what == "stock":
                 stock_form = StockForm(request.POST)
                 if stock_form.is_valid():
