@@ -10,6 +10,7 @@ urlpatterns = [
     path("", rooms.room_list, name="list"),
     path("duty/", duty.duty_home, name="duty_home"),
     path("<int:room_id>/", rooms.room_page, name="room"),
+    path("<int:room_id>/settings/", rooms.room_settings, name="settings"),
     path("<int:room_id>/enrol/", rooms.enrol, name="enrol"),
     path("<int:room_id>/pupils/<int:pupil_id>/", rooms.pupil_page, name="pupil"),
     path("<int:room_id>/pupils/<int:pupil_id>/guardians/", rooms.guardian_add, name="guardian_add"),

@@ -19,8 +19,8 @@ from linli.org.models import Station
 from linli.people.models import Resident
 from linli.studyroom import access, queries
 from linli.studyroom.actions import pupils
-from linli.studyroom.actions.rooms import RoomInput, room_create
-from linli.studyroom.forms import EnrolForm, GuardianForm, RoomForm
+from linli.studyroom.actions.rooms import RoomInput, room_create, room_update
+from linli.studyroom.forms import EnrolForm, GuardianForm, RoomForm, RoomSettingsForm
 from linli.studyroom.models import Guardian, Pupil, PupilStatus, StudyRoom
 
 
@@ -91,6 +91,26 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
             "pupil_count": queries.pupil_count([room.station_id]),
             "year_days": queries.stays_in([room.station_id], timezone.localdate().year).count(),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def room_settings(request: HttpRequest, room_id: int) -> HttpResponse:
+    """The room's times and retention period, kept by the station's staff."""
+    room, standing = access.get_room_for_user(request.user, room_id, need="manage")
+    initial = {name: getattr(room, name) for name in RoomSettingsForm.base_fields}
+    form = RoomSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            room_update(room=room, data=RoomInput(**form.cleaned_data), actor=request.user)
+        except ValidationError as error:
+            form.attach_errors(error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("studyroom:room", room_id=room.pk)
+    return render(
+        request, "studyroom/settings.html", {"room": room, "standing": standing, "form": form}
     )
 
 
