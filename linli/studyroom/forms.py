@@ -46,10 +46,21 @@ class EnrolForm(BaseForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, children: Any, adults: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, children: Any, adults: Any, picked: bool = False, **kwargs: Any
+    ) -> None:
+        """`picked`: the child is chosen with the search-as-you-type picker (staff, who see
+        all the station's children), so the field is a hidden id, not a list of them all."""
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children  # type: ignore[attr-defined]
         self.fields["guardians"].queryset = adults  # type: ignore[attr-defined]
+        if picked:
+            self.fields["child"].widget = forms.HiddenInput()
+
+
+class PickerForm(BaseForm):
+    # Django's CharField refuses NUL characters itself; the length bounds the search.
+    q = forms.CharField(required=False, max_length=50, strip=True)
 
 
 class GuardianForm(BaseForm):

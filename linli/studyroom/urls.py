@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:room_id>/", rooms.room_page, name="room"),
     path("<int:room_id>/settings/", rooms.room_settings, name="settings"),
     path("<int:room_id>/enrol/", rooms.enrol, name="enrol"),
+    path("<int:room_id>/enrol/children/", rooms.enrol_search, name="enrol_search"),
     path("<int:room_id>/pupils/<int:pupil_id>/", rooms.pupil_page, name="pupil"),
     path("<int:room_id>/pupils/<int:pupil_id>/guardians/", rooms.guardian_add, name="guardian_add"),
     path("<int:room_id>/pupils/<int:pupil_id>/guardians/<int:guardian_id>/remove/",
