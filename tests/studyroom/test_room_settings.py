@@ -119,6 +119,7 @@ def test_the_api_reads_rooms_and_the_alert_follows_the_new_time(world: World, st
         **bearer(api_token(world.user(Role.SUPERVISOR))),
     )
     assert supervisor.status_code == 200  # counts and times, no pupil
+    assert world.outsider is not None
     outsider = Client().get(
         f"/api/v1/study-room/rooms/{study.room.pk}", **bearer(api_token(world.outsider))
     )
