@@ -54,6 +54,7 @@ PUBLISHED_MODULES = {
     "linli.volunteers.api.list": "linli.volunteers.api_list",
     "linli.volunteers.api.registration": "linli.volunteers.api_registration",
     "linli.teams.api": "linli.volunteers.api_teams",
+    "linli.studyroom.api.pupils": "linli.studyroom.api",
 }
 
 

@@ -124,3 +124,17 @@ def partner_volunteer_add(
         audit_record(actor=actor, action="partner.volunteer_add", target=partner,
                      station=partner.station, after={"volunteer": volunteer.pk})  # fmt: skip
     return link
+
+
+@transaction.atomic
+def partner_volunteer_remove(*, link: PartnerVolunteer, actor: Any) -> None:
+    """The volunteer did not come through the partner after all (or was linked by mistake):
+    the link goes, and with it their hours from the partner's figures. Staff only."""
+    partner = link.partner
+    _keeps(actor, partner)
+    locked = PartnerVolunteer.objects.select_for_update().filter(pk=link.pk).first()
+    if locked is None:
+        return
+    audit_record(actor=actor, action="partner.volunteer_remove", target=partner,
+                 station=partner.station, before={"volunteer": locked.volunteer_id})  # fmt: skip
+    locked.delete()

@@ -1,19 +1,25 @@
 """The partners API, mounted at /api/v1/partners: the station's partners with the activities
-they joined and the hours their people gave (reach as linli.partners.access)."""
+they joined and the hours their people gave (reach as linli.partners.access); the station's
+staff list a partner on an activity and link or unlink the volunteers who came through it."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Path, Router, Schema
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from linli.accounts.schemas import ErrorOut
+from linli.activities.models import Activity
 from linli.core.paging import BoundedPagination
-from linli.core.schemas import MAX_DB_ID, LocalDateTime
-from linli.partners import access, queries
-from linli.partners.models import Partner
+from linli.core.schemas import MAX_DB_ID, DbId, LocalDateTime, PathId
+from linli.partners import access, actions, queries
+from linli.partners.models import Partner, PartnerVolunteer
+from linli.volunteers.models import Volunteer
 
 router = Router(tags=["partners"])
 
@@ -42,9 +48,25 @@ class PartnerActivityOut(Schema):
     status: str
 
 
+class PartnerPersonOut(Schema):
+    volunteer: int
+    name: str
+    since: date
+    hours: Decimal = Field(description="the volunteer's ledger hours, reversals included")
+
+
 class PartnerDetailOut(PartnerOut):
     contacts: list[PartnerContactOut]
     joined: list[PartnerActivityOut]
+    volunteers: list[PartnerPersonOut]
+
+
+class PartnerVolunteerIn(Schema):
+    volunteer: DbId
+
+
+class PartnerActivityIn(Schema):
+    activity: DbId
 
 
 def partner_out(partner: Any, hours: dict[int, Decimal]) -> dict[str, Any]:
@@ -86,4 +108,75 @@ def partner_detail(
              "starts_at": link.activity.starts_at, "status": link.activity.status}
             for link in queries.activities_of(partner)
         ],
+        "volunteers": [person_out(row) for row in queries.people_with_hours(partner)],
     }  # fmt: skip
+
+
+def person_out(row: queries.PersonHours) -> dict[str, Any]:
+    return {
+        "volunteer": row.link.volunteer_id,
+        "name": row.link.volunteer.person.name,
+        "since": row.link.since,
+        "hours": row.hours,
+    }
+
+
+@router.post(
+    "/{partner_id}/volunteers",
+    response={201: PartnerPersonOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Link a volunteer of the station to the partner (staff; linking twice is harmless)",
+)
+def partner_volunteer_link(
+    request: HttpRequest, partner_id: PathId, payload: PartnerVolunteerIn
+) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    partner = access.get_partner_for_user(user, partner_id, write=True)
+    volunteer = Volunteer.objects.filter(pk=payload.volunteer, station=partner.station).first()
+    if volunteer is None:
+        raise ValidationError({"volunteer": [_("只能关联本站的志愿者。")]})
+    actions.partner_volunteer_add(partner=partner, volunteer=volunteer, actor=user)
+    row = next(
+        row for row in queries.people_with_hours(partner) if row.link.volunteer_id == volunteer.pk
+    )
+    return Status(201, person_out(row))
+
+
+@router.delete(
+    "/{partner_id}/volunteers/{volunteer_id}",
+    response={204: None, 404: ErrorOut},
+    summary="Unlink a volunteer from the partner (staff)",
+)
+def partner_volunteer_unlink(request: HttpRequest, partner_id: PathId, volunteer_id: PathId) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    partner = access.get_partner_for_user(user, partner_id, write=True)
+    link = (
+        PartnerVolunteer.objects.select_related("partner__station")
+        .filter(partner=partner, volunteer_id=volunteer_id)
+        .first()
+    )
+    if link is None:
+        raise Http404("volunteer")
+    actions.partner_volunteer_remove(link=link, actor=user)
+    return Status(204, None)
+
+
+@router.post(
+    "/{partner_id}/activities",
+    response={201: PartnerActivityOut, 404: ErrorOut, 422: ErrorOut},
+    summary="List the partner on one of its station's activities (staff; an activity may list "
+    "several partners)",
+)
+def partner_activity_link(
+    request: HttpRequest, partner_id: PathId, payload: PartnerActivityIn
+) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    partner = access.get_partner_for_user(user, partner_id, write=True)
+    activity = Activity.objects.filter(pk=payload.activity, station=partner.station).first()
+    if activity is None:
+        raise ValidationError({"activity": [_("本站没有这个活动。")]})
+    actions.partner_activity_add(partner=partner, activity=activity, actor=user)
+    return Status(
+        201,
+        {"id": activity.pk, "title": activity.title, "starts_at": activity.starts_at,
+         "status": activity.status},
+    )  # fmt: skip

@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce
 
 from linli.ledger.models import Account, LedgerEntry
 from linli.partners.models import Partner, PartnerActivity, PartnerVolunteer
+from linli.volunteers.models import Volunteer
+from linli.volunteers.queries import volunteer_search_condition
 
 ZERO = Decimal("0.00")
 
@@ -67,4 +69,22 @@ def activities_of(partner: Partner) -> Any:
         PartnerActivity.objects.filter(partner=partner)
         .select_related("activity__team")
         .order_by("-activity__starts_at")
+    )
+
+
+# How many volunteers the search-as-you-type picker offers at once.
+PICKER_LIMIT = 10
+
+
+def volunteer_candidates(partner: Partner, q: str) -> QuerySet[Volunteer]:
+    """Volunteers of the partner's station matching `q` (name, pinyin or its initials, phone
+    digits, an exact ID number, the volunteer number) who are not yet linked to it; rejected
+    applications are not offered."""
+    return (
+        Volunteer.objects.filter(station_id=partner.station_id)
+        .exclude(status=Volunteer.Status.REJECTED)
+        .exclude(partner_links__partner=partner)
+        .filter(volunteer_search_condition(q))
+        .select_related("person")
+        .order_by("person__name_pinyin", "pk")[:PICKER_LIMIT]
     )

@@ -1,6 +1,8 @@
 """The partner pages, under `/partners/` (namespace `partners`): the list with each partner's
 activities and hours, and a partner's page — its contacts, the activities it joined and the
-people it sent with the hours they gave. Station staff add partners, contacts and links."""
+people it sent with the hours they gave. Station staff add partners, contacts and links; they
+link a volunteer to the partner with a search-as-you-type picker (name, pinyin, phone digits or
+volunteer number) and unlink one with a button."""
 
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from linli.accounts.access import visible_stations
 from linli.activities.models import Activity
 from linli.elders.forms import BaseForm
 from linli.partners import access, actions, queries
-from linli.partners.models import PartnerKind
+from linli.partners.models import PartnerKind, PartnerVolunteer
+from linli.volunteers.models import Volunteer
 
 
 class PartnerForm(BaseForm):
@@ -30,6 +33,11 @@ class PartnerForm(BaseForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class PickerForm(BaseForm):
+    # Django's CharField refuses NUL characters itself; the length bounds the search.
+    q = forms.CharField(required=False, max_length=50, strip=True)
 
 
 class ContactForm(BaseForm):
@@ -119,4 +127,59 @@ def activity_add(request: HttpRequest, partner_id: int) -> HttpResponse:
     else:
         actions.partner_activity_add(partner=partner, activity=activity, actor=request.user)
         messages.success(request, _("已关联活动。"))
+    return redirect("partners:detail", partner_id=partner.pk)
+
+
+@login_required
+@require_safe
+def volunteer_search(request: HttpRequest, partner_id: int) -> HttpResponse:
+    """htmx: the station's volunteers matching `q` who are not linked to the partner yet."""
+    partner = access.get_partner_for_user(request.user, partner_id, write=True)
+    form = PickerForm(request.GET)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    found = list(queries.volunteer_candidates(partner, q)) if q else []
+    return render(
+        request,
+        "partners/detail.html#picker",
+        {"partner": partner, "q": q, "found": found, "invalid": not form.is_valid()},
+    )
+
+
+@login_required
+@require_POST
+def volunteer_add(request: HttpRequest, partner_id: int) -> HttpResponse:
+    partner = access.get_partner_for_user(request.user, partner_id, write=True)
+    value = request.POST.get("volunteer", "")
+    volunteer = (
+        Volunteer.objects.filter(pk=int(value), station=partner.station)
+        .select_related("person")
+        .first()
+        if value.isdigit() and len(value) <= 18
+        else None
+    )
+    if volunteer is None:
+        messages.error(request, _("本站没有这位志愿者。"))
+    else:
+        actions.partner_volunteer_add(partner=partner, volunteer=volunteer, actor=request.user)
+        messages.success(
+            request, _("已将 %(name)s 关联到本单位。") % {"name": volunteer.person.name}
+        )
+    return redirect("partners:detail", partner_id=partner.pk)
+
+
+@login_required
+@require_POST
+def volunteer_remove(request: HttpRequest, partner_id: int, link_id: int) -> HttpResponse:
+    partner = access.get_partner_for_user(request.user, partner_id, write=True)
+    link = (
+        PartnerVolunteer.objects.select_related("partner__station", "volunteer__person")
+        .filter(partner=partner, pk=link_id)
+        .first()
+    )
+    if link is None:
+        raise Http404("link")
+    actions.partner_volunteer_remove(link=link, actor=request.user)
+    messages.success(
+        request, _("已取消 %(name)s 与本单位的关联。") % {"name": link.volunteer.person.name}
+    )
     return redirect("partners:detail", partner_id=partner.pk)

@@ -46,10 +46,21 @@ class EnrolForm(BaseForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, children: Any, adults: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, children: Any, adults: Any, picked: bool = False, **kwargs: Any
+    ) -> None:
+        """`picked`: the child is chosen with the search-as-you-type picker (staff, who see
+        all the station's children), so the field is a hidden id, not a list of them all."""
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children  # type: ignore[attr-defined]
         self.fields["guardians"].queryset = adults  # type: ignore[attr-defined]
+        if picked:
+            self.fields["child"].widget = forms.HiddenInput()
+
+
+class PickerForm(BaseForm):
+    # Django's CharField refuses NUL characters itself; the length bounds the search.
+    q = forms.CharField(required=False, max_length=50, strip=True)
 
 
 class GuardianForm(BaseForm):
@@ -109,3 +120,25 @@ class ClassForm(BaseForm):
 class RoomForm(BaseForm):
     name = forms.CharField(label=_("名称"), max_length=100, initial=_("午间微学堂"))
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
+
+
+def _clock(label: Any) -> forms.TimeField:
+    return forms.TimeField(
+        label=label, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+
+class RoomSettingsForm(BaseForm):
+    """The room's name, place, day and retention period (staff); the action checks the bounds."""
+
+    name = forms.CharField(label=_("名称"), max_length=100)
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    opens_at = _clock(_("开始时间"))
+    closes_at = _clock(_("结束时间"))
+    still_in_alert_at = _clock(_("未接走提醒时间"))
+    retention_days = forms.IntegerField(
+        label=_("离开后保留天数"),
+        min_value=1,
+        max_value=3650,
+        help_text=_("学生离开后，信息保留这么多天，之后自动匿名化；只对此后离开的学生生效。"),
+    )

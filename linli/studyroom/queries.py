@@ -7,16 +7,25 @@ past years do not change when the retention sweep runs.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from linli.people.models import Resident
+from linli.people.queries import search_condition
 from linli.studyroom.models import Guardian, Pupil, PupilStatus, Shift, Stay, StudyRoom
+
+# The last four characters of an ID number (the masked number keeps them), e.g. `123X`.
+ID_TAIL_QUERY = re.compile(r"^\d{3}[\dXx]$")
+PHONE_DIGITS_QUERY = re.compile(r"^\d{4,11}$")
+# How many children the enrolment picker offers at once.
+CHILD_PICKER_LIMIT = 10
 
 
 @dataclass
@@ -126,3 +135,30 @@ def study_room_figures(station_ids: Any, year: int | None) -> dict[str, int]:
         "pupils": pupil_count(station_ids),
         "study_room_days": stays_in(station_ids, year).count(),
     }
+
+
+def child_search_condition(q: str) -> Q:
+    """The enrolment picker's search for a child: the registry's search (name, pinyin or its
+    initials, phone digits, an exact ID number), the last four of the child's ID number, or
+    digits of a phone of someone in the child's household (the guardian's number on the paper
+    form finds the child)."""
+    q = q.strip()
+    condition = search_condition(q)
+    if ID_TAIL_QUERY.match(q):
+        condition |= Q(id_number_masked__iendswith=q)
+    if PHONE_DIGITS_QUERY.match(q):
+        household_phone = Resident.objects.filter(
+            household_id=OuterRef("household_id"), phone__contains=q
+        )
+        condition |= Q(household_id__isnull=False) & Q(Exists(household_phone))
+    return condition
+
+
+def enrol_candidates(children: QuerySet[Resident], q: str) -> list[Resident]:
+    """At most CHILD_PICKER_LIMIT of `children` (the room's station's children not enrolled)
+    matching `q`, with their address for telling two of one name apart."""
+    return list(
+        children.filter(child_search_condition(q))
+        .select_related("household__building__estate")
+        .order_by("name_pinyin", "pk")[:CHILD_PICKER_LIMIT]
+    )

@@ -1,10 +1,11 @@
 """Schemas of the study-room API (SPEC §7.2). Times are ISO 8601 with the station's offset."""
 
-from datetime import date
+from datetime import date, time
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from linli.core.schemas import DbId, LocalDateTime, Moment, NoNulStr
 
@@ -89,3 +90,119 @@ SaneDate = Annotated[
 class StudyAttendanceQuery(Schema):
     room: DbId | None = None
     date: SaneDate | None = None
+
+
+def _clock(value: time) -> time:
+    """A time of day as the room keeps it: hours and minutes, no offset (the station's clock)."""
+    if value.tzinfo is not None or value.second or value.microsecond:
+        raise ValueError("a time of day as HH:MM, without seconds or offset")
+    return value
+
+
+Clock = Annotated[time, AfterValidator(_clock), Field(examples=["11:30"])]
+
+
+class RoomOut(Schema):
+    id: int
+    station: str = Field(description="station code")
+    name: str
+    place: str
+    opens_at: str = Field(description="HH:MM, the station's clock")
+    closes_at: str
+    still_in_alert_at: str = Field(description="a pupil still in at this time raises an alert")
+    retention_days: int = Field(description="days a pupil's data is kept after leaving")
+    pupils: int = Field(description="pupils enrolled now")
+
+
+class RoomPatch(Schema):
+    """Any of the room's settings; checked together with the rest (times 06:00–22:00, closing
+    after opening, the alert at closing or up to 3 hours after)."""
+
+    name: Annotated[NoNulStr, Field(min_length=1, max_length=100)] | None = None
+    place: Annotated[NoNulStr, Field(max_length=200)] | None = None
+    opens_at: Clock | None = None
+    closes_at: Clock | None = None
+    still_in_alert_at: Clock | None = None
+    retention_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+
+
+class RoomQuery(Schema):
+    room: DbId | None = None
+
+
+class ShiftIn(Schema):
+    room: DbId
+    volunteer: DbId = Field(description="an active 支教助学 (education) volunteer of the station")
+    day: SaneDate
+    starts: Clock | None = Field(None, description="default: the room's opening time")
+    ends: Clock | None = Field(None, description="default: the room's closing time")
+
+
+class ShiftOut(Schema):
+    id: int
+    room: int
+    volunteer: int
+    name: str
+    day: date
+    starts_at: LocalDateTime
+    ends_at: LocalDateTime
+    hours: Decimal
+    confirmed: bool = Field(description="served and its hours in the ledger")
+
+
+class ShiftQuery(Schema):
+    room: DbId | None = None
+    date_from: SaneDate | None = Field(None, alias="from")
+    date_to: SaneDate | None = Field(None, alias="to")
+
+
+class ClassIn(Schema):
+    room: DbId
+    kind: Literal["calligraphy", "painting", "chess", "music"]
+    name: Annotated[NoNulStr, Field(min_length=1, max_length=60)]
+    weekday: Annotated[int, Field(ge=0, le=6, description="0 Monday … 6 Sunday")]
+    starts: Clock
+    ends: Clock
+    capacity: Annotated[int, Field(ge=1, le=200)]
+    tutor: DbId | None = Field(None, description="an active 支教助学 volunteer of the station")
+
+
+class ClassOut(Schema):
+    id: int
+    room: int
+    kind: str
+    name: str
+    weekday: int
+    starts: str
+    ends: str
+    capacity: int
+    enrolled: int
+    tutor: int | None
+    tutor_name: str
+
+
+class ClassPupilOut(Schema):
+    pupil: int
+    name: str
+    enrolled_on: date
+
+
+class ClassDetailOut(ClassOut):
+    pupils: list[ClassPupilOut]
+
+
+class ClassEnrolIn(Schema):
+    pupil: DbId
+
+
+class ClassRegisterIn(Schema):
+    day: SaneDate = Field(description="a past or today's session day (the class's weekday)")
+    present: Annotated[list[DbId], Field(max_length=200)] = Field(
+        description="the enrolled pupils who came; every other enrolled pupil is absent"
+    )
+
+
+class ClassRegisterOut(Schema):
+    day: date
+    present: int
+    enrolled: int

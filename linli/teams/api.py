@@ -1,7 +1,9 @@
-"""Teams API (SPEC §5), mounted at /api/v1/teams: list, create, one team, add a member.
+"""Teams API (SPEC §5), mounted at /api/v1/teams: list, create, one team, add a member; and a
+troupe's rehearsals and performances (`GET|POST /api/v1/teams/{id}/events`).
 
 Reach follows linli.teams.access: every role sees the teams of its stations; only station
-staff (and admin) create teams; a team's leader or staff add members; outside reach is a 404.
+staff (and admin) create teams; a team's leader or staff add members and put a troupe's events
+on its programme; outside reach is a 404.
 """
 
 from typing import Any
@@ -20,9 +22,17 @@ from linli.core.schemas import PathId
 from linli.org.models import Station
 from linli.teams import access
 from linli.teams import actions as team_actions
-from linli.teams.models import Team, TeamMembership
+from linli.teams.actions.troupes import TroupeEventInput, troupe_event_create
+from linli.teams.models import Team, TeamMembership, TroupeActivity
 from linli.teams.queries import with_team_relations
-from linli.teams.schemas import MembershipOut, TeamIn, TeamMemberIn, TeamOut
+from linli.teams.schemas import (
+    MembershipOut,
+    TeamIn,
+    TeamMemberIn,
+    TeamOut,
+    TroupeEventIn,
+    TroupeEventOut,
+)
 from linli.volunteers import access as volunteer_access
 from linli.volunteers.models import Volunteer
 
@@ -103,3 +113,42 @@ def member_add(request: HttpRequest, team_id: PathId, payload: TeamMemberIn) -> 
     return Status(
         201, TeamMembership.objects.select_related("volunteer__person").get(pk=membership.pk)
     )
+
+
+def troupe_event_out(event: TroupeActivity) -> dict[str, Any]:
+    activity = event.activity
+    return {
+        "activity": activity.pk,
+        "kind": event.kind,
+        "title": activity.title,
+        "place": activity.place,
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "capacity": activity.capacity,
+        "status": activity.status,
+        "members_only": activity.members_only,
+    }
+
+
+@router.get(
+    "/{team_id}/events",
+    response={200: list[TroupeEventOut], 404: ErrorOut},
+    summary="A troupe's rehearsals and performances, the latest first",
+)
+@paginate(BoundedPagination)
+def troupe_event_list(request: HttpRequest, team_id: PathId) -> list[dict[str, Any]]:
+    team = access.get_team_for_user(request.auth, team_id)  # type: ignore[attr-defined]
+    events = team.troupe_events.select_related("activity").order_by("-activity__starts_at", "pk")
+    return [troupe_event_out(event) for event in events]
+
+
+@router.post(
+    "/{team_id}/events",
+    response={201: TroupeEventOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Publish a troupe's rehearsal (members only) or performance (its leader or staff)",
+)
+def troupe_event_new(request: HttpRequest, team_id: PathId, payload: TroupeEventIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    team = access.get_team_for_user(user, team_id, manage=True)
+    event = troupe_event_create(troupe=team, data=TroupeEventInput(**payload.dict()), actor=user)
+    return Status(201, troupe_event_out(event))

@@ -1,9 +1,11 @@
 """Schemas of the Teams API (SPEC §5: `GET|POST /api/v1/teams`, `POST /api/v1/teams/{id}/members`)."""
 
+from typing import Annotated, Literal
+
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import DbId, LocalDateTime
+from linli.core.schemas import DbId, LocalDateTime, Moment, NoNulStr
 from linli.teams.models import Team, TeamMembership
 from linli.teams.queries import leader_of
 from linli.volunteers.models import Course
@@ -100,3 +102,27 @@ class MembershipOut(Schema):
     @staticmethod
     def resolve_name(membership: TeamMembership) -> str:
         return membership.volunteer.person.name
+
+
+class TroupeEventIn(Schema):
+    """A troupe's rehearsal (members only) or performance (open to the station's volunteers)."""
+
+    kind: Literal["rehearsal", "performance"]
+    title: Annotated[NoNulStr, Field(min_length=1, max_length=100)]
+    place: Annotated[NoNulStr, Field(min_length=1, max_length=100)]
+    starts_at: Moment
+    ends_at: Moment
+    capacity: Annotated[int, Field(ge=1, le=500)]
+    description: Annotated[NoNulStr, Field(max_length=2000)] = ""
+
+
+class TroupeEventOut(Schema):
+    activity: int = Field(description="the activity's id: sign-ups and check-ins go through it")
+    kind: str
+    title: str
+    place: str
+    starts_at: LocalDateTime
+    ends_at: LocalDateTime
+    capacity: int
+    status: str
+    members_only: bool

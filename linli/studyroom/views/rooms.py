@@ -12,15 +12,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import visible_stations
 from linli.org.models import Station
 from linli.people.models import Resident
 from linli.studyroom import access, queries
 from linli.studyroom.actions import pupils
-from linli.studyroom.actions.rooms import RoomInput, room_create
-from linli.studyroom.forms import EnrolForm, GuardianForm, RoomForm
+from linli.studyroom.actions.rooms import RoomInput, room_create, room_update
+from linli.studyroom.forms import (
+    EnrolForm,
+    GuardianForm,
+    PickerForm,
+    RoomForm,
+    RoomSettingsForm,
+)
 from linli.studyroom.models import Guardian, Pupil, PupilStatus, StudyRoom
 
 
@@ -94,6 +100,26 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def room_settings(request: HttpRequest, room_id: int) -> HttpResponse:
+    """The room's times and retention period, kept by the station's staff."""
+    room, standing = access.get_room_for_user(request.user, room_id, need="manage")
+    initial = {name: getattr(room, name) for name in RoomSettingsForm.base_fields}
+    form = RoomSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            room_update(room=room, data=RoomInput(**form.cleaned_data), actor=request.user)
+        except ValidationError as error:
+            form.attach_errors(error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("studyroom:room", room_id=room.pk)
+    return render(
+        request, "studyroom/settings.html", {"room": room, "standing": standing, "form": form}
+    )
+
+
 def _enrol_choices(
     request: HttpRequest, room: StudyRoom, manages: bool
 ) -> tuple[QuerySet[Resident], QuerySet[Resident]]:
@@ -134,6 +160,7 @@ def enrol(request: HttpRequest, room_id: int) -> HttpResponse:
         children=children,
         adults=adults,
         initial={"child": request.GET.get("child")},
+        picked=manages,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -162,7 +189,32 @@ def enrol(request: HttpRequest, room_id: int) -> HttpResponse:
             if manages:
                 return redirect("studyroom:pupil", room_id=room.pk, pupil_id=pupil.pk)
             return redirect("studyroom:list")
-    return render(request, "studyroom/enrol.html", {"room": room, "form": form, "manages": manages})
+    chosen = str(form["child"].value() or "") if manages else ""
+    child = (
+        children.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) <= 18 else None
+    )
+    return render(
+        request,
+        "studyroom/enrol.html",
+        {"room": room, "form": form, "manages": manages, "child": child},
+    )
+
+
+@login_required
+@require_safe
+def enrol_search(request: HttpRequest, room_id: int) -> HttpResponse:
+    """htmx: the station's children not yet enrolled whose name, pinyin, ID tail or household
+    phone matches `q` — the staff's picker on the paper-form enrolment page."""
+    room, _standing = access.get_room_for_user(request.user, room_id, need="manage")
+    form = PickerForm(request.GET)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    children, _adults = _enrol_choices(request, room, manages=True)
+    found = queries.enrol_candidates(children, q) if q else []
+    return render(
+        request,
+        "studyroom/enrol.html#picker",
+        {"room": room, "q": q, "found": found, "invalid": not form.is_valid()},
+    )
 
 
 @login_required

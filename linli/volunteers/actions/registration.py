@@ -25,6 +25,8 @@ from linli.core.idcard import parse_id_number
 from linli.core.masking import mask_name
 from linli.core.phone import mask_phone, normalize_phone, validate_mobile
 from linli.org.models import Station
+from linli.partners.actions import partner_volunteer_add
+from linli.partners.models import Partner
 from linli.people import actions as people_actions
 from linli.people.models import Consent, Resident
 from linli.teams.models import TeamMembership
@@ -61,6 +63,8 @@ class RegistrationInput:
     political_status: str = ""
     guardian_name: str = ""
     consent: bool = False
+    # 所属单位: the station's partner organisation the person came through, if any.
+    partner: Partner | None = None
 
 
 class RegistrationHeld(Exception):  # noqa: N818 (an outcome, not a fault)
@@ -216,6 +220,8 @@ def _volunteer_register(
         refuse("id_number", _("该身份证号码已注册为志愿者，请勿重复注册。"), "id_volunteer")
     if data.political_status and data.political_status not in Volunteer.Political.values:
         refuse("political_status", _("政治面貌不正确。"))
+    if data.partner is not None and data.partner.station_id != station.pk:
+        refuse("partner", _("所属单位须是本站的共建单位。"))
     if user is not None and hasattr(user, "volunteer"):
         refuse("name", _("您已经注册为志愿者。"))
     if errors:
@@ -280,12 +286,21 @@ def _volunteer_register(
         raise ValidationError(
             {"id_number": [_("该身份证号码已注册为志愿者，请勿重复注册。")]}
         ) from error
+    if data.partner is not None:
+        # The registration is the authority here: the person names the organisation they came
+        # through (the partner's own audit row is the system's; this one names the actor).
+        partner_volunteer_add(partner=data.partner, volunteer=volunteer, actor=None)
     audit_record(
         actor=actor or user,
         action="volunteer.register",
         target=volunteer,
         station=station,
-        after={"channel": channel, "person": person.pk, "consent_version": CONSENT_VERSION},
+        after={
+            "channel": channel,
+            "person": person.pk,
+            "consent_version": CONSENT_VERSION,
+            "partner": data.partner.pk if data.partner is not None else None,
+        },
     )
     return volunteer
 

@@ -12,6 +12,7 @@ from linli.accounts.schemas import ErrorOut
 from linli.core import throttle
 from linli.core.schemas import PathId
 from linli.org.models import Station
+from linli.partners.models import Partner
 from linli.volunteers import access
 from linli.volunteers.actions import registration as actions
 from linli.volunteers.forms.registration import availability_mask
@@ -72,7 +73,17 @@ def volunteer_register(request: HttpRequest, payload: VolunteerRegisterIn) -> An
 RECEIVED = {"status": "received"}
 
 
+def _partner(station: Station, partner_id: int | None) -> Partner | None:
+    if partner_id is None:
+        return None
+    found = Partner.objects.filter(pk=partner_id, station=station).first()
+    if found is None:
+        raise ValidationError({"partner": [_("所属单位须是本站的共建单位。")]})
+    return found
+
+
 def _register(station: Station, payload: VolunteerRegisterIn) -> Volunteer:
+    partner = _partner(station, payload.partner)
     return actions.volunteer_register(
         station=station,
         data=actions.RegistrationInput(
@@ -90,6 +101,7 @@ def _register(station: Station, payload: VolunteerRegisterIn) -> Volunteer:
             political_status=payload.political_status,
             guardian_name=payload.guardian_name,
             consent=payload.consent,
+            partner=partner,
         ),
         channel=Volunteer.Channel.SELF,
     )

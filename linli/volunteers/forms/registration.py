@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.categories import ServiceCategory
 from linli.core.forms import BaseForm
+from linli.partners.models import Partner
 from linli.people.models import Gender
 from linli.volunteers.actions.registration import RegistrationInput
 from linli.volunteers.models import (
@@ -152,6 +153,13 @@ class RegistrationForm(ProfileForm):
         label=_("我已阅读并同意上述承诺书，单独同意站点处理我的身份证件号码"),
         error_messages={"required": CONSENT_REQUIRED},
     )
+    partner = forms.ModelChoiceField(
+        label=_("所属单位"),
+        required=False,
+        queryset=Partner.objects.none(),
+        empty_label=_("— 不属于共建单位 —"),
+        help_text=_("经共建单位（学校、医院、机关等）组织来报名的，请选择该单位；可不选。"),
+    )
 
     field_order = [
         "name",
@@ -163,6 +171,14 @@ class RegistrationForm(ProfileForm):
         "birth_date",
         "guardian_name",
     ]
+
+    def __init__(self, *args: Any, partners: Any = None, **kwargs: Any) -> None:
+        """`partners`: the station's partners to offer as 所属单位; without any, no such field."""
+        super().__init__(*args, **kwargs)
+        if partners is None or not partners.exists():
+            del self.fields["partner"]
+        else:
+            self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
 
     def registration_input(self) -> RegistrationInput:
         data = self.cleaned_data
@@ -181,6 +197,7 @@ class RegistrationForm(ProfileForm):
             political_status=data["political_status"],
             guardian_name=data["guardian_name"],
             consent=bool(data["consent"]),
+            partner=data.get("partner"),
         )
 
 

@@ -5,7 +5,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import Day, LocalDateTime
+from linli.core.schemas import Day, DbId, LocalDateTime
 from linli.volunteers.models import AVAILABILITY_BITS
 
 AVAILABILITY_DESCRIPTION = (
@@ -58,6 +58,11 @@ class VolunteerRegisterIn(Schema):
         None,
         description="Station code. May be left out only when there is exactly one station.",
         examples=["JIAOJIA"],
+    )
+    partner: DbId | None = Field(
+        None,
+        description="所属单位: the id of the station's partner organisation the person came "
+        "through (`GET /api/v1/partners` for staff; the registration page lists their names).",
     )
 
 

@@ -24,6 +24,7 @@ from linli.core import crypto
 from linli.core.errors import DomainError
 from linli.core.throttle import posted, throttled
 from linli.org.models import Estate, Station
+from linli.partners.models import Partner
 from linli.people.models import Resident
 from linli.teams.models import TeamMembership
 from linli.volunteers import access
@@ -54,6 +55,12 @@ def _form_context(station: Station, form: RegistrationForm) -> dict[str, Any]:
         "consent_paragraphs": CONSENT_PARAGRAPHS,
         "consent_version": CONSENT_VERSION,
     }
+
+
+def _partners(station: Station) -> QuerySet[Partner]:
+    """The station's partners, offered as 所属单位 (organisation names only, public as any
+    signboard)."""
+    return Partner.objects.filter(station=station).order_by("name")
 
 
 def _station_from_request(request: HttpRequest, default: Station | None) -> Station | None:
@@ -94,7 +101,7 @@ def register(request: HttpRequest) -> HttpResponse:
     station = _station_from_request(request, None)
     if station is None:
         return _station_picker(request, "volunteers:register")
-    form = AccountRegistrationForm(request.POST or None)
+    form = AccountRegistrationForm(request.POST or None, partners=_partners(station))
     if request.method == "POST" and form.is_valid():
         try:
             actions.volunteer_register(
@@ -146,7 +153,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"name": user.name}
     if person is not None:
         initial = {"name": person.name, "gender": person.gender, "birth_date": person.birth_date}
-    form = RegistrationForm(request.POST or None, initial=initial)
+    form = RegistrationForm(request.POST or None, initial=initial, partners=_partners(station))
     if request.method == "POST" and form.is_valid():
         data = form.registration_input()
         if person is not None and not _same_person(person, data.id_number):
@@ -187,7 +194,7 @@ def new(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("station") or request.GET.get("station")
     station = access.get_managed_station(request.user, code)
     stations = access.managed_stations(request.user)
-    form = DeskRegistrationForm(request.POST or None)
+    form = DeskRegistrationForm(request.POST or None, partners=_partners(station))
     if request.method == "POST" and form.is_valid():
         try:
             volunteer = actions.volunteer_register(

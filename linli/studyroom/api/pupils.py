@@ -1,4 +1,4 @@
-"""The study-room API (SPEC §7.2), mounted at /api/v1/study-room.
+"""The study-room API of SPEC §7.2, mounted at /api/v1/study-room: pupils and the day.
 
 Reach follows linli.studyroom.access: a pupil's name and guardians are for the station's staff,
 the tutor on duty and the pupil's own guardians; allergies and health notes for staff and the
