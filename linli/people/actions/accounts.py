@@ -63,14 +63,16 @@ def resident_sign_up(*, station: Station, phone: str, name: str, password: str) 
     if errors:
         raise ValidationError(errors)
     if User.objects.filter(phone=phone).exists():
-        return _sign_up_held(station, phone, name, password)
+        _sign_up_held(station, phone, name, password)
+        return None
     try:
         with transaction.atomic():
             user = account_actions.user_create(
                 phone=phone, password=password, name=name, actor=None
             )
     except IntegrityError:  # the same number signed up a moment ago
-        return _sign_up_held(station, phone, name, password)
+        _sign_up_held(station, phone, name, password)
+        return None
     account_actions.role_grant(user=user, role=Role.RESIDENT, station=station, actor=None)
     return user
 
