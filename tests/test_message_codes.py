@@ -89,6 +89,16 @@ def test_a_request_left_to_staff_is_announced_as_to_be_sorted(world, menu):
     assert "待归类" not in reads_in_english(inbox)
 
 
+def test_the_requester_hears_in_her_language_what_she_asked_for(world, menu):
+    resident = world.user(Role.RESIDENT)
+    submit_request(world.jiaojia, actor=resident, description="楼道灯坏了")
+    received = Notification.objects.get(user=resident, kind="request.received")
+    assert (received.title, received.body) == ("您的需求已收到，工作人员会尽快处理", "社区服务")
+    assert reads_in_english(received) == (
+        "We have received your request; staff will handle it as soon as possible\nCommunity service"
+    )
+
+
 def test_timeline_notes_and_the_inbox_read_in_english(world, menu, corps):
     staff = world.user(Role.STATION_STAFF)
     service_request = submit_request(world.jiaojia, description="楼道灯坏了")

@@ -55,6 +55,7 @@ MESSAGES: dict[str, str] = {
     "request.closed": N("需求%(status)s：%(what)s"),
     "request.reopened": N("需求重新处理：%(what)s"),
     "request.rate_reminder": N("请为已完成的服务评价：%(what)s"),
+    "request.what": N("%(what)s"),
     "request.classified": N("工作人员归类：%(what)s"),
     "request.category_item": N("%(category)s·%(item)s"),
     # star levels

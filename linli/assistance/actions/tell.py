@@ -90,7 +90,7 @@ def submitted(service_request: ServiceRequest) -> None:
         _requester(service_request),
         "received",
         Message("request.received"),
-        str(service_request.item or service_request.get_category_display()),
+        Message("request.what", {"what": _what(service_request)}),
     )
 
 
@@ -155,7 +155,7 @@ def completed(service_request: ServiceRequest) -> None:
         _requester(service_request),
         "completed",
         Message("request.completed"),
-        str(service_request.item or service_request.get_category_display()),
+        Message("request.what", {"what": _what(service_request)}),
         sms=True,
     )
     _send(
