@@ -4,6 +4,7 @@ Like healthchecks' alice / bob / charlie: each role at JIAOJIA, plus `outsider`,
 of another station (HUANGCHI), who must see nothing of JIAOJIA.
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -386,3 +387,25 @@ def submit_request(station: Station, actor: Any = None, **fields: Any) -> Any:
     return request_submit(
         station=station, data=data, channel=channel, actor=actor, requester=requester
     )
+
+
+# Chinese characters and Chinese punctuation (：，。、（）): none may be left in an English text
+# once the data it quotes (names, what someone typed) is taken out.
+CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def reads_in_english(notification: Any) -> str:
+    """An inbox row's title and body as an English reader gets them, after checking that they
+    are message codes and that nothing Chinese is left once the quoted data is taken out (a
+    body with no code is what someone typed, read as it is)."""
+    assert notification.title_code, f"{notification.kind} has no message code"
+    with translation.override("en"):
+        text = notification.shown_title
+        if notification.body_code:
+            text += "\n" + notification.shown_body
+    rest = text
+    data = [str(value) for value in notification.params.values() if not isinstance(value, dict)]
+    for value in sorted(data, key=len, reverse=True):
+        rest = rest.replace(value, "")
+    assert not CHINESE.search(rest), text
+    return text

@@ -6,13 +6,16 @@ from __future__ import annotations
 import io
 import os
 import socket
+import subprocess  # noqa: S404
+import sys
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
+from django.test import Client, override_settings
 
+from linli.ops import demo
 from linli.ops.management.commands.demo import Command
 from linli.ops.processes import port_in_use
 
@@ -54,3 +57,32 @@ def test_favicon() -> None:
     assert answer.status_code == 301 and answer["Location"].endswith("favicon.svg")
     page = Client().get("/accounts/login/").content.decode()
     assert 'rel="icon"' in page
+
+
+@pytest.mark.django_db
+def test_the_demo_sign_in_page_says_whom_to_call(monkeypatch: Any, tmp_path: Any) -> None:
+    monkeypatch.delenv("LINLI_STATION_PHONE", raising=False)
+    out = io.StringIO()
+    Command(stdout=out)._configure_station_phone()
+    phone = os.environ["LINLI_STATION_PHONE"]
+    monkeypatch.delenv("LINLI_STATION_PHONE")  # (set by the command, not by monkeypatch)
+    assert phone == demo.STATION_PHONE and phone in out.getvalue()
+    # A web process the demo starts reads it into its settings ...
+    started = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "from linli import settings; print(settings.STATION_PHONE)"],
+        env={**os.environ, "LINLI_STATION_PHONE": phone, "LINLI_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert started.stdout.strip() == phone
+    # ... and its sign-in page shows the number to call.
+    with override_settings(STATION_PHONE=phone):
+        page = Client().get("/accounts/login/").content.decode()
+    assert f'href="tel:{phone}"' in page
+
+
+def test_a_station_phone_already_set_is_kept(monkeypatch: Any) -> None:
+    monkeypatch.setenv("LINLI_STATION_PHONE", "0555-1234567")
+    Command(stdout=io.StringIO())._configure_station_phone()
+    assert os.environ["LINLI_STATION_PHONE"] == "0555-1234567"

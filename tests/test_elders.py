@@ -21,7 +21,7 @@ from linli.elders.models import ElderProfile, Visit
 from linli.notifications.models import Notification
 from linli.people.models import ResidentTag
 from tests.care_cast import Care, build_care
-from tests.conftest import api_token, bearer, make_volunteer, signed_in
+from tests.conftest import api_token, bearer, make_volunteer, reads_in_english, signed_in
 
 
 @pytest.fixture
@@ -311,6 +311,7 @@ def test_overdue_visits_alert_the_staff_once_per_overdue_period(care, world):
     assert overdue_visits_alert() == 4  # 3 at 焦家, 1 at 黄池
     inbox = Notification.objects.filter(user=staff, kind="elders.overdue")
     assert inbox.count() == 1 and "3 位老人" in inbox.get().title
+    assert "Visits to 3 elders are overdue" in reads_in_english(inbox.get())
     assert Notification.objects.filter(user=world.outsider, kind="elders.overdue").count() == 1
     assert overdue_visits_alert() == 0  # the same overdue period: once
     # A visit starts a new period; when that one runs out too, a new alert.

@@ -19,7 +19,7 @@ from linli.health.actions import check_book, check_slots_create
 from linli.health.models import HealthRecord
 from linli.notifications.models import Notification
 from tests.care_cast import Care, build_care
-from tests.conftest import api_token, bearer, signed_in
+from tests.conftest import api_token, bearer, reads_in_english, signed_in
 
 
 @pytest.fixture
@@ -143,6 +143,10 @@ def test_out_of_range_values_alert_the_staff_and_thresholds_are_the_stations(car
     assert high["alert"] is True and high["out_of_range"] == ["systolic", "diastolic"]
     alert = Notification.objects.get(user=staff, kind="health.alert")
     assert "王秀梅" in alert.title and "165" not in alert.title + alert.body
+    assert reads_in_english(alert) == (
+        "A health record of 王秀梅 has values out of range\n"
+        "Please look at the health records and follow up."
+    )
     assert not Notification.objects.filter(user=world.outsider, kind="health.alert").exists()
     # The station widens the range: the same value is no alert any more.
     client = signed_in(staff)

@@ -26,6 +26,7 @@ from linli.assistance import access as request_access
 from linli.assistance.models import FollowUp, RequestStatus, ServiceRequest
 from linli.assistance.views.board import Deadlines, board_stations
 from linli.ledger import access as ledger_access
+from linli.people import access as people_access
 from linli.volunteers import access as volunteer_access
 from linli.volunteers.models import Volunteer
 
@@ -103,6 +104,20 @@ def _volunteer_lines(user: Any) -> list[DeskLine]:
     ]
 
 
+def _account_lines(user: Any) -> list[DeskLine]:
+    """Residents' own accounts (signed up by phone) waiting to be matched to their records."""
+    if not people_access.can_write_registry(user):
+        return []
+    return [
+        DeskLine(
+            key="accounts",
+            label=str(_("待关联的居民账号")),
+            count=people_access.unlinked_resident_accounts(user).count(),
+            url=reverse("people:unlinked_accounts"),
+        )
+    ]
+
+
 def _activity_lines(user: Any, today: date) -> list[DeskLine]:
     if not activity_access.can_create_activities(user):
         return []
@@ -154,6 +169,7 @@ def desk_for(user: Any, *, now: datetime | None = None) -> Desk | None:
     lines = [
         *_request_lines(user, now, today),
         *_volunteer_lines(user),
+        *_account_lines(user),
         *_activity_lines(user, today),
     ]
     if not lines:

@@ -135,3 +135,34 @@ class ResetPasswordForm(BaseForm):
         if cleaned.get("new_password") != cleaned.get("new_password_again"):
             self.add_error("new_password_again", _("两次输入的新密码不一致。"))
         return cleaned
+
+
+class ResidentSignUpForm(BaseForm):
+    """A resident's own account, by phone number (the desk links it to their record)."""
+
+    name = forms.CharField(
+        label=_("您的姓名"),
+        max_length=50,
+        error_messages={"required": _("请填写您的姓名。")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = PhoneField(help_text=_("以后用这个号码登录。"))
+    password = forms.CharField(
+        label=_("设一个密码"),
+        strip=False,
+        max_length=128,
+        help_text=_("至少 8 位，不要全是数字。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("再输一遍密码"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password") != cleaned.get("password_again"):
+            self.add_error("password_again", _("两次输入的密码不一致。"))
+        return cleaned

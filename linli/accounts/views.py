@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,12 +30,15 @@ from linli.accounts.forms import (
     PasswordChangeForm,
     ResetCodeForm,
     ResetPasswordForm,
+    ResidentSignUpForm,
     RoleGrantForm,
     UserCreateForm,
 )
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.core.errors import DomainError
-from linli.core.throttle import RateLimited, throttled
+from linli.core.throttle import RateLimited, posted, throttled
+from linli.org.models import Station
+from linli.people import actions as people_actions
 
 PENDING_KEY = "linli_pending_2fa"
 PENDING_SECONDS = 300
@@ -97,6 +100,69 @@ def login_view(request: HttpRequest) -> HttpResponse:
         {"form": form, "next": next_url or "", "station_phone": settings.STATION_PHONE},
         status=status,
     )
+
+
+MAX_STATION_CODE = 32
+
+
+def _sign_up_station(request: HttpRequest, stations: list[Station]) -> Station | None:
+    """`?station=CODE` (or the posted code) among the 站, else the only one (names and codes
+    are public: they are on the door)."""
+    code = (request.POST.get("station") or request.GET.get("station") or "")[:MAX_STATION_CODE]
+    if code:
+        found = next((station for station in stations if station.code == code), None)
+        if found is None:
+            raise Http404("station")
+        return found
+    return stations[0] if len(stations) == 1 else None
+
+
+@sensitive_post_parameters("password", "password_again")
+@require_http_methods(["GET", "HEAD", "POST"])
+@throttled("register", phone=posted("phone"))
+def sign_up_view(request: HttpRequest) -> HttpResponse:
+    """A resident's own account by phone number. The answer is the same whether the number was
+    free or already had an account (people.actions.resident_sign_up); staff link the new
+    account to the resident's record at the desk."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    stations = list(Station.objects.filter(kind=Station.Kind.STATION).order_by("path", "pk"))
+    station = _sign_up_station(request, stations)
+    form = ResidentSignUpForm(request.POST if request.method == "POST" and station else None)
+    status = 200
+    if station is not None and request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                people_actions.resident_sign_up(
+                    station=station,
+                    phone=data["phone"],
+                    name=data["name"],
+                    password=data["password"],
+                )
+            except ValidationError as error:
+                form.attach_errors(error)
+                status = 422
+            else:
+                return redirect("accounts:sign_up_done")
+        else:
+            status = 422
+    return render(
+        request,
+        "accounts/sign_up.html",
+        {
+            "form": form,
+            "station": station,
+            "stations": stations,
+            "station_phone": settings.STATION_PHONE,
+        },
+        status=status,
+    )
+
+
+@require_safe
+def sign_up_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/sign_up_done.html", {"station_phone": settings.STATION_PHONE})
 
 
 @sensitive_post_parameters("new_password", "new_password_again", "code")

@@ -147,6 +147,7 @@ ACTIONS: dict[str, Promise] = {
     "password.temporary": L("设置临时密码"),
     "resident.link_account": L("关联居民账户"),
     "resident.unlink_account": L("解除居民账户关联"),
+    "resident.sign_up_held": L("居民注册：号码已有账号"),
     "volunteer.register_held": L("志愿者注册待核实"),
     "station.rename": L("修改站点名称"),
     "station.move": L("调整上级站点"),

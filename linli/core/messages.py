@@ -18,6 +18,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N
 
+# The language of the words stored beside a code (and of catalogue words in parameters).
+STORED_LANGUAGE = "zh-hans"
+
 MESSAGES: dict[str, str] = {
     # service requests: timeline notes
     "request.dispatched_to": N("派给：%(whom)s"),
@@ -52,6 +55,31 @@ MESSAGES: dict[str, str] = {
     "request.closed": N("需求%(status)s：%(what)s"),
     "request.reopened": N("需求重新处理：%(what)s"),
     "request.rate_reminder": N("请为已完成的服务评价：%(what)s"),
+    "request.what": N("%(what)s"),
+    "request.classified": N("工作人员归类：%(what)s"),
+    "request.category_item": N("%(category)s·%(item)s"),
+    # star levels
+    "star.reached": N("恭喜！您已成为%(level)s星级志愿者"),
+    "star.reached_body": N(
+        "%(name)s：您的累计志愿服务时长已达 %(hours)s 小时（%(threshold)s 小时起为%(level)s星），"
+        "星级将显示在志愿者证和志愿服务证明上。感谢您的奉献！"
+    ),
+    # the canteen
+    "canteen.delivered": N("%(meal)s已送达：%(name)s"),
+    "canteen.order_cancelled": N("订餐已取消：%(date)s %(meal)s"),
+    # health records
+    "health.alert": N("%(name)s 的健康记录有超出范围的数值"),
+    "health.alert_body": N("请查看健康档案并跟进。"),
+    # the study room
+    "studyroom.pickup_refused": N("午间微学堂：有人试图接走 %(name)s，已拒绝"),
+    "studyroom.pickup_refused_body": N("来人不在接送人名单中。请与监护人联系核实。"),
+    "studyroom.still_in": N("午间微学堂：%(name)s 还没有被接走"),
+    "studyroom.still_in_staff": N("已过 %(time)s，请联系接送人。"),
+    "studyroom.still_in_guardian": N("请尽快到 %(place)s 接孩子，或联系工作人员。"),
+    # elders' visits
+    "elders.overdue": N("%(n)d 位老人的走访已超期"),
+    "elders.overdue_names": N("%(names)s"),
+    "elders.overdue_names_more": N("%(names)s等 %(n)d 位"),
 }
 
 
@@ -67,13 +95,23 @@ class Message:
 
     def stored(self) -> str:
         """The Chinese words, as stored beside the code."""
-        with translation.override("zh-hans"):
+        with translation.override(STORED_LANGUAGE):
             return render(self.code, self.params, "")
 
 
-def words(text: str) -> dict[str, str]:
-    """A parameter that is catalogue words, translated when read."""
-    return {"t": str(text)}
+def words(text: Any) -> dict[str, str]:
+    """A parameter that is catalogue words, translated when read. Give the lazy label
+    (`Status.DONE.label`, or `choice(row, "status")`): its Chinese is what is stored, whatever
+    the writer's language."""
+    with translation.override(STORED_LANGUAGE):
+        return {"t": str(text)}
+
+
+def choice(row: Any, field_name: str) -> dict[str, str]:
+    """A choice field's value of `row` as catalogue words (its label, translated when read)."""
+    value = getattr(row, field_name)
+    labels = dict(row._meta.get_field(field_name).flatchoices)
+    return words(labels.get(value, value))
 
 
 def _param(value: Any) -> Any:

@@ -29,6 +29,7 @@ from linli.assistance.models import Channel, MenuCategory, ServiceRequest
 from linli.audit.actions import audit_record
 from linli.core.categories import ServiceCategory
 from linli.core.errors import DomainError
+from linli.core.messages import Message
 from linli.core.phone import normalize_phone
 from linli.elders import access
 from linli.elders.models import (
@@ -415,13 +416,14 @@ def overdue_visits_alert(*, today: date | None = None) -> int:
         by_station[profile.station_id].append(profile)
     for station_id, profiles in by_station.items():
         names = "、".join(profile.resident.name for profile in profiles[:5])
-        more = len(profiles) - 5
-        body = names + (_("等 %(n)d 位") % {"n": len(profiles)} if more > 0 else "")
+        count = {"n": len(profiles), "names": names}
         notify(
             users=_station_staff(station_id),
             kind="elders.overdue",
-            title=_("%(n)d 位老人的走访已超期") % {"n": len(profiles)},
-            body=body,
+            title=Message("elders.overdue", count),
+            body=Message(
+                "elders.overdue_names_more" if len(profiles) > 5 else "elders.overdue_names", count
+            ),
             url=reverse("elders:list") + "?overdue=on",
             station=profiles[0].station,
         )

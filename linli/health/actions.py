@@ -28,6 +28,7 @@ from linli.activities.models import Activity, ActivityStatus
 from linli.audit.actions import audit_record
 from linli.core import crypto
 from linli.core.errors import DomainError
+from linli.core.messages import Message
 from linli.health import access
 from linli.health.models import (
     DEFAULT_THRESHOLDS,
@@ -210,8 +211,8 @@ def health_record_create(
         notify(
             users=_station_staff(resident.station_id),
             kind="health.alert",
-            title=_("%(name)s 的健康记录有超出范围的数值") % {"name": resident.name},
-            body=_("请查看健康档案并跟进。"),
+            title=Message("health.alert", {"name": resident.name}),
+            body=Message("health.alert_body"),
             url=reverse("health:resident", args=[resident.pk]),
             station=resident.station,
         )

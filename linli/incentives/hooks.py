@@ -8,8 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext as _
 
+from linli.core.messages import Message
 from linli.ledger.models import LedgerEntry
 from linli.ledger.queries import balance, star_level
 
@@ -51,21 +51,17 @@ def announce_star(*, volunteer: Any, actor: Any) -> int | None:
         ignore_conflicts=True,
     )
     threshold = settings.STAR_THRESHOLDS[level - 1]
-    title = _("恭喜！您已成为%(level)s星级志愿者") % {"level": level}
-    body = _(
-        "%(name)s：您的累计志愿服务时长已达 %(hours)s 小时（%(threshold)s 小时起为%(level)s星），"
-        "星级将显示在志愿者证和志愿服务证明上。感谢您的奉献！"
-    ) % {
+    params = {
         "name": volunteer.person.name,
-        "hours": hours.normalize() if hours == hours.to_integral() else hours,
+        "hours": str(hours.normalize() if hours == hours.to_integral() else hours),
         "threshold": threshold,
         "level": level,
     }
     notify(
         users=[volunteer.user],
         kind="star",
-        title=title,
-        body=body,
+        title=Message("star.reached", {"level": level}),
+        body=Message("star.reached_body", params),
         url="/incentives/points/",
         station=volunteer.station,
         sms=True,

@@ -39,6 +39,10 @@ STATION_TREE = [
 # under it; set once, when the seed creates it, so a later change by admin stays.
 DELEGATING = {"DANGTU"}
 
+# The station's phone the sign-in page gives as whom to call (LINLI_STATION_PHONE): invented,
+# like every number of the demo; a phone set in the environment wins.
+STATION_PHONE = "0555-6712345"
+
 # (phone, name, role, station code): SPEC §6's demo accounts.
 DEMO_ACCOUNTS = [
     ("13900000000", "系统管理员", Role.ADMIN, None),

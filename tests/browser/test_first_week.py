@@ -1,6 +1,6 @@
 """Every role's first week, in a real browser on a 360 px phone: a resident without an account
-asks for help from the sign-in page and the desk links a resident's account to her record
-(journey 1); the request form chooses the tile as she types (journey 2); a volunteer reads her
+asks for help from the sign-in page, another signs up with her phone number and the desk links
+her account to her record (journey 1); the request form chooses the tile as she types (journey 2); a volunteer reads her
 hours by year and asks for one correction in place (journey 4)."""
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from linli.accounts.models import Role
+from linli.accounts.models import Role, User
 from linli.assistance.models import ServiceRequest
 from linli.ledger.actions import ledger_credit
 from linli.ledger.models import Account, CorrectionRequest, EntryKind
 from linli.people.models import Resident
 from tests.browser.test_pages import enter_code, expect_path, log_in
-from tests.conftest import Corps, Menu, Registry, World, enrol_totp, make_user, totp_now
+from tests.conftest import PASSWORD, Corps, Menu, Registry, World, enrol_totp, totp_now
 
 pytestmark = pytest.mark.browser
 
@@ -71,8 +71,23 @@ def test_journey_1_asking_without_an_account_and_the_desk_linking_an_account(
     asked = ServiceRequest.objects.get()
     assert asked.requester is None and asked.category == "" and asked.room == "502"
 
-    # A resident who signed up with her phone: the desk finds her account and links it.
-    newcomer = make_user("13912340001", Role.RESIDENT, world.jiaojia, name="王秀梅")
+    # She signs up with her phone number from the sign-in page; nothing is linked by itself.
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_test_id("login-sign-up").click()
+    page.get_by_test_id("sign-up-stations").get_by_role("link", name="焦家社区实践站").click()
+    form = page.get_by_test_id("sign-up-form")
+    form.locator("input[name=name]").fill("王秀梅")
+    form.locator("input[name=phone]").fill("139 1234 0001")
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("input[name=password_again]").fill(PASSWORD)
+    fits(page)
+    page.screenshot(path=str(screenshots / "sign-up-360.png"), full_page=True)
+    page.get_by_test_id("sign-up-submit").click()
+    expect(page.get_by_test_id("sign-up-done")).to_be_visible()
+    newcomer = User.objects.get(phone="13912340001")
+    assert not Resident.objects.filter(user=newcomer).exists()
+
+    # The desk counts her account among those to match, finds her record and links it.
     staff = world.user(Role.STATION_STAFF)
     device = enrol_totp(staff)
     desk_context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
@@ -81,6 +96,9 @@ def test_journey_1_asking_without_an_account_and_the_desk_linking_an_account(
     try:
         log_in(desk, site, staff)
         enter_code(desk, totp_now(device))
+        expect(desk.get_by_test_id("desk-accounts")).to_be_visible()
+        desk.get_by_test_id("desk-accounts").get_by_role("link").first.click()
+        expect(desk.get_by_test_id("unlinked-accounts")).to_contain_text("13912340001")
         desk.goto(f"{site}/residents/{registry.wang.pk}/")
         desk.get_by_test_id("account-q").fill("12340001")
         desk.get_by_test_id(f"link-account-{newcomer.pk}").click()

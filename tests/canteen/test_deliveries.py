@@ -17,6 +17,7 @@ from linli.core.errors import DomainError
 from linli.ledger.models import Account, EntryKind, LedgerEntry
 from linli.notifications.models import Notification
 from tests.canteen.conftest import Caller, at
+from tests.conftest import reads_in_english
 
 DELIVERIES = "/api/v1/canteen/deliveries"
 
@@ -67,7 +68,9 @@ def test_a_volunteer_takes_delivers_and_earns_the_time_once(task, corps, world, 
     assert (again.status_code, again.json()["error"]["code"]) == (409, "already_delivered")
     assert LedgerEntry.objects.filter(kind=EntryKind.DELIVERY).count() == 1
     # The son who ordered hears that it arrived.
-    assert Notification.objects.filter(user=family.account, kind="canteen.delivered").exists()
+    told = Notification.objects.get(user=family.account, kind="canteen.delivered")
+    assert told.title.startswith("午餐已送达")
+    assert reads_in_english(told).startswith("Lunch delivered")
 
 
 @override_settings(CANTEEN_DELIVERY_HOURS=Decimal("0.25"))

@@ -19,6 +19,7 @@ from linli.canteen.models import DeliveryStatus, DeliveryTask, MealOrder, OrderS
 from linli.notifications.models import Notification
 from linli.people.actions import AddressInput
 from tests.canteen.conftest import Caller, at, publish
+from tests.conftest import reads_in_english
 
 ORDERS = "/api/v1/canteen/orders"
 
@@ -116,6 +117,7 @@ def test_residents_order_and_cancel_only_until_the_cut_off(canteen, family, worl
     # The son hears of it in his inbox.
     note = Notification.objects.get(user=family.account, kind="canteen.order_cancelled")
     assert note.body == "老人住院了"
+    assert reads_in_english(note).startswith("Meal order cancelled")
 
 
 def test_the_counter_serves_an_order_once(canteen, registry, world):

@@ -18,6 +18,7 @@ from linli.ledger.actions import ledger_reverse
 from linli.ledger.models import Account, Balance
 from linli.ledger.queries import balance
 from linli.notifications.models import Notification
+from tests.conftest import reads_in_english
 from tests.incentives.conftest import serve
 
 
@@ -84,6 +85,7 @@ def test_crossing_a_star_threshold_is_announced_once(corps):
     told = Notification.objects.filter(user=corps.volunteer.user, kind="star")
     assert told.count() == 1
     assert "1星" in told.get().title
+    assert "You are now a 1-star volunteer" in reads_in_english(told.get())
 
 
 def test_rules_are_for_staff_only(me, leader, outsider):

@@ -16,7 +16,7 @@ from linli.people.card import resident_card_token
 from linli.studyroom.actions.day import NotAGuardian, stay_check_in, stay_pick_up_by_card
 from linli.studyroom.actions.pupils import guardian_remove
 from linli.studyroom.models import Guardian, PickupRefusal, Stay
-from tests.conftest import Registry, World, api_token, bearer, signed_in
+from tests.conftest import Registry, World, api_token, bearer, reads_in_english, signed_in
 from tests.studyroom.conftest import Study
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +97,7 @@ def test_pick_up_table(
     alert = Notification.objects.get(kind="studyroom.pickup_refused")
     assert alert.user == world.user(Role.STATION_STAFF)
     assert "李梓涵" in alert.title
+    assert "was refused" in reads_in_english(alert)
 
 
 def test_pick_up_by_the_guardians_card(world: World, study: Study) -> None:

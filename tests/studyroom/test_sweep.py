@@ -16,7 +16,7 @@ from linli.studyroom.actions.pupils import pupil_leave, pupils_anonymise_due
 from linli.studyroom.models import Guardian, GuardianConsent, Pupil, Stay
 from linli.studyroom.queries import attendance_days_by_station_month, pupil_count
 from linli.studyroom.tasks import run_sweep
-from tests.conftest import World
+from tests.conftest import World, reads_in_english
 from tests.studyroom.conftest import Study
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,7 @@ def test_still_in_after_the_set_time_alerts_staff_and_guardians(world: World, st
         world.user(Role.RESIDENT),  # 李建国, the father, has an account; 李秀英 has none
     }
     assert all("李梓涵" in alert.title for alert in alerts)
+    assert all("has not been picked up" in reads_in_english(alert) for alert in alerts)
 
 
 def test_a_pupil_picked_up_in_time_raises_nothing(study: Study) -> None:

@@ -35,7 +35,7 @@ from linli.assistance.models import (
 )
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
-from linli.core.messages import Message, words
+from linli.core.messages import Message, choice, words
 from linli.ledger.actions import ledger_credit
 from linli.ledger.models import Account, EntryKind
 from linli.org.models import Building, Station
@@ -165,7 +165,7 @@ def request_submit(
         actor=stored_user(actor),
         at=now,
         to_status=RequestStatus.SUBMITTED,
-        **note_fields(Message("request.via", {"channel": words(str(Channel(channel).label))})),
+        **note_fields(Message("request.via", {"channel": words(Channel(channel).label)})),
     )
     audit_record(
         actor=actor,
@@ -451,14 +451,19 @@ def request_classify(
     locked.category = category
     locked.item = item
     locked.save(update_fields=["category", "item"])
-    label = str(ServiceRequest(category=category).get_category_display())
+    label = choice(locked, "category")
+    what: Any = (
+        {"code": "request.category_item", "params": {"category": label, "item": item.name}}
+        if item
+        else label
+    )
     RequestEvent.objects.create(
         request=locked,
         kind=RequestEvent.Kind.NOTE,
         actor=stored_user(actor),
         from_status=locked.status,
         to_status=locked.status,
-        note=_("工作人员归类：%(what)s") % {"what": f"{label}·{item.name}" if item else label},
+        **note_fields(Message("request.classified", {"what": what})),
     )
     audit_record(
         actor=actor,

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from linli.accounts.models import Role, User
 from linli.assistance import access
 from linli.assistance.models import DispatchMode, ServiceRequest, Urgency
-from linli.core.messages import Message, words
+from linli.core.messages import Message, choice, words
 from linli.notifications.actions import notify
 from linli.teams.models import TeamMembership
 from linli.volunteers.models import Volunteer
@@ -31,10 +32,13 @@ def _url(service_request: ServiceRequest) -> str:
 
 
 def _what(service_request: ServiceRequest) -> Any:
-    """The item's name (data), or the category's label (words, translated when read)."""
+    """The item's name (data), or the category's label (words, translated when read), or
+    待归类 for a request left to staff to sort."""
     if service_request.item is not None:
         return str(service_request.item)
-    return words(service_request.get_category_display())
+    if not service_request.category:
+        return words(gettext_lazy("待归类"))
+    return choice(service_request, "category")
 
 
 def _send(
@@ -86,7 +90,7 @@ def submitted(service_request: ServiceRequest) -> None:
         _requester(service_request),
         "received",
         Message("request.received"),
-        str(service_request.item or service_request.get_category_display()),
+        Message("request.what", {"what": _what(service_request)}),
     )
 
 
@@ -151,7 +155,7 @@ def completed(service_request: ServiceRequest) -> None:
         _requester(service_request),
         "completed",
         Message("request.completed"),
-        str(service_request.item or service_request.get_category_display()),
+        Message("request.what", {"what": _what(service_request)}),
         sms=True,
     )
     _send(
@@ -171,7 +175,7 @@ def rated(service_request: ServiceRequest) -> None:
         service_request,
         _assignee(service_request),
         "rated",
-        Message("request.rated", {"label": words(service_request.get_score_display())}),
+        Message("request.rated", {"label": choice(service_request, "score")}),
         service_request.rating_comment,
     )
     if score <= 2:
@@ -196,7 +200,7 @@ def closed(service_request: ServiceRequest) -> None:
         Message(
             "request.closed",
             {
-                "status": words(service_request.get_status_display()),
+                "status": choice(service_request, "status"),
                 "what": _what(service_request),
             },
         ),

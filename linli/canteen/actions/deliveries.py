@@ -33,6 +33,7 @@ from linli.canteen.actions.base import (
 from linli.canteen.actions.orders import RESIDENT_CHANNELS
 from linli.canteen.models import DeliveryStatus, DeliveryTask, OrderStatus
 from linli.core.errors import DomainError
+from linli.core.messages import Message, choice
 from linli.ledger.actions import ledger_credit
 from linli.ledger.models import Account, EntryKind
 from linli.notifications.actions import notify
@@ -137,8 +138,9 @@ def delivery_complete(
         notify(
             users=[order.ordered_by],
             kind="canteen.delivered",
-            title=_("%(meal)s已送达：%(name)s")
-            % {"meal": order.get_meal_display(), "name": order.resident.name},
+            title=Message(
+                "canteen.delivered", {"meal": choice(order, "meal"), "name": order.resident.name}
+            ),
             url=reverse("canteen:order"),
             station=order.station,
         )

@@ -45,6 +45,7 @@ from linli.canteen.models import (
 )
 from linli.canteen.tiers import quote_for
 from linli.core.errors import DomainError
+from linli.core.messages import Message, choice
 from linli.notifications.actions import notify
 from linli.people.models import Resident
 
@@ -220,8 +221,10 @@ def _tell_cancelled(order: MealOrder, actor: Any) -> None:
     notify(
         users=[orderer],
         kind="canteen.order_cancelled",
-        title=_("订餐已取消：%(date)s %(meal)s")
-        % {"date": f"{order.date:%m-%d}", "meal": order.get_meal_display()},
+        title=Message(
+            "canteen.order_cancelled",
+            {"date": f"{order.date:%m-%d}", "meal": choice(order, "meal")},
+        ),
         body=order.cancel_reason,
         url=reverse("canteen:order"),
         station=order.station,

@@ -4,7 +4,11 @@ One check (`resident_check`) stands behind the form, the API, the xlsx import an
 so a row refused by one is refused by all with the same Chinese message.
 """
 
-from linli.people.actions.accounts import resident_link_account, resident_unlink_account
+from linli.people.actions.accounts import (
+    resident_link_account,
+    resident_sign_up,
+    resident_unlink_account,
+)
 from linli.people.actions.checks import (
     CONSENT_TEXT_VERSION,
     AddressBook,
@@ -51,6 +55,7 @@ __all__ = [
     "resident_link_account",
     "resident_reveal_id_number",
     "resident_reveal_sensitive",
+    "resident_sign_up",
     "resident_unlink_account",
     "resident_update",
     "residents_bulk_create",

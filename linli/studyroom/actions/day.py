@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
+from linli.core.messages import Message
 from linli.notifications.actions import notify
 from linli.people.card import resident_from_card
 from linli.people.models import Resident
@@ -134,9 +135,11 @@ def _pick_up(
         notify(
             users=station_staff(room.station_id),
             kind="studyroom.pickup_refused",
-            title=_("午间微学堂：有人试图接走 %(name)s，已拒绝")
-            % {"name": pupil.resident.name if pupil.resident else ""},
-            body=_("来人不在接送人名单中。请与监护人联系核实。"),
+            title=Message(
+                "studyroom.pickup_refused",
+                {"name": pupil.resident.name if pupil.resident else ""},
+            ),
+            body=Message("studyroom.pickup_refused_body"),
             url=reverse("studyroom:pupil", args=[room.pk, pupil.pk]),
             station=room.station,
             sms=True,
@@ -227,13 +230,14 @@ def _alert_one(stay_id: int, now: datetime) -> int:
         )
         if guardian.resident.user is not None
     ]
-    title = _("午间微学堂：%(name)s 还没有被接走") % {"name": name}
+    title = Message("studyroom.still_in", {"name": name})
     notify(
         users=station_staff(room.station_id),
         kind="studyroom.still_in",
         title=title,
-        body=_("已过 %(time)s，请联系接送人。")
-        % {"time": room.still_in_alert_at.strftime("%H:%M")},
+        body=Message(
+            "studyroom.still_in_staff", {"time": room.still_in_alert_at.strftime("%H:%M")}
+        ),
         url=reverse("studyroom:duty", args=[room.pk]),
         station=room.station,
     )
@@ -241,7 +245,7 @@ def _alert_one(stay_id: int, now: datetime) -> int:
         users=guardian_users,
         kind="studyroom.still_in",
         title=title,
-        body=_("请尽快到 %(place)s 接孩子，或联系工作人员。") % {"place": room.place or room.name},
+        body=Message("studyroom.still_in_guardian", {"place": room.place or room.name}),
         station=room.station,
         sms=True,
     )

@@ -49,10 +49,17 @@ class Command(BaseCommand):
         self._print_accounts()
         if options["seed_only"]:
             return
+        self._configure_station_phone()
         if host not in LOOPBACK:
             self._open_to_the_office(port)
         # The seed's memory goes with this process: it becomes the small supervisor.
         start_services(self, host=host, port=port, workers=options["workers"], task_workers=1)
+
+    def _configure_station_phone(self) -> None:
+        """The sign-in page says whom to call: the web processes read LINLI_STATION_PHONE when
+        they start, so the demo's station has a number unless one is set already."""
+        os.environ.setdefault("LINLI_STATION_PHONE", demo.STATION_PHONE)
+        self.stdout.write(f"社区电话（登录页显示）：{os.environ['LINLI_STATION_PHONE']}")
 
     def _open_to_the_office(self, port: int) -> None:
         """Phones on the office network reach the demo by this machine's address: the web
