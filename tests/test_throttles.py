@@ -161,7 +161,9 @@ def test_the_lock_out_table_holds_no_typed_phone_numbers(world):
 
 def _stored_text(model: Any) -> str:
     """Every text column of every row of an axes table, as one string."""
-    fields = [field.name for field in model._meta.fields if field.get_internal_type() != "AutoField"]
+    fields = [
+        field.name for field in model._meta.fields if field.get_internal_type() != "AutoField"
+    ]
     return "\n".join(str(value) for row in model.objects.values_list(*fields) for value in row)
 
 
