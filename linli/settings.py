@@ -36,6 +36,8 @@ KEY_DIR = Path(os.environ.get("LINLI_KEY_DIR") or f"{DATA_DIR}-keys").resolve()
 BACKUP_DIR = Path(os.environ.get("LINLI_BACKUP_DIR") or f"{DATA_DIR}-backups").resolve()
 BACKUP_KEEP = int(os.environ.get("LINLI_BACKUP_KEEP", "14"))  # nightly backups kept
 BACKUP_NIGHTLY = env_bool("LINLI_BACKUP_NIGHTLY", True)
+# An import's check or commit with no sign of life for this long is queued again (its worker died).
+IMPORT_STALE_MINUTES = int(os.environ.get("LINLI_IMPORT_STALE_MINUTES", "15"))
 
 DEBUG = env_bool("LINLI_DEBUG", False)
 # Behind TLS (a reverse proxy on the station's intranet) unless told otherwise; `linli demo` sets
