@@ -36,6 +36,8 @@ KEY_DIR = Path(os.environ.get("LINLI_KEY_DIR") or f"{DATA_DIR}-keys").resolve()
 BACKUP_DIR = Path(os.environ.get("LINLI_BACKUP_DIR") or f"{DATA_DIR}-backups").resolve()
 BACKUP_KEEP = int(os.environ.get("LINLI_BACKUP_KEEP", "14"))  # nightly backups kept
 BACKUP_NIGHTLY = env_bool("LINLI_BACKUP_NIGHTLY", True)
+# An import's check or commit with no sign of life for this long is queued again (its worker died).
+IMPORT_STALE_MINUTES = int(os.environ.get("LINLI_IMPORT_STALE_MINUTES", "15"))
 
 DEBUG = env_bool("LINLI_DEBUG", False)
 # Behind TLS (a reverse proxy on the station's intranet) unless told otherwise; `linli demo` sets
@@ -276,6 +278,22 @@ AXES_USERNAME_FORM_FIELD = (
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "linli.accounts.lockout.axes_username"
 AXES_ENABLE_ADMIN = False
+# The lock-out tables keep no typed phone number and no record of who signed in: axes writes the
+# form it was sent into each failed attempt, so every field of the sign-in forms is masked (the
+# name counted is already a keyed hash, `AXES_USERNAME_CALLABLE`), and its log of successful
+# sign-ins, which would name the account, is off (the audit log records sign-ins).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "phone",
+    "password",
+    "otp",
+    "code",
+    "next",
+    "csrfmiddlewaretoken",
+    "ip_address",
+]
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 # The login page and the token endpoint answer a lock-out themselves (a page, or the API's JSON
 # error); AxesMiddleware would overwrite both with one template, so it is left out on purpose.

@@ -15,11 +15,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linli.accounts import actions as account_actions
 from linli.accounts.access import needs_two_factor
-from linli.accounts.models import Role, User
+from linli.accounts.models import Authenticator, Role, User
 from linli.org.actions import station_create
 from linli.org.models import Station
 
@@ -101,12 +100,12 @@ def world(db: Any) -> World:
     return world
 
 
-def enrol_totp(user: User) -> TOTPDevice:
+def enrol_totp(user: User) -> Authenticator:
     """A confirmed authenticator for `user`, as if they had finished enrolment."""
-    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return Authenticator.objects.create(user=user, name="authenticator", confirmed=True)
 
 
-def totp_now(device: TOTPDevice) -> str:
+def totp_now(device: Authenticator) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
 
@@ -116,7 +115,7 @@ def signed_in(user: User, *, verified: bool = True) -> Client:
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     if verified:
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or enrol_totp(user)
+        device = Authenticator.objects.filter(user=user, confirmed=True).first() or enrol_totp(user)
         session = client.session
         session["otp_device_id"] = device.persistent_id
         session.save()

@@ -151,9 +151,14 @@ def test_sign_up_waitlist_position_and_promotion_notice(world, corps):
 
 
 def test_refusals_are_the_actions_chinese_message(world, corps):
-    draft = make_activity(world, publish=False)
-    response = volunteer(world).post(f"/activities/{draft.pk}/signup/", follow=True)
+    from linli.activities.actions.lifecycle import activity_cancel
+
+    cancelled = activity_cancel(activity=make_activity(world), reason="暴雨预警", actor=None)
+    response = volunteer(world).post(f"/activities/{cancelled.pk}/signup/", follow=True)
     assert "该活动当前不接受报名" in response.content.decode()
+    # A draft is not there at all for a volunteer: its organisers' until published.
+    draft = make_activity(world, publish=False)
+    assert volunteer(world).post(f"/activities/{draft.pk}/signup/").status_code == 404
 
 
 def test_staff_add_by_number_and_cancel_with_reason(world, corps, party_activity):

@@ -63,3 +63,50 @@ def test_a_resident_reads_without_drafts(world: Any, corps: Any) -> None:
     page = signed_in(world.user(Role.RESIDENT)).get("/activities/").content.decode()
     assert draft.title not in page and 'value="draft"' not in page
     assert soon.title in page
+
+
+def test_a_draft_is_seen_by_its_organisers_only_on_pages_and_the_api(
+    world: Any, corps: Any
+) -> None:
+    from django.test import Client
+
+    from tests.conftest import api_token, bearer
+
+    station_draft = make_activity(
+        world, title="站里的草稿", starts_in=timedelta(days=2), publish=False
+    )
+    team_draft = make_activity(
+        world,
+        title="党员队的草稿",
+        starts_in=timedelta(days=3),
+        team=corps.party_team,
+        publish=False,
+    )
+    law_draft = make_activity(
+        world, title="法律队的草稿", starts_in=timedelta(days=3), team=corps.law_team, publish=False
+    )
+    published = make_activity(world, title="已发布的活动", starts_in=timedelta(days=1))
+    everyone = {station_draft, team_draft, law_draft}
+    seen_by = {
+        Role.ADMIN: everyone,
+        Role.STATION_STAFF: everyone,
+        Role.TEAM_LEADER: {team_draft},  # the leader of 党员队 organises its drafts only
+        Role.SUPERVISOR: set(),
+        Role.VOLUNTEER: set(),
+        Role.RESIDENT: set(),
+    }
+    for role, drafts in seen_by.items():
+        user = world.user(role)
+        api = bearer(api_token(user))
+        listed = {row["id"] for row in Client().get("/api/v1/activities", **api).json()["items"]}
+        page = signed_in(user).get("/activities/?tab=all").content.decode()
+        assert published.pk in listed, role
+        for draft in everyone:
+            shown = draft in drafts
+            assert (draft.pk in listed) == shown, (role, draft.title)
+            assert (draft.title in page) == shown, (role, draft.title)
+            detail = Client().get(f"/api/v1/activities/{draft.pk}", **api)
+            assert detail.status_code == (200 if shown else 404), (role, draft.title)
+            assert signed_in(user).get(f"/activities/{draft.pk}/").status_code == (
+                200 if shown else 404
+            ), (role, draft.title)

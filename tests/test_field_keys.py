@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.test import Client
 
-from linli.accounts.models import Role
+from linli.accounts.models import Authenticator, Role
 from linli.core import crypto
 from linli.people.models import Resident
 from tests.conftest import WANG_ID, signed_in
@@ -46,6 +46,9 @@ def test_rotation_re_encrypts_and_lookups_work_throughout(registry, world, keys)
     assert crypto.decrypt(wang.id_number_cipher) == WANG_ID
     assert "肢体" in crypto.decrypt(wang.sensitive_cipher)
     assert "王秀梅" in search(client, WANG_ID)
+    # The staff member's authenticator secret was re-encrypted too.
+    device = Authenticator.objects.get(user=world.user(Role.STATION_STAFF))
+    assert len(device.bin_key) == 20
 
 
 def test_without_rotation_an_old_key_cannot_be_dropped(registry, keys):

@@ -134,6 +134,24 @@ def test_nul_bytes_are_refused(world: Any, client: Client, staff: dict[str, Any]
     assert response.json()["error"]["code"] == "validation_error"
 
 
+def test_nul_bytes_in_a_multipart_form_are_refused(
+    world: Any, client: Client, staff: dict[str, Any]
+) -> None:
+    photo = _png(8, 8)
+    response = client.post(
+        "/api/v1/service-requests/1/photos", {"note": "a\x00b", "photos": [photo]}, **staff
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error" and "NUL" in error["message"]
+    # A page's form as well, before any view reads it; a file holding NUL bytes is no text.
+    page = Client().post("/accounts/login/", {"phone": "1380000\x000001", "password": "x"})
+    assert page.status_code == 400 and "NUL" in page.content.decode()
+    upload = SimpleUploadedFile("sheet.bin", b"\x00\x01\x00", content_type="text/plain")
+    page = Client().post("/accounts/login/", {"phone": "13800000001", "password": "x", "f": upload})
+    assert page.status_code == 200
+
+
 def _png(width: int, height: int) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("1", (width, height)).save(buffer, format="PNG", optimize=True)

@@ -157,3 +157,31 @@ def test_the_lock_out_table_holds_no_typed_phone_numbers(world):
     names = list(AccessAttempt.objects.values_list("username", flat=True))
     assert lockout_key(volunteer.phone) in names
     assert not any(volunteer.phone in name or "password" in name for name in names)
+
+
+def _stored_text(model: Any) -> str:
+    """Every text column of every row of an axes table, as one string."""
+    fields = [
+        field.name for field in model._meta.fields if field.get_internal_type() != "AutoField"
+    ]
+    return "\n".join(str(value) for row in model.objects.values_list(*fields) for value in row)
+
+
+def test_no_axes_table_keeps_what_was_typed_or_who_signed_in(world):
+    from axes.models import AccessFailureLog, AccessLog
+
+    volunteer = world.user(Role.VOLUNTEER)
+    typed = "13912340000"  # a phone with no account, typed into the page's form
+    Client().post("/accounts/login/", {"phone": typed, "password": "wrong-password"})
+    Client().post("/accounts/login/", {"phone": volunteer.phone, "password": "wrong-password"})
+    token(Client(), "my-password-123", "wrong-password")
+    # A successful sign-in, by the page and by the API.
+    assert Client().post("/accounts/login/", {"phone": volunteer.phone, "password": PASSWORD})[
+        "Location"
+    ]
+    assert token(Client(), world.user(Role.RESIDENT).phone, PASSWORD).status_code == 200
+    assert AccessAttempt.objects.filter(username=lockout_key(typed)).exists()
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        stored = _stored_text(model)
+        for secret in (typed, volunteer.phone, world.user(Role.RESIDENT).phone, "my-password"):
+            assert secret not in stored, (model.__name__, secret)

@@ -97,7 +97,7 @@ def test_admin_resets_a_lost_authenticator(world):
     admin = signed_in(world.user(Role.ADMIN))
     response = admin.post(f"/accounts/users/{staff.pk}/2fa/reset/")
     assert response.status_code == 302
-    assert not staff.totpdevice_set.exists()
+    assert not staff.authenticator_set.exists()
     assert AuditLog.objects.filter(action="2fa.reset", target_id=str(staff.pk)).exists()
 
 
@@ -159,3 +159,57 @@ def test_existing_staff_token_is_refused_if_two_factor_is_removed(world):
     refused = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "2fa_setup_required"
+
+
+def test_the_authenticator_secret_is_stored_encrypted(world):
+    from django.db import connection
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    staff = world.user(Role.STATION_STAFF)
+    client = Client()
+    client.post("/accounts/login/", {"phone": staff.phone, "password": PASSWORD})
+    secret = secret_on_page(client.get("/accounts/2fa/setup/").content.decode())
+    client.post("/accounts/2fa/setup/", {"code": code_for_secret(secret)})
+    hex_secret = base64.b32decode(secret).hex()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret_cipher FROM accounts_authenticator")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert len(stored) == 1
+    for column in stored:
+        assert hex_secret not in column.lower() and secret not in column
+        assert not re.fullmatch(r"[0-9a-fA-F]+", column)
+    assert not TOTPDevice.objects.exists()  # django-otp's clear-hex table stays empty
+    # The same secret, decrypted, still makes the codes: a new session signs in with the next
+    # step's code (this step's was used up by the enrolment).
+    second = Client()
+    second.post("/accounts/login/", {"phone": staff.phone, "password": PASSWORD})
+    next_code = f"{TOTP(base64.b32decode(secret), step=30, t0=-30).token():06d}"
+    response = second.post("/accounts/login/otp/", {"code": next_code})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_a_device_enrolled_before_encryption_keeps_working(world):
+    """The migration moves django-otp's clear-hex devices into encrypted authenticators."""
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from linli.accounts.models import Authenticator
+
+    migration = importlib.import_module(
+        "linli.accounts.migrations.0004_authenticator_encrypted_secret"
+    )
+    staff = world.user(Role.STATION_STAFF)
+    old = TOTPDevice.objects.create(user=staff, name="authenticator", confirmed=True, drift=1)
+    secret = base64.b32encode(old.bin_key).decode()
+    migration.encrypt_totp_secrets(apps, None)
+    assert not TOTPDevice.objects.exists()
+    device = Authenticator.objects.get(user=staff)
+    assert device.confirmed and device.drift == 1 and old.key not in device.secret_cipher
+    assert device.bin_key.hex() == old.key
+    client = Client()
+    client.post("/accounts/login/", {"phone": staff.phone, "password": PASSWORD})
+    # The phone app, set up with the old secret, gives a code that is accepted.
+    response = client.post("/accounts/login/otp/", {"code": code_for_secret(secret)})
+    assert response.status_code == 302 and response["Location"] == "/"

@@ -18,12 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linli.accounts.access import forget_grants
-from linli.accounts.models import ApiToken, PasswordResetCode, Role, RoleAssignment, User
+from linli.accounts.models import (
+    ApiToken,
+    Authenticator,
+    PasswordResetCode,
+    Role,
+    RoleAssignment,
+    User,
+)
 from linli.audit.actions import audit_record
-from linli.core import throttle
+from linli.core import crypto, throttle
 from linli.core.errors import DomainError
 from linli.core.phone import MOBILE_RE, normalize_phone, validate_mobile
 from linli.org.models import Station
@@ -379,7 +385,7 @@ def otp_verify(*, user: User, code: str) -> OtpCheck:
     code = (code or "").strip().replace(" ", "")
     if not code:
         return OtpCheck()
-    totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    totp = Authenticator.objects.filter(user=user, confirmed=True).first()
     if totp is not None and code.isdigit():
         allowed, info = totp.verify_is_allowed()
         if not allowed and info and info.get("locked_until"):
@@ -464,24 +470,24 @@ def token_revoke(*, token: ApiToken, actor: Any) -> None:
 
 
 @transaction.atomic
-def totp_device_start(*, user: User) -> TOTPDevice:
+def totp_device_start(*, user: User) -> Authenticator:
     """An unconfirmed TOTP device for enrolment (reused while enrolment is unfinished)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = Authenticator.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = Authenticator.objects.create(user=user, name="authenticator", confirmed=False)
     return device
 
 
 @transaction.atomic
-def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]:
+def totp_device_confirm(*, user: User, device: Authenticator, code: str) -> list[str]:
     """Confirm enrolment with a first valid code; returns fresh recovery codes (shown once).
 
     Invariant: a user has at most one confirmed TOTP device and one set of recovery codes.
     """
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+    device = Authenticator.objects.select_for_update().get(pk=device.pk, user=user)
     if not device.verify_token((code or "").strip()):
         raise AccountError("otp_invalid", _("验证码不正确，请查看验证器中最新的 6 位数字。"))
-    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    Authenticator.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = recovery_codes_reset(user=user)
@@ -497,9 +503,22 @@ def recovery_codes_reset(*, user: User) -> list[str]:
     return codes
 
 
+def authenticators_rotate_keys() -> int:
+    """Re-encrypt every authenticator's secret under the newest field key (`linli
+    rotate_field_keys`); old keys still decrypt, so it is safe to run again."""
+    done = 0
+    with transaction.atomic():
+        for device in Authenticator.objects.select_for_update().only("pk", "secret_cipher"):
+            device.secret_cipher = crypto.rotate(device.secret_cipher)
+            device.save(update_fields=["secret_cipher"])
+            done += 1
+    audit_record(actor=None, action="keys.rotate", after={"authenticators": done})
+    return done
+
+
 @transaction.atomic
 def two_factor_reset(*, user: User, actor: Any) -> None:
     """Remove a user's TOTP device and recovery codes (a lost phone); they enrol again at next sign-in."""
-    TOTPDevice.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit_record(actor=actor, action="2fa.reset", target=user)

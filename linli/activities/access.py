@@ -1,7 +1,8 @@
 """Who may see and run activities. Built on accounts.access, the one gate.
 
-Every role at a station sees its activities (volunteers find what to sign up for); station staff
-(and admin) run them; a team leader runs their own team's activities and verifies their hours.
+Every role at a station sees its activities (volunteers find what to sign up for), except drafts:
+a draft is seen by its organisers only, those who may run it. Station staff (and admin) run them;
+a team leader runs their own team's activities and verifies their hours.
 """
 
 from typing import Any
@@ -9,9 +10,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from linli.accounts.access import get_in_reach, has_role, in_reach, visible_stations
+from linli.accounts.access import (
+    get_in_reach,
+    has_role,
+    in_reach,
+    station_filter,
+    visible_stations,
+)
 from linli.accounts.models import Role
-from linli.activities.models import Activity
+from linli.activities.models import Activity, ActivityStatus
 from linli.org.models import Station
 from linli.teams.models import Team
 from linli.volunteers.access import led_team_ids
@@ -21,14 +28,25 @@ ALL_ROLES = frozenset(Role.values)
 RUN_ROLES = frozenset({Role.ADMIN, Role.STATION_STAFF})
 
 
+def seen_by(user: Any) -> Q:
+    """The activities `user` may see among those in reach: all but the drafts they do not
+    organise (a draft is its organisers' until it is published: staff or admin of its station,
+    the leader of its team; the rows `activities_managed_by` gives)."""
+    organises = station_filter(user, roles=RUN_ROLES, prefix="station__")
+    if not organises:  # an administrator: every station, every draft
+        return Q()
+    return ~Q(status=ActivityStatus.DRAFT) | organises | Q(team_id__in=led_team_ids(user))
+
+
 def activities_for_user(user: Any) -> QuerySet[Activity]:
-    return in_reach(Activity.objects.all(), user, roles=ALL_ROLES)
+    return in_reach(Activity.objects.filter(seen_by(user)), user, roles=ALL_ROLES)
 
 
 def get_activity_for_user(user: Any, pk: Any, *, manage: bool = False) -> Activity:
-    """The activity if in reach; with `manage`, only for station staff, admin or its team's leader."""
+    """The activity if in reach and seen (a draft by its organisers only), else 404; with
+    `manage`, only for station staff, admin or its team's leader."""
     activity = get_in_reach(
-        Activity.objects.select_related("station", "team", "required_course"),
+        Activity.objects.filter(seen_by(user)).select_related("station", "team", "required_course"),
         user,
         pk,
         roles=ALL_ROLES,

@@ -105,18 +105,15 @@ def activity_list(
     month: date | None = None,
     now: datetime | None = None,
     history: bool = False,
-    drafts: bool = True,
 ) -> QuerySet[Activity]:
-    """The user's stations' activities: those not yet over first, soonest first; then the rest,
-    latest first. `history`: only those already over, latest first; `drafts` False leaves out
-    drafts (for those who do not organise activities). Without sign-up counts: paginate, then
-    `attach_counts` to the page."""
+    """The user's stations' activities (drafts for their organisers only, as the gate says):
+    those not yet over first, soonest first; then the rest, latest first. `history`: only those
+    already over, latest first. Without sign-up counts: paginate, then `attach_counts` to the
+    page."""
     now = now or timezone.now()
     activities = activities_for_user(user)
     if history:
         activities = activities.filter(ends_at__lt=now)
-    if not drafts:
-        activities = activities.exclude(status=ActivityStatus.DRAFT)
     if status:
         activities = activities.filter(status=status)
     if team is not None:

@@ -6,6 +6,13 @@ writes only the job's report; the import writes every row in one transaction, or
 uploaded sheet holds ID numbers in clear, so it is deleted as soon as the job can no longer be
 imported (done, failed, or checked with bad rows). What a row holds and how it is checked and
 written belong to each import (`people.importing`, `volunteers.importing`).
+
+A worker can die in the middle of a step (a restart, the memory killer). `heartbeat_at` says when
+the job last moved, and each step's progress reports beat in the cache; a periodic sweep
+(`jobs_sweep`) queues a step again once neither has stirred for `LINLI_IMPORT_STALE_MINUTES`.
+Running a step twice is safe: the check writes only the report, and the import moves the job to
+done inside its own transaction, so a second run waits on the row, finds it done and writes
+nothing. A job no one finished within a day is failed and its sheet deleted.
 """
 
 from __future__ import annotations
@@ -13,13 +20,14 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -97,6 +105,7 @@ class AbstractImportJob(models.Model):
     report = models.JSONField(gettext_lazy("检查报告"), default=dict, blank=True)
     created_at = models.DateTimeField(gettext_lazy("上传时间"), default=timezone.now)
     finished_at = models.DateTimeField(gettext_lazy("完成时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(gettext_lazy("最近进展"), default=timezone.now)
 
     class Meta:
         abstract = True
@@ -119,11 +128,12 @@ class AbstractImportJob(models.Model):
 
 
 Status = AbstractImportJob.Status
-# The state machine: each step moves a job only from the state named here.
+# The state machine: each step moves a job only from the state named here. checking → uploaded
+# queues a check again after its worker died; checked → failed is a sheet left unconfirmed a day.
 TRANSITIONS: dict[str, set[str]] = {
     Status.UPLOADED: {Status.CHECKING, Status.FAILED},
-    Status.CHECKING: {Status.CHECKED, Status.FAILED},
-    Status.CHECKED: {Status.COMMITTING},
+    Status.CHECKING: {Status.CHECKED, Status.FAILED, Status.UPLOADED},
+    Status.CHECKED: {Status.COMMITTING, Status.FAILED},
     Status.COMMITTING: {Status.DONE, Status.FAILED},
     Status.DONE: set(),
     Status.FAILED: set(),
@@ -151,12 +161,31 @@ def _progress_key(job: AbstractImportJob) -> str:
     return f"linli:import:{job._meta.label_lower}:{job.pk}:done"
 
 
+def _beat_key(job: AbstractImportJob) -> str:
+    return f"linli:import:{job._meta.label_lower}:{job.pk}:beat"
+
+
+def job_beat(job: AbstractImportJob) -> None:
+    """The running step is alive: every progress report says so (in the cache, which a step
+    inside its transaction can write and the sweep can read)."""
+    cache.set(_beat_key(job), timezone.now().timestamp(), timeout=6 * 3600)
+
+
+def last_sign_of_life(job: AbstractImportJob) -> datetime:
+    """When the job last moved or its running step last reported progress."""
+    beat = cache.get(_beat_key(job))
+    if beat is None:
+        return job.heartbeat_at
+    return max(job.heartbeat_at, datetime.fromtimestamp(float(beat), tz=UTC))
+
+
 def cached_progress(job: AbstractImportJob) -> Callable[[int], None]:
     """A step's progress reporter writing rows done to the cache, not the job row: a step whose
     rows are written in one transaction would show a progress update on the row to no one."""
 
     def report(done: int) -> None:
         cache.set(_progress_key(job), done, timeout=6 * 3600)
+        job_beat(job)
 
     return report
 
@@ -175,11 +204,12 @@ def job_move(job: AbstractImportJob, source: str, target: str, **changes: Any) -
         raise ValueError(f"import job cannot go from {source} to {target}")
     if target in FINISHED:
         changes.setdefault("finished_at", timezone.now())
+    changes.setdefault("heartbeat_at", timezone.now())
     moved = (
         type(job)._default_manager.filter(pk=job.pk, status=source).update(status=target, **changes)
     )
     if moved:
-        cache.delete(_progress_key(job))
+        cache.delete_many([_progress_key(job), _beat_key(job)])
         job.refresh_from_db()
     return bool(moved)
 
@@ -214,7 +244,12 @@ def job_request_commit(job: AbstractImportJob, *, actor: Any, **changes: Any) ->
     moved = (
         type(job)
         ._default_manager.filter(pk=job.pk, status=Status.CHECKED, bad_rows=0, valid_rows__gt=0)
-        .update(status=Status.COMMITTING, committed_by=_user_or_none(actor), **changes)
+        .update(
+            status=Status.COMMITTING,
+            committed_by=_user_or_none(actor),
+            heartbeat_at=timezone.now(),
+            **changes,
+        )
     )
     if not moved:
         raise ValidationError(_("这个文件已经在导入、已经导入过，或者还有需要修改的行。"))
@@ -241,12 +276,13 @@ def run_check(model: type[J], job_id: int, check: Callable[[J], dict[str, Any]])
         logger.exception("%s %s: check failed", model._meta.label, job.pk)
         message = _("检查时出现意外错误，请稍后重试或联系管理员。")
     else:
-        job_move(job, Status.CHECKING, Status.CHECKED, **checked)
-        if not job.can_commit:
+        # A second run of a check queued again finds the job moved by the first: it keeps the
+        # first one's result (and its file).
+        if job_move(job, Status.CHECKING, Status.CHECKED, **checked) and not job.can_commit:
             job_discard_file(job)
         return job
-    job_move(job, Status.CHECKING, Status.FAILED, report={"message": message})
-    job_discard_file(job)
+    if job_move(job, Status.CHECKING, Status.FAILED, report={"message": message}):
+        job_discard_file(job)
     return job
 
 
@@ -284,8 +320,75 @@ def run_commit(
             report={**job.report, "message": database_error(error)},
         )
     finally:
-        cache.delete(_progress_key(job))
+        cache.delete_many([_progress_key(job), _beat_key(job)])
         job.refresh_from_db()
         if job.status in {Status.DONE, Status.FAILED}:
             job_discard_file(job)
     return job
+
+
+# --- the sweep: steps whose worker died, sheets left behind ---------------------------------------
+
+ABANDONED_AFTER = timedelta(days=1)
+
+
+def _stale_after() -> timedelta:
+    return timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+
+
+def jobs_sweep(
+    model: type[AbstractImportJob],
+    *,
+    check: Callable[[int], Any],
+    commit: Callable[[int], Any],
+    now: datetime | None = None,
+) -> dict[str, list[int]]:
+    """One pass over `model`'s jobs (the periodic sweep; `check`/`commit` queue a step):
+
+    - a sheet that can no longer be imported (done, failed, checked with bad rows) is deleted,
+      should its step have died before deleting it;
+    - a job with a sheet that has not stirred for a day (checked and never confirmed, or stuck)
+      fails, and its sheet is deleted: it holds ID numbers in clear;
+    - a job waiting for, or in the middle of, a step that has not stirred for
+      `LINLI_IMPORT_STALE_MINUTES` gets the step queued again (a check starts over).
+
+    Each job is claimed by moving its `heartbeat_at`, so two sweeps queue a step once.
+    """
+    now = now or timezone.now()
+    done: dict[str, list[int]] = {"discarded": [], "abandoned": [], "requeued": []}
+    for job in model._default_manager.exclude(file="").order_by("pk"):
+        last = last_sign_of_life(job)
+        if job.status in {Status.DONE, Status.FAILED} or (
+            job.status == Status.CHECKED and not job.can_commit
+        ):
+            job_discard_file(job)
+            done["discarded"].append(job.pk)
+        elif last < now - ABANDONED_AFTER:
+            message = _("这个文件超过一天没有完成导入，已经删除。需要时请重新上传。")
+            if job_move(job, job.status, Status.FAILED, report={**job.report, "message": message}):
+                job_discard_file(job)
+                done["abandoned"].append(job.pk)
+        elif job.is_running and last < now - _stale_after():
+            if _job_requeue(job, check=check, commit=commit, now=now):
+                done["requeued"].append(job.pk)
+    return done
+
+
+def _job_requeue(
+    job: AbstractImportJob, *, check: Callable[[int], Any], commit: Callable[[int], Any], now: Any
+) -> bool:
+    claimed = (
+        type(job)
+        ._default_manager.filter(pk=job.pk, status=job.status, heartbeat_at=job.heartbeat_at)
+        .update(heartbeat_at=now)
+    )
+    if not claimed:
+        return False
+    logger.warning(
+        "%s %s: no sign of life while %s; queued again", job._meta.label, job.pk, job.status
+    )
+    if job.status == Status.CHECKING and not job_move(job, Status.CHECKING, Status.UPLOADED):
+        return False
+    step = commit if job.status == Status.COMMITTING else check
+    transaction.on_commit(lambda: step(job.pk))
+    return True

@@ -37,8 +37,9 @@ JSON_NUL = "\\u0000"
 class RefuseNulMiddleware:
     """No request carrying a NUL character goes further (PostgreSQL refuses it in text: a 500).
 
-    The query string, the path and a JSON or form body are read as sent; an uploaded file
-    (multipart) may hold NUL bytes and is left alone. The API answers with its error shape.
+    The query string, the path and a JSON or form body are read as sent; of a multipart body the
+    text fields are read once parsed, while an uploaded file may hold NUL bytes and is left alone
+    (its name is cleaned by Django's parser). The API answers with its error shape.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -55,6 +56,12 @@ def carries_nul(request: HttpRequest) -> bool:
     if ENCODED_NUL in raw_query or "\x00" in raw_query or "\x00" in request.path:
         return True
     content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.split(";")[0].strip() == "multipart/form-data":
+        # Parsing here is what the view would do first; a malformed body raises as it would there.
+        fields = request.POST.lists()
+        return any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in fields
+        )
     marks = {
         "application/json": ("\x00", JSON_NUL),
         "application/x-www-form-urlencoded": ("\x00", ENCODED_NUL),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import in_reach, role_required, visible_stations
+from linli.activities.access import seen_by
 from linli.activities.models import Activity, ActivityStatus
 from linli.core.categories import ServiceCategory
 from linli.core.errors import DomainError
@@ -121,7 +122,8 @@ def check_list(request: HttpRequest) -> HttpResponse:
     """The free health checks of the stations in reach, with bookings and records counted."""
     stations = visible_stations(request.user, roles=access.COUNT_ROLES).values("pk")
     checks = (
-        Activity.objects.filter(station_id__in=stations, category=ServiceCategory.HEALTH)
+        Activity.objects.filter(seen_by(request.user))
+        .filter(station_id__in=stations, category=ServiceCategory.HEALTH)
         .exclude(status=ActivityStatus.CANCELLED)
         .annotate(
             bookings=Count("check_slots__bookings", distinct=True),
@@ -139,7 +141,11 @@ def check_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     """One check: its slots with the people booked (staff book people in); supervisors see the
     counts only."""
     activity = (
-        in_reach(Activity.objects.select_related("station"), request.user, roles=access.COUNT_ROLES)
+        in_reach(
+            Activity.objects.filter(seen_by(request.user)).select_related("station"),
+            request.user,
+            roles=access.COUNT_ROLES,
+        )
         .filter(pk=activity_id, category=ServiceCategory.HEALTH)
         .first()
     )

@@ -97,7 +97,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = {name: value for name, value in form.cleaned_data.items() if value}
     rows = ShapedRows(
-        queries.activity_list(request.user, history=tab == "history", drafts=organiser, **filters),
+        queries.activity_list(request.user, history=tab == "history", **filters),
         queries.attach_counts,
     )
     page = Paginator(cast(Any, rows), PAGE_SIZE).get_page(request.GET.get("page"))

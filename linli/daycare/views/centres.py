@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from linli.accounts.access import has_role, visible_stations
 from linli.accounts.models import User
+from linli.activities.access import seen_by
 from linli.activities.models import Activity, ActivityStatus
 from linli.core.errors import DomainError
 from linli.core.phone import normalize_phone
@@ -68,7 +69,7 @@ def centre_detail(request: HttpRequest, centre_id: int) -> HttpResponse:
     by_month = queries.monthly_person_times(centre, year)
     chart = _month_chart(year, by_month)
     activities = (
-        Activity.objects.filter(station=centre.station, place=centre.name)
+        Activity.objects.filter(seen_by(request.user), station=centre.station, place=centre.name)
         .exclude(status=ActivityStatus.CANCELLED)
         .order_by("-starts_at")[:8]
     )

@@ -21,6 +21,7 @@ from linli.audit.actions import audit_record
 from linli.core.importjobs import (
     ImportFileError,
     RowsRefused,
+    job_beat,
     job_move,
     job_request_commit,
     job_sheet,
@@ -40,6 +41,7 @@ Status = ImportJob.Status
 def _progress(job: ImportJob) -> Callable[[int], None]:
     def report(done: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+        job_beat(job)
 
     return report
 

@@ -16,6 +16,7 @@ from linli.ops.processes import (
     gunicorn_command,
     worker_command,
 )
+from linli.ops.tasks import schedule_import_sweep
 from linli.studyroom.tasks import schedule_study_room_sweep
 
 
@@ -31,6 +32,7 @@ def start_services(
     schedule_study_room_sweep()
     schedule_shop_sweep()
     schedule_nightly_backup()
+    schedule_import_sweep()
     command.stdout.write(
         f"邻里 Linli 正在 http://{host}:{port}/ 提供服务（{workers} 个网页进程，"
         f"{task_workers} 个后台任务进程，{describe_backend()}）。按 Ctrl+C 停止。"

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from linli.accounts.actions import authenticators_rotate_keys
 from linli.health.actions import health_records_rotate_keys
 from linli.people.actions import residents_rotate_keys
 from linli.people.models import Resident
@@ -27,3 +28,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"完成：{records} 条健康记录已用新密钥加密。"))
         pupils = pupils_rotate_keys()
         self.stdout.write(self.style.SUCCESS(f"完成：{pupils} 位学生的健康信息已用新密钥加密。"))
+        devices = authenticators_rotate_keys()
+        self.stdout.write(self.style.SUCCESS(f"完成：{devices} 个身份验证器的密钥已用新密钥加密。"))
