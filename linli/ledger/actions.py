@@ -114,6 +114,7 @@ class Credit:
     source_key: str
     created_at: datetime | None = None
     station_id: int | None = None
+    activity_id: int | None = None
 
 
 @transaction.atomic
@@ -123,6 +124,13 @@ def ledger_credit_many(*, credits: list[Credit], actor: Any) -> int:
     The same invariant as `ledger_credit`: a source already credited is skipped, so running it
     twice credits once; the source keys are read in one query and the rest written in bulk.
     """
+    return len(ledger_credit_bulk(credits=credits, actor=actor))
+
+
+@transaction.atomic
+def ledger_credit_bulk(*, credits: list[Credit], actor: Any) -> list[LedgerEntry]:
+    """`ledger_credit_many`, returning the entries it posted (with their ids), in the order of
+    `credits` (a source already credited is left out)."""
     keys = [credit.source_key for credit in credits]
     if len(set(keys)) != len(keys):
         raise ValidationError({"source_key": ["duplicate source keys in one batch"]})
@@ -144,6 +152,7 @@ def ledger_credit_many(*, credits: list[Credit], actor: Any) -> int:
             served_on=credit.served_on,
             description=credit.description[:200],
             source_key=credit.source_key,
+            activity_id=credit.activity_id,
             created_by=_user(actor),
             created_at=credit.created_at or now,
         )
@@ -153,7 +162,7 @@ def ledger_credit_many(*, credits: list[Credit], actor: Any) -> int:
     LedgerEntry.objects.bulk_create(entries, batch_size=500)
     # A bulk insert sends no post_save: the stations' summary rollups are marked here.
     mark_volunteers_stale(entry.volunteer_id for entry in entries if entry.volunteer_id is not None)
-    return len(entries)
+    return entries
 
 
 @transaction.atomic
@@ -363,19 +372,66 @@ def ledger_post_many(*, credits: list[Credit], actor: Any) -> int:
     touched balance to the sum of its entries under its lock. Refuses (and rolls back) a batch that
     would leave any of them below zero."""
     posted = ledger_credit_many(credits=credits, actor=actor)
-    holders = {(credit.account, credit.volunteer_id, credit.station_id) for credit in credits}
-    for account, volunteer_id, station_id in sorted(holders, key=str):
-        balance = lock_balance(account=account, volunteer_id=volunteer_id, station_id=station_id)
-        entries = LedgerEntry.objects.filter(account=account)
-        entries = (
-            entries.filter(volunteer_id=volunteer_id)
-            if volunteer_id
-            else entries.filter(volunteer__isnull=True, station_id=station_id or 0)
+    holders = {
+        Balance.key_for(
+            credit.account, volunteer_id=credit.volunteer_id, station_id=credit.station_id
+        ): (
+            credit.account,
+            credit.volunteer_id,
+            None if credit.volunteer_id else credit.station_id,
         )
-        total = entries.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+        for credit in credits
+    }
+    keys = sorted(holders)
+    Balance.objects.bulk_create(
+        [
+            Balance(key=key, account=account, volunteer_id=volunteer_id, station_id=station_id)
+            for key, (account, volunteer_id, station_id) in holders.items()
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    # Every touched balance locked, in key order, before it is set.
+    balances: dict[str, Balance] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        balances.update(
+            (balance.key, balance)
+            for balance in Balance.objects.select_for_update().filter(key__in=chunk).order_by("key")
+        )
+    # Each account's sum of entries: the volunteers' in grouped queries, a station's own alone.
+    totals: dict[str, Decimal] = {}
+    by_account: dict[str, list[int]] = {}
+    for account, volunteer_id, station_id in holders.values():
+        if volunteer_id:
+            by_account.setdefault(account, []).append(volunteer_id)
+        else:
+            entries = LedgerEntry.objects.filter(
+                account=account, volunteer__isnull=True, station_id=station_id or 0
+            )
+            totals[Balance.key_for(account, station_id=station_id)] = entries.aggregate(
+                total=Sum("amount")
+            )["total"] or Decimal("0")
+    for account, volunteer_ids in by_account.items():
+        for start in range(0, len(volunteer_ids), 500):
+            for volunteer_id, total in (
+                LedgerEntry.objects.filter(
+                    account=account, volunteer_id__in=volunteer_ids[start : start + 500]
+                )
+                .order_by()
+                .values("volunteer_id")
+                .annotate(total=Sum("amount"))
+                .values_list("volunteer_id", "total")
+            ):
+                totals[Balance.key_for(account, volunteer_id=volunteer_id)] = total
+    now = timezone.now()
+    for key in keys:
+        total = totals.get(key, Decimal("0"))
         if total < 0:
             raise DomainError("insufficient_balance", _("余额不足。"), status=409)
-        balance.amount = total
-        balance.updated_at = timezone.now()
-        balance.save(update_fields=["amount", "updated_at"])
+        balances[key].amount = total
+        balances[key].updated_at = now
+    Balance.objects.bulk_update(
+        [balances[key] for key in keys], ["amount", "updated_at"], batch_size=500
+    )
     return posted

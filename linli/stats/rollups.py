@@ -11,7 +11,9 @@ every station (a task, and the county generator, run it).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -25,9 +27,30 @@ from linli.stats.models import RollupState, StationYear
 
 SATISFIED_FROM = 4  # as linli.assistance.stats
 
+# While a bulk load runs (the demo seed), writes mark nothing one row at a time: the load marks
+# every station stale once, when it ends (`rollups_paused`).
+_paused: ContextVar[bool] = ContextVar("rollups_paused", default=False)
+
+
+@contextmanager
+def rollups_paused() -> Iterator[None]:
+    """Write many rows without marking their stations stale row by row; every station is marked
+    stale when the block ends (also when it fails part-way), so the next read recounts."""
+    from linli.org.models import Station
+
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+        if not _paused.get():
+            mark_stale(Station.objects.values_list("pk", flat=True))
+
 
 def mark_stale(station_ids: Iterable[int]) -> None:
     """The stations' rollups must be recounted before they are read again."""
+    if _paused.get():
+        return
     ids = {station_id for station_id in station_ids if station_id is not None}
     if ids:
         RollupState.objects.filter(station_id__in=ids).delete()
@@ -36,6 +59,8 @@ def mark_stale(station_ids: Iterable[int]) -> None:
 def mark_volunteers_stale(volunteer_ids: Iterable[int]) -> None:
     from linli.volunteers.models import Volunteer
 
+    if _paused.get():
+        return
     ids = set(volunteer_ids)
     if ids:
         mark_stale(
@@ -191,6 +216,8 @@ def _station_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 def _activity_row_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     from linli.activities.models import Activity
 
+    if _paused.get():
+        return
     mark_stale(
         Activity.objects.filter(pk=instance.activity_id).values_list("station_id", flat=True)
     )
@@ -202,7 +229,7 @@ def _ledger_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def _volunteer_moving(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A volunteer's hours count at their station: a move makes both stations stale."""
-    if instance.pk is None:
+    if instance.pk is None or _paused.get():
         return
     before = sender.objects.filter(pk=instance.pk).values_list("station_id", flat=True).first()
     if before is not None and before != instance.station_id:

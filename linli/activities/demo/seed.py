@@ -3,7 +3,8 @@
 The past is reference history recorded afterwards (补录) by the system: activities, sign-ups and
 attendance are written as rows (activity_create refuses anything older than the 10-working-day
 window, and the history is years old), but every hour reaches the ledger only through
-`ledger_credit`, with the same source key as `activity_verify`, so balances derive from entries.
+`ledger_credit_many` (in bulk), with the same source key as `activity_verify`, so balances derive
+from entries.
 The present goes through the actions, as the station's staff would do it: upcoming activities
 are created, published and signed up for, and one is cancelled with a reason.
 
@@ -48,7 +49,7 @@ from linli.activities.models import (
     SignupStatus,
 )
 from linli.core.errors import DomainError
-from linli.ledger.actions import ledger_credit
+from linli.ledger.actions import Credit, ledger_credit_many
 from linli.ledger.models import Account, EntryKind
 from linli.org.models import Station
 from linli.teams.models import Team, TeamMembership
@@ -163,27 +164,24 @@ class HistoryWriter:
                 for row in plan.attendance
             )
         Attendance.objects.bulk_create(attendance, batch_size=500)
-        credited = 0
-        for activity, plan in zip(activities, planned, strict=True):
-            if plan.state != VERIFIED:
-                continue
-            served_on = timezone.localdate(activity.starts_at)
-            for row in plan.attendance:
-                if row.hours <= 0:
-                    continue
-                # The same entry activity_verify would post, source key and all.
-                ledger_credit(
-                    volunteer=self.volunteers[row.volunteer],
-                    account=Account.HOURS,
-                    amount=row.hours,
-                    kind=EntryKind.ACTIVITY,
-                    served_on=served_on,
-                    description=f"{activity.title}（{activity.place}）",
-                    source_key=f"activity:{activity.pk}:volunteer:{row.volunteer}",
-                    activity=activity,
-                    actor=None,
-                )
-                credited += 1
+        # The same entries activity_verify would post, source key and all, in one bulk insert.
+        credits = [
+            Credit(
+                volunteer_id=row.volunteer,
+                account=Account.HOURS,
+                amount=row.hours,
+                kind=EntryKind.ACTIVITY,
+                served_on=timezone.localdate(activity.starts_at),
+                description=f"{activity.title}（{activity.place}）",
+                source_key=f"activity:{activity.pk}:volunteer:{row.volunteer}",
+                activity_id=activity.pk,
+            )
+            for activity, plan in zip(activities, planned, strict=True)
+            if plan.state == VERIFIED
+            for row in plan.attendance
+            if row.hours > 0
+        ]
+        credited = ledger_credit_many(credits=credits, actor=None)
         return len(activities), len(attendance), credited
 
     @transaction.atomic

@@ -1,6 +1,6 @@
 """Writing the demo's two day-care centres: the centres and their caregiver through the actions,
 the years of members, attendance, care plans, sessions and loans in bulk; the volunteers' care
-sessions reach the ledger through `ledger_credit`, with the same source key as the action."""
+sessions reach the ledger through `ledger_credit_bulk`, with the same source key as the action."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from linli.daycare.models import (
     SessionKind,
 )
 from linli.elders.models import CareLevel, ElderProfile, elder_born_by
-from linli.ledger.actions import ledger_credit
+from linli.ledger.actions import Credit, ledger_credit_bulk
 from linli.ledger.models import Account, EntryKind
 from linli.org.models import Station
 from linli.people.models import Resident, Tag
@@ -273,28 +273,27 @@ class Writer:
                     )
                 day += timedelta(days=max(1, round(rng.expovariate(per_month / 30))))
         CareSession.objects.bulk_create(rows, batch_size=2000)
-        credited = 0
-        for session in rows:
-            if session.volunteer is None:
-                continue
-            # The same entry care_session_record posts, source key and all.
-            entry, _created = ledger_credit(
-                volunteer=session.volunteer,
-                account=Account.HOURS,
-                amount=session_hours(session.minutes),
-                kind=EntryKind.CARE,
-                served_on=timezone.localdate(session.started_at),
-                description=f"{self.centre.name}：{session.get_kind_display()}",
-                source_key=f"care_session:{session.pk}",
-                actor=None,
-            )
-            session.ledger_entry = entry
-            credited += 1
-        CareSession.objects.bulk_update(
-            [session for session in rows if session.volunteer is not None],
-            ["ledger_entry"],
-            batch_size=200,
+        # The same entries care_session_record posts, source key and all, in one bulk insert.
+        by_volunteer = [session for session in rows if session.volunteer is not None]
+        entries = ledger_credit_bulk(
+            credits=[
+                Credit(
+                    volunteer_id=session.volunteer_id,
+                    account=Account.HOURS,
+                    amount=session_hours(session.minutes),
+                    kind=EntryKind.CARE,
+                    served_on=timezone.localdate(session.started_at),
+                    description=f"{self.centre.name}：{session.get_kind_display()}",
+                    source_key=f"care_session:{session.pk}",
+                )
+                for session in by_volunteer
+            ],
+            actor=None,
         )
+        for session, entry in zip(by_volunteer, entries, strict=True):
+            session.ledger_entry = entry
+        CareSession.objects.bulk_update(by_volunteer, ["ledger_entry"], batch_size=500)
+        credited = len(entries)
         return len(rows), credited
 
     def equipment(self, memberships: list[Membership]) -> int:
