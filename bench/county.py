@@ -181,6 +181,7 @@ class County:
 
         self.rng = random.Random(seed)
         self.scale = scale
+        self.pinyin: dict[str, tuple[str, str]] = {}
         self.tables = {
             name: Table(model)
             for name, model in [
@@ -205,6 +206,15 @@ class County:
         return self.rng.choice(SURNAMES) + "".join(
             self.rng.choice(GIVEN) for _ in range(self.rng.randint(1, 2))
         )
+
+    def keys(self, name: str) -> tuple[str, str]:
+        """The name's pinyin keys, as registering a resident writes them (the lists sort by
+        them: a county of empty keys would sort as no real one does)."""
+        from linli.core.pinyin import pinyin_keys
+
+        if name not in self.pinyin:
+            self.pinyin[name] = pinyin_keys(name)
+        return self.pinyin[name]
 
     def day(self) -> date:
         return self.first_day + timedelta(days=self.rng.randrange(self.days))
@@ -235,13 +245,15 @@ class County:
             households += 1
             for _ in range(rng.randint(2, 4)):
                 born = date(rng.randint(1935, 2020), rng.randint(1, 12), rng.randint(1, 28))
+                name = self.name()
+                pinyin, initials = self.keys(name)
                 residents.append(
                     t["resident"].add(
                         station_id=station.pk,
                         household_id=household,
-                        name=self.name(),
-                        name_pinyin="",
-                        name_initials="",
+                        name=name,
+                        name_pinyin=pinyin,
+                        name_initials=initials,
                         gender=rng.choice("MF"),
                         birth_date=born,
                         id_number_cipher="",

@@ -1,6 +1,7 @@
 """The summary's rollups (linli.stats.rollups) equal a recount from the rows, for every year and
 for all years, after writes through the actions, a bulk ledger post, a volunteer moving station
-and a row changed behind the signals' back followed by `refresh_rollups`."""
+and a row changed behind the signals' back followed by `refresh_rollups`; the medians kept per
+reach are taken again once a station of the reach has changed."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,7 +14,8 @@ from linli.assistance.stats import request_figures
 from linli.ledger.actions import Credit, ledger_credit, ledger_credit_many
 from linli.ledger.models import Account, EntryKind
 from linli.stats import rollups
-from linli.stats.models import RollupState, StationYear
+from linli.stats.metrics import total, year_range
+from linli.stats.models import ReachMedians, RollupState, StationYear
 from linli.stats.queries import rolled_figures
 from tests.test_activity_lifecycle import make_activity
 from tests.test_request_stats import MONDAY, walk
@@ -22,12 +24,19 @@ ROLLED = (
     "activities", "service_hours", "person_times", "requests", "requests_by_status",
     "requests_by_category", "median_minutes_to_dispatch", "median_minutes_to_accept",
     "median_minutes_to_complete", "satisfaction_rate", "rated_count", "open_followups",
+    "people_served", "points_issued",
 )  # fmt: skip
 
 
 def recounted(station_ids: list[int], year: int | None) -> dict[str, Any]:
     """The same figures counted from the rows, as the summary counted them before rollups."""
-    return {**activity_counts(station_ids, year), **request_figures(station_ids, year)}
+    start, end = year_range(year) if year is not None else (None, None)
+    return {
+        **activity_counts(station_ids, year),
+        **request_figures(station_ids, year),
+        "people_served": int(total("people_served", station_ids, start=start, end=end)),
+        "points_issued": total("points_issued", station_ids, start=start, end=end),
+    }
 
 
 def assert_rollups_match(world: Any) -> None:
@@ -58,11 +67,17 @@ def test_rollups_equal_a_recount_after_every_kind_of_write(menu, corps, world):
     make_activity(world, title="金桥花园环境整治")
     assert_rollups_match(world)
     assert RollupState.objects.filter(station=jiaojia).exists()
+    kept = ReachMedians.objects.count()
+    years = {None, 2024, 2025, 2026, timezone.localdate().year}
+    assert kept == 3 * len(years)  # one row per reach and year (None: all years)
+    before = rolled_figures([jiaojia.pk], None)["median_minutes_to_dispatch"]
+    assert ReachMedians.objects.count() == kept  # read from what was kept
 
     # Each write marks its station stale in its own transaction; the next read recounts it.
     walk(jiaojia, volunteer, MONDAY + timedelta(days=2), dispatch=5, accept=5, complete=50, score=4)
     assert not RollupState.objects.filter(station=jiaojia).exists()
     assert RollupState.objects.filter(station=world.huangchi).exists()
+    assert rolled_figures([jiaojia.pk], None)["median_minutes_to_dispatch"] != before
     assert_rollups_match(world)
     ledger_credit(
         volunteer=volunteer,

@@ -51,10 +51,21 @@ class ActivityFilterForm(_Form):
     )
 
     def __init__(
-        self, *args: Any, teams: QuerySet[Team], drafts: bool = True, **kwargs: Any
+        self,
+        *args: Any,
+        teams: QuerySet[Team],
+        drafts: bool = True,
+        team_choices: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`team_choices` (the teams' cached (id, name) list) renders the team menu without
+        reading `teams`, which then only checks a team given."""
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        if team_choices is not None:
+            self.fields["team"].widget.choices = [("", self.fields["team"].empty_label)] + [  # type: ignore[attr-defined]
+                (str(pk), name) for pk, name in team_choices
+            ]
         if not drafts:  # those who do not organise activities never see a draft
             self.fields["status"].choices = [  # type: ignore[attr-defined]
                 (value, label)

@@ -293,6 +293,11 @@ def menu_categories_for_user(user: Any) -> QuerySet[MenuCategory]:
     return in_reach(MenuCategory.objects.all(), user, roles=frozenset(Role.values))
 
 
+def menu_stations_for_user(user: Any) -> QuerySet[Station]:
+    """The stations whose menus `menu_categories_for_user` reads (the same reach)."""
+    return visible_stations(user, roles=frozenset(Role.values))
+
+
 def get_menu_category_for_user(user: Any, pk: Any, *, write: bool = False) -> MenuCategory:
     """A menu category of a station the user reaches, else 404; with `write`, only for station
     staff or admin of its station: anyone else who reads the menu gets 403."""

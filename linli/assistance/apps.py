@@ -7,3 +7,8 @@ class AssistanceConfig(AppConfig):
     name = "linli.assistance"
     label = "assistance"
     verbose_name = "群众点单"
+
+    def ready(self) -> None:
+        from linli.assistance import menus
+
+        menus.register()

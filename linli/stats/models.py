@@ -25,8 +25,8 @@ class RollupState(models.Model):
 class StationYear(models.Model):
     """The additive figures of one station's year (local time): activities (not cancelled,
     by start), hours-ledger total (by service day), person-times (attendance with hours, by the
-    activity's start), and service requests by status and by category, rated and satisfied (by
-    submission)."""
+    activity's start), service requests by status and by category, rated and satisfied (by
+    submission), and the `points_issued` and `people_served` metrics (linli.stats.metrics)."""
 
     station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
@@ -37,6 +37,8 @@ class StationYear(models.Model):
     requests_by_category = models.JSONField(default=dict)
     rated = models.PositiveIntegerField(default=0)
     satisfied = models.PositiveIntegerField(default=0)
+    points_issued = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    people_served = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -45,3 +47,24 @@ class StationYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.year}"
+
+
+class ReachMedians(models.Model):
+    """The summary's three medians over a set of stations (`reach`: a digest of their sorted ids)
+    and a year (0: all years), as the database took them at `counted_at`. Medians do not add up
+    across stations, so they are kept per reach; they hold while every station of the reach has
+    been current since `counted_at` (its `RollupState` no newer), which a write breaks in its own
+    transaction by dropping that state."""
+
+    reach = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()
+    figures = models.JSONField(default=dict)
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reach", "year"], name="stats_reach_medians_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reach[:8]} {self.year}"

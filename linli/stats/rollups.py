@@ -1,4 +1,4 @@
-"""Keeping `StationYear` current, and reading the summary's additive figures from it.
+"""Keeping `StationYear` and `ReachMedians` current, and reading the summary's figures from them.
 
 `figures(station_ids, year)` first recounts the stations in reach that are stale (no
 `RollupState`), then sums their rows: a supervisor's summary over fifty stations reads a few
@@ -6,10 +6,15 @@ hundred rows, and one station's write costs the next reader one station's recoun
 their station stale through the model signals below, in the writer's transaction; bulk writes that
 send no signal (the ledger's bulk post) call `mark_stale` themselves. `refresh_rollups` recounts
 every station (a task, and the county generator, run it).
+
+`medians(station_ids, year)` reads the three request medians of a reach from `ReachMedians`
+while every station of the reach is current and was counted no later than they were; otherwise
+the database takes them again (`percentile_cont` on PostgreSQL) and they are kept.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,14 +23,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
-from linli.stats.models import RollupState, StationYear
+from linli.stats.models import ReachMedians, RollupState, StationYear
 
 SATISFIED_FROM = 4  # as linli.assistance.stats
+# Metrics of linli.stats.metrics kept per station and year, under their own codes.
+ROLLED_METRICS = ("points_issued", "people_served")
 
 # While a bulk load runs (the demo seed), writes mark nothing one row at a time: the load marks
 # every station stale once, when it ends (`rollups_paused`).
@@ -73,6 +80,7 @@ def _count(station_ids: list[int]) -> dict[tuple[int, int], dict[str, Any]]:
     from linli.activities.models import Activity, ActivityStatus, Attendance
     from linli.assistance.models import ServiceRequest
     from linli.ledger.models import Account, LedgerEntry
+    from linli.stats.metrics import grouped
     from linli.volunteers.models import Volunteer
 
     tz = timezone.get_current_timezone()
@@ -85,6 +93,8 @@ def _count(station_ids: list[int]) -> dict[tuple[int, int], dict[str, Any]]:
             "requests_by_category": {},
             "rated": 0,
             "satisfied": 0,
+            "points_issued": Decimal(0),
+            "people_served": 0,
         }
     )
     for station_id, year, count in (
@@ -137,6 +147,11 @@ def _count(station_ids: list[int]) -> dict[tuple[int, int], dict[str, Any]]:
         by_category[category] = by_category.get(category, 0) + count
         figures["rated"] += rated
         figures["satisfied"] += satisfied
+    for code in ROLLED_METRICS:
+        for (station_id, period), value in grouped(
+            code, station_ids, interval="year", per_station=True
+        ).items():
+            rows[station_id, period.year][code] = value
     return rows
 
 
@@ -174,14 +189,16 @@ def refresh_rollups() -> int:
     return recount(Station.objects.values_list("pk", flat=True))
 
 
+def _ids(station_ids: Any) -> set[int]:
+    if hasattr(station_ids, "values_list"):
+        return set(station_ids.values_list("pk", flat=True))
+    return set(station_ids)
+
+
 def figures(station_ids: Any, year: int | None) -> dict[str, Any]:
     """The additive summary figures of the stations (ids or a queryset of ids), of `year` or of
     all years: stale stations are recounted first."""
-    ids = (
-        set(station_ids.values_list("pk", flat=True))
-        if hasattr(station_ids, "values_list")
-        else set(station_ids)
-    )
+    ids = _ids(station_ids)
     fresh = set(RollupState.objects.filter(station_id__in=ids).values_list("station_id", flat=True))
     if ids - fresh:
         recount(ids - fresh)
@@ -196,14 +213,42 @@ def figures(station_ids: Any, year: int | None) -> dict[str, Any]:
         "requests_by_category": {},
         "rated": 0,
         "satisfied": 0,
+        "points_issued": Decimal(0),
+        "people_served": 0,
     }
+    added = ("activities", "service_hours", "person_times", "rated", "satisfied", *ROLLED_METRICS)
     for row in rows.values(*totals):
-        for name in ("activities", "service_hours", "person_times", "rated", "satisfied"):
+        for name in added:
             totals[name] += row[name]
         for name in ("requests_by_status", "requests_by_category"):
             for code, count in row[name].items():
                 totals[name][code] = totals[name].get(code, 0) + count
     return totals
+
+
+def medians(station_ids: Any, year: int | None) -> dict[str, float | None]:
+    """The three medians of the summary (linli.assistance.stats.medians) over the stations, kept
+    per reach and year while none of its stations has changed since they were taken."""
+    from linli.assistance.stats import medians as take_medians
+
+    ids = _ids(station_ids)
+    fresh = set(RollupState.objects.filter(station_id__in=ids).values_list("station_id", flat=True))
+    if ids - fresh:
+        recount(ids - fresh)
+    latest = RollupState.objects.filter(station_id__in=ids).aggregate(latest=Max("counted_at"))
+    reach = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()
+    kept = ReachMedians.objects.filter(reach=reach, year=year or 0).first()
+    if kept is not None and latest["latest"] is not None and kept.counted_at >= latest["latest"]:
+        return kept.figures
+    counted_at = timezone.now()
+    taken = take_medians(sorted(ids), year)
+    ReachMedians.objects.bulk_create(
+        [ReachMedians(reach=reach, year=year or 0, figures=taken, counted_at=counted_at)],
+        update_conflicts=True,
+        unique_fields=["reach", "year"],
+        update_fields=["figures", "counted_at"],
+    )
+    return taken
 
 
 # --- what makes a station stale ------------------------------------------------------------------
@@ -223,6 +268,18 @@ def _activity_row_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     )
 
 
+def _centre_row_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from linli.daycare.models import Centre
+
+    mark_stale(Centre.objects.filter(pk=instance.centre_id).values_list("station_id", flat=True))
+
+
+def _room_row_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from linli.studyroom.models import StudyRoom
+
+    mark_stale(StudyRoom.objects.filter(pk=instance.room_id).values_list("station_id", flat=True))
+
+
 def _ledger_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     mark_volunteers_stale([instance.volunteer_id])
 
@@ -239,7 +296,9 @@ def _volunteer_moving(sender: Any, instance: Any, **kwargs: Any) -> None:
 def connect() -> None:
     from linli.activities.models import Activity, Attendance
     from linli.assistance.models import ServiceRequest
+    from linli.daycare.models import CentreAttendance
     from linli.ledger.models import LedgerEntry
+    from linli.studyroom.models import Stay
     from linli.volunteers.models import Volunteer
 
     for model in (Activity, ServiceRequest):
@@ -251,5 +310,8 @@ def connect() -> None:
     post_delete.connect(
         _activity_row_changed, sender=Attendance, dispatch_uid="rollup-d-attendance"
     )
+    for model, changed in ((CentreAttendance, _centre_row_changed), (Stay, _room_row_changed)):
+        post_save.connect(changed, sender=model, dispatch_uid=f"rollup-{model.__name__}")
+        post_delete.connect(changed, sender=model, dispatch_uid=f"rollup-d-{model.__name__}")
     post_save.connect(_ledger_changed, sender=LedgerEntry, dispatch_uid="rollup-ledger")
     pre_save.connect(_volunteer_moving, sender=Volunteer, dispatch_uid="rollup-volunteer")

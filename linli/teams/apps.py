@@ -7,3 +7,8 @@ class TeamsConfig(AppConfig):
     name = "linli.teams"
     label = "teams"
     verbose_name = "志愿服务队"
+
+    def ready(self) -> None:
+        from linli.teams.queries import register_cached
+
+        register_cached()

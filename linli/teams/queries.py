@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from linli.core import cached
 from linli.org.models import Station
 from linli.teams.models import Team, TeamMembership
 from linli.teams.qualification import qualified_volunteers
@@ -14,6 +15,30 @@ from linli.volunteers.queries import name_condition
 
 ACTIVE = TeamMembership.Status.ACTIVE
 LEADER = TeamMembership.Role.LEADER
+
+
+# --- team lists, cached per station (linli.core.cached) ---------------------------------------------
+
+
+def team_lists(station_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Each station's teams as (id, name), in the teams' own order, in one query."""
+    found: dict[int, list[tuple[int, str]]] = {station_id: [] for station_id in station_ids}
+    for pk, station_id, name in Team.objects.filter(station_id__in=station_ids).values_list(
+        "pk", "station_id", "name"
+    ):
+        found[station_id].append((pk, name))
+    return found
+
+
+def team_choices(station_ids: list[int]) -> list[tuple[int, str]]:
+    """The teams of the stations as (id, name) choices, from each station's cached list."""
+    copies = cached.per_station("teams", station_ids)
+    return [choice for station_id in sorted(station_ids) for choice in copies[station_id] or []]
+
+
+def register_cached() -> None:
+    """A team's save or delete drops its station's list."""
+    cached.register("teams", compute=team_lists, sources={Team: lambda row: [row.station_id]})
 
 
 def with_team_relations(teams: QuerySet[Team]) -> QuerySet[Team]:

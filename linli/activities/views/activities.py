@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from linli.accounts.access import visible_stations
 from linli.activities import access, queries, themes
 from linli.activities.actions import lifecycle, signups
 from linli.activities.actions.recurrence import activity_create_series
@@ -40,6 +41,7 @@ from linli.core.paging import ShapedRows
 from linli.org.models import Station
 from linli.teams.access import teams_for_user
 from linli.teams.models import Team
+from linli.teams.queries import team_choices
 from linli.volunteers.access import led_team_ids, volunteers_for_user
 from linli.volunteers.models import Course, Volunteer
 
@@ -91,7 +93,12 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         context["open_activities"] = list(queries.open_to(volunteer)[:100])
         return render(request, "activities/list.html", context)
     form = ActivityFilterForm(
-        request.GET or None, teams=teams_for_user(request.user), drafts=organiser
+        request.GET or None,
+        teams=teams_for_user(request.user),
+        drafts=organiser,
+        team_choices=team_choices(
+            list(visible_stations(request.user).values_list("pk", flat=True))
+        ),
     )
     filters: dict[str, Any] = {}
     if form.is_valid():

@@ -11,7 +11,7 @@ mounted on the same router.
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,8 @@ from linli.assistance import access
 from linli.assistance.actions import RequestInput, request_submit
 from linli.assistance.api.actions import router as actions_router
 from linli.assistance.api.output import ERRORS, caller, reload, request_out
-from linli.assistance.models import Channel, MenuCategory, MenuItem, ServiceRequest
+from linli.assistance.menus import station_menus
+from linli.assistance.models import Channel, ServiceRequest
 from linli.assistance.paste import parse_message
 from linli.assistance.schemas import (
     AddressIn,
@@ -41,7 +42,6 @@ from linli.core.paging import BoundedPagination
 from linli.core.schemas import PathId
 from linli.org.models import Station
 from linli.people.actions.checks import AddressBook, AddressInput, normalize_address
-from linli.teams.models import Team
 
 # by_alias: a timeline step's `from` and `to` are Python keywords, aliased in the schema.
 requests_router = Router(tags=["service requests"], by_alias=True)
@@ -55,45 +55,13 @@ ON_BEHALF = frozenset({Channel.PHONE, Channel.VISIT, Channel.WECHAT})
 # --- the menu -------------------------------------------------------------------------------------
 
 
-def _category_out(category: MenuCategory) -> dict[str, Any]:
-    return {
-        "code": category.code,
-        "name": category.get_code_display(),
-        "station": category.station.code,
-        "response_hours": category.response_hours,
-        "teams": [{"id": team.pk, "name": team.name} for team in category.teams.all()],
-        "items": [
-            {
-                "id": item.pk,
-                "name": item.name,
-                "description": item.description,
-                "skills": item.words("skills"),
-                "required_course": (
-                    None
-                    if item.required_course is None
-                    else {"id": item.required_course.pk, "name": item.required_course.name}
-                ),
-                "response_hours": item.response_hours,
-            }
-            for item in category.items.all()
-        ],
-    }
-
-
 @menu_router.get("", response=ServiceMenuOut, summary="The service menus of the caller's stations")
 def service_menu(request: HttpRequest, filters: Query[ServiceMenuQuery]) -> Any:
-    """Active categories and items; three queries however long the menu is."""
-    categories = access.menu_categories_for_user(caller(request)).filter(active=True)
+    """Active categories and items, from each station's cached copy (linli.assistance.menus)."""
+    stations = access.menu_stations_for_user(caller(request))
     if filters.station:
-        categories = categories.filter(station__code=filters.station)
-    categories = categories.select_related("station").prefetch_related(
-        Prefetch("teams", queryset=Team.objects.order_by("name", "id")),
-        Prefetch(
-            "items",
-            queryset=MenuItem.objects.filter(active=True).select_related("required_course"),
-        ),
-    )
-    items = [_category_out(category) for category in categories]
+        stations = stations.filter(code=filters.station)
+    items = station_menus(list(stations.order_by("pk").values_list("pk", flat=True)))
     return {"items": items, "count": len(items)}
 
 

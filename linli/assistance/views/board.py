@@ -28,6 +28,7 @@ from linli.assistance.forms.requests import BoardFilterForm
 from linli.assistance.models import FollowUp, MenuCategory, RequestStatus, ServiceRequest
 from linli.core.categories import ServiceCategory
 from linli.org.models import Station
+from linli.stats import rollups
 
 PAGE_SIZE = 20
 WAITING_STATES = (RequestStatus.SUBMITTED, RequestStatus.DISPATCHED)
@@ -120,20 +121,31 @@ def _scoped(user: Any, filters: dict[str, Any]) -> QuerySet[ServiceRequest]:
     return requests
 
 
-def state_counts(requests: QuerySet[ServiceRequest]) -> list[tuple[str, str, int]]:
-    """(code, label, count) of every state, in the order a request moves through them."""
-    counted = dict(
-        requests.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
+def state_counts(
+    requests: QuerySet[ServiceRequest], counted: dict[str, int] | None = None
+) -> list[tuple[str, str, int]]:
+    """(code, label, count) of every state, in the order a request moves through them;
+    `counted` gives the counts by state when they are known (the rollups)."""
+    if counted is None:
+        counted = dict(
+            requests.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+        )
     return [(code, str(label), counted.get(code, 0)) for code, label in RequestStatus.choices]
 
 
-def category_chart(requests: QuerySet[ServiceRequest]) -> dict[str, Any]:
-    """The chart's data: requests by service category, the largest first (ECharts, charts.js)."""
-    counted = (
-        requests.order_by().values("category").annotate(n=Count("pk")).values_list("category", "n")
-    )
-    pairs = sorted(counted, key=lambda pair: (-pair[1], pair[0]))
+def category_chart(
+    requests: QuerySet[ServiceRequest], counted: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """The chart's data: requests by service category, the largest first (ECharts, charts.js);
+    `counted` gives the counts by category when they are known (the rollups)."""
+    if counted is None:
+        counted = dict(
+            requests.order_by()
+            .values("category")
+            .annotate(n=Count("pk"))
+            .values_list("category", "n")
+        )
+    pairs = sorted(counted.items(), key=lambda pair: (-pair[1], pair[0]))
     labels = dict(ServiceCategory.choices)
     return {
         "kind": "bar",
@@ -160,7 +172,15 @@ def board(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     deadlines = Deadlines(stations)
     overdue_ids = deadlines.overdue_ids(scoped, now)
-    counts = state_counts(scoped)
+    # The whole board, unfiltered, counts every request in reach: the summary's rollups hold
+    # those counts per station, so a county's board does not count its requests row by row.
+    rolled = None
+    if not any(filters.get(name) for name in ("station", "category", "urgency", "q")):
+        rolled = rollups.figures(
+            visible_stations(request.user, roles=access.READ_ROLES).values_list("pk", flat=True),
+            None,
+        )
+    counts = state_counts(scoped, rolled["requests_by_status"] if rolled else None)
     context: dict[str, Any] = {
         "counts": counts,
         "overdue_count": len(overdue_ids),
@@ -178,9 +198,13 @@ def board(request: HttpRequest) -> HttpResponse:
         listed = listed.filter(
             pk__in=FollowUp.objects.filter(closed_at__isnull=True).values("request_id")
         )
-    page = Paginator(listed.select_related(*ROW_RELATIONS), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    paginator = Paginator(listed.select_related(*ROW_RELATIONS), PAGE_SIZE)
+    whole = rolled is not None and not any(
+        filters.get(name) for name in ("status", "overdue", "followup")
     )
+    if whole:
+        paginator.count = sum(count for _code, _label, count in counts)
+    page = paginator.get_page(request.GET.get("page"))
     rows = []
     for service_request in page:
         deadline = deadlines.deadline(service_request)
@@ -192,7 +216,7 @@ def board(request: HttpRequest) -> HttpResponse:
                 age=_age(service_request.submitted_at, now),
             )
         )
-    chart = category_chart(listed)
+    chart = category_chart(listed, rolled["requests_by_category"] if whole and rolled else None)
     context |= {
         "form": form,
         "page": page,
