@@ -1,17 +1,18 @@
 """The station's report of a year (or a month, for the 所), in the shape of the community's own:
-its figures, its teams and their activities, the services (点单, 食堂, 日间照料), honours — as a
-PDF with charts drawn by ReportLab on the server (Chinese in the CID font STSong-Light, which
-`pdftotext` reads) and as an xlsx workbook. Everything is read from rows by `report_data`; the
-two writers only lay it out."""
+its figures, its teams and their activities, the services (点单, 食堂, 日间照料, 午间微学堂),
+honours — as a PDF with charts drawn by ReportLab on the server (Chinese in the embedded font of
+`linli.core.fonts`, which `pdftotext` reads back exactly) and as an xlsx workbook. Everything is
+read from rows by `report_data`; the two writers only lay it out."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
+from xml.sax.saxutils import escape
 
 import openpyxl  # type: ignore[import-untyped]
 from django.db.models import Count, Q, Sum
@@ -22,23 +23,23 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from linli.activities.models import Activity, ActivityStatus
 from linli.assistance.stats import ratings
 from linli.core.categories import ServiceCategory
+from linli.core.fonts import cjk_font
 from linli.core.xlsx import ColumnFormats, append_row, header_sheet, workbook_bytes
 from linli.daycare.models import Centre, CentreKind
 from linli.org.models import Station
 from linli.reports.breakdowns import active_volunteers
 from linli.reports.periods import Period
+from linli.reports.study import StudyPart, study_part
 from linli.stats.metrics import METRICS, grouped, period_label, periods, total
 from linli.teams.models import Team
 from linli.volunteers.models import VolunteerAward
 
-FONT = "STSong-Light"
+FONT = cjk_font()
 RED = colors.HexColor("#B3261E")
 REPORT_METRICS = (
     "people_served",
@@ -53,8 +54,6 @@ REPORT_METRICS = (
 )
 CHARTED = ("hours", "person_times", "people_served", "meals", "attendance")
 ACTIVITIES_LISTED = 40  # per team, in the PDF; the workbook lists them all
-
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 @dataclass
@@ -74,6 +73,7 @@ class ReportData:
     services: list[tuple[str, str]] = field(default_factory=list)
     honours: list[tuple[date, str, str, str]] = field(default_factory=list)
     stations: list[tuple[str, dict[str, int | float]]] = field(default_factory=list)
+    study: StudyPart | None = None
 
     @property
     def title(self) -> str:
@@ -82,8 +82,9 @@ class ReportData:
 
 def records_stamp(station: Station, period: Period) -> str:
     """A digest of the period's records, cheap beside a build (one aggregate per metric part):
-    when an activity, an hour, a request, a meal, a stay or an honour of the period is added or
-    changed, the stamp changes and a cached report of the period is built again."""
+    when an activity, an hour, a request, a meal, a day-care or study-room stay, a tutor's shift
+    or an honour of the period is added or changed, the stamp changes and a cached report of the
+    period is built again."""
     reach = Station.objects.filter(path__startswith=station.path).values("pk")
     start, end = period.start, period.end
     shape: list[Any] = [total(code, reach, start=start, end=end) for code in REPORT_METRICS]
@@ -98,6 +99,8 @@ def records_stamp(station: Station, period: Period) -> str:
             station_id__in=reach, starts_at__date__gte=start, starts_at__date__lt=end
         ).aggregate(count=Count("pk"), last=Count("pk", filter=Q(status=ActivityStatus.VERIFIED)))
     )
+    study = study_part(reach, start, end)
+    shape.append(asdict(study) if study is not None else None)
     return hashlib.sha256(json.dumps(shape, default=str).encode()).hexdigest()[:32]
 
 
@@ -122,6 +125,7 @@ def report_data(station: Station, period: Period) -> ReportData:
     data = ReportData(station, period, figures, monthly)
     data.teams = _teams(reach, period)
     data.services = _services(reach, period)
+    data.study = study_part(reach, start, end)
     data.honours = [
         (award.awarded_on, award.name, award.volunteer.person.name, award.granted_by)
         for award in VolunteerAward.objects.filter(
@@ -211,7 +215,7 @@ def _stations(root: Station, period: Period) -> list[tuple[str, dict[str, int | 
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16)
+    body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16, wordWrap="CJK")
     return {
         "title": ParagraphStyle("title", parent=body, fontSize=18, leading=26, textColor=RED),
         "h2": ParagraphStyle("h2", parent=body, fontSize=13, leading=20, spaceBefore=8),
@@ -253,10 +257,39 @@ def _chart(title: str, points: list[tuple[str, int | float]]) -> Drawing:
     return drawing
 
 
+def _study_pdf(study: StudyPart, styles: dict[str, ParagraphStyle]) -> list[Any]:
+    flow: list[Any] = [Paragraph("午间微学堂", styles["h2"])]
+    flow.append(
+        _table(
+            [["项目", "数量", "单位"]]
+            + [[label, f"{value:g}", unit] for label, value, unit in study.figures],
+            [70 * mm, 40 * mm, 30 * mm],
+        )
+    )
+    if study.classes:
+        flow.append(Spacer(1, 3 * mm))
+        flow.append(
+            _table(
+                [["兴趣班", "类别", "课次", "出勤人次"]]
+                + [
+                    [
+                        Paragraph(escape(line.name), styles["small"]),
+                        line.kind,
+                        line.sessions,
+                        line.present,
+                    ]
+                    for line in study.classes
+                ],  # fmt: skip
+                [70 * mm, 30 * mm, 30 * mm, 30 * mm],
+            )
+        )
+    return flow
+
+
 def annual_pdf(data: ReportData, progress: Any = None) -> bytes:
     report = progress or (lambda _share: None)
     styles = _styles()
-    story: list[Any] = [Paragraph(data.title, styles["title"]), Spacer(1, 4 * mm)]
+    story: list[Any] = [Paragraph(escape(data.title), styles["title"]), Spacer(1, 4 * mm)]
     story.append(Paragraph("主要数字", styles["h2"]))
     story.append(
         _table(
@@ -280,7 +313,7 @@ def annual_pdf(data: ReportData, progress: Any = None) -> bytes:
             _table(
                 [headers]
                 + [
-                    [Paragraph(name, styles["small"]), *[str(v) for v in values.values()]]
+                    [Paragraph(escape(name), styles["small"]), *[str(v) for v in values.values()]]
                     for name, values in data.stations
                 ],
                 [30 * mm, *[width] * len(ROLLUP_METRICS)],
@@ -290,12 +323,14 @@ def annual_pdf(data: ReportData, progress: Any = None) -> bytes:
     for team in data.teams:
         story.append(
             Paragraph(
-                f"{team.name}：活动 {len(team.activities)} 场，服务时长 {team.hours:g} 小时",
+                escape(
+                    f"{team.name}：活动 {len(team.activities)} 场，服务时长 {team.hours:g} 小时"
+                ),
                 styles["body"],
             )
         )
         listed = [
-            [day.isoformat(), Paragraph(title, styles["small"]), category, served or "—"]
+            [day.isoformat(), Paragraph(escape(title), styles["small"]), category, served or "—"]
             for day, title, category, served in team.activities[:ACTIVITIES_LISTED]
         ]
         if listed:
@@ -308,7 +343,9 @@ def annual_pdf(data: ReportData, progress: Any = None) -> bytes:
     report(0.8)
     story.append(Paragraph("服务项目", styles["h2"]))
     for name, line in data.services:
-        story.append(Paragraph(f"{name}：{line}", styles["body"]))
+        story.append(Paragraph(escape(f"{name}：{line}"), styles["body"]))
+    if data.study is not None:
+        story.extend(_study_pdf(data.study, styles))
     story.append(Paragraph("荣誉", styles["h2"]))
     if data.honours:
         story.append(
@@ -361,9 +398,25 @@ def annual_xlsx(data: ReportData) -> bytes:
     sheet = header_sheet(book, "服务项目", headers, ColumnFormats(default_width=30))
     for name, line in data.services:
         append_row(sheet, headers, [name, line], ColumnFormats())
+    if data.study is not None:
+        _study_xlsx(book, data.study)
     headers = ["日期", "荣誉", "获得者", "授予单位"]
     text = ColumnFormats(default_width=20, text={"荣誉", "获得者", "授予单位"}, dates={"日期"})
     sheet = header_sheet(book, "荣誉", headers, text)
     for row in data.honours:
         append_row(sheet, headers, list(row), text)
     return workbook_bytes(book)
+
+
+def _study_xlsx(book: Any, study: StudyPart) -> None:
+    """午间微学堂: the figures, then one row per interest class that met."""
+    headers = ["项目", "数量", "单位", "课次", "出勤人次"]
+    formats = ColumnFormats(widths={"项目": 24}, default_width=12, text={"项目", "单位"})
+    sheet = header_sheet(book, "午间微学堂", headers, formats)
+    for label, value, unit in study.figures:
+        append_row(sheet, headers, [label, value, unit, None, None], formats)
+    for line in study.classes:
+        append_row(
+            sheet, headers, [f"兴趣班：{line.name}", None, line.kind, line.sessions, line.present],
+            formats,
+        )  # fmt: skip
