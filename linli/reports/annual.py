@@ -32,10 +32,11 @@ from linli.core.fonts import cjk_font
 from linli.core.xlsx import ColumnFormats, append_row, header_sheet, workbook_bytes
 from linli.daycare.models import Centre, CentreKind
 from linli.org.models import Station
+from linli.reports import monthly
 from linli.reports.breakdowns import active_volunteers
 from linli.reports.periods import Period
 from linli.reports.study import StudyPart, study_part
-from linli.stats.metrics import METRICS, grouped, period_label, periods, total
+from linli.stats.metrics import METRICS, period_label, periods
 from linli.teams.models import Team
 from linli.volunteers.models import VolunteerAward
 
@@ -81,13 +82,14 @@ class ReportData:
 
 
 def records_stamp(station: Station, period: Period) -> str:
-    """A digest of the period's records, cheap beside a build (one aggregate per metric part):
+    """A digest of the period's records, cheap beside a build (the kept monthly figures and a
+    few counts):
     when an activity, an hour, a request, a meal, a day-care or study-room stay, a tutor's shift
     or an honour of the period is added or changed, the stamp changes and a cached report of the
     period is built again."""
-    reach = Station.objects.filter(path__startswith=station.path).values("pk")
+    reach = list(Station.objects.filter(path__startswith=station.path).values_list("pk", flat=True))
     start, end = period.start, period.end
-    shape: list[Any] = [total(code, reach, start=start, end=end) for code in REPORT_METRICS]
+    shape: list[Any] = [monthly.totals(REPORT_METRICS, reach, start=start, end=end)]
     shape.append(active_volunteers(reach).count())
     shape.append(
         VolunteerAward.objects.filter(
@@ -109,22 +111,27 @@ def report_data(station: Station, period: Period) -> ReportData:
     and honours). A 所 or 中心 adds one line per station under it."""
     reach = list(Station.objects.filter(path__startswith=station.path).values_list("pk", flat=True))
     start, end = period.start, period.end
+    values = monthly.totals(REPORT_METRICS, reach, start=start, end=end)
     figures: list[tuple[str, str, int | float, str]] = [
         ("volunteers", "在册志愿者", active_volunteers(reach).count(), "人")
     ]
     for code in REPORT_METRICS:
         chosen = METRICS[code]
-        figures.append(
-            (code, str(chosen.label), total(code, reach, start=start, end=end), str(chosen.unit))
-        )
-    months = periods(start, end, "month")
-    monthly = {}
-    for code in CHARTED:
-        found = grouped(code, reach, start=start, end=end, interval="month")
-        monthly[code] = [(period_label(first, "month"), found.get((first,), 0)) for first in months]
-    data = ReportData(station, period, figures, monthly)
+        figures.append((code, str(chosen.label), values[code], str(chosen.unit)))
+    found = monthly.figures(CHARTED, reach, start=start, end=end, by_month=True)
+    by_month = {
+        code: [
+            (
+                period_label(first, "month"),
+                found.get((first,), {}).get(code, monthly.number(code, None)),
+            )
+            for first in periods(start, end, "month")
+        ]
+        for code in CHARTED
+    }
+    data = ReportData(station, period, figures, by_month)
     data.teams = _teams(reach, period)
-    data.services = _services(reach, period)
+    data.services = _services(reach, period, values)
     data.study = study_part(reach, start, end)
     data.honours = [
         (award.awarded_on, award.name, award.volunteer.person.name, award.granted_by)
@@ -181,18 +188,18 @@ def _teams(reach: list[int], period: Period) -> list[TeamPart]:
     return sorted(teams.values(), key=lambda part: (-len(part.activities), part.name))
 
 
-def _services(reach: list[int], period: Period) -> list[tuple[str, str]]:
-    start, end = period.start, period.end
+def _services(
+    reach: list[int], period: Period, values: dict[str, int | float]
+) -> list[tuple[str, str]]:
     rated, satisfied = ratings(reach, period.year) if period.part == "year" else (0, 0)
-    asked = total("requests", reach, start=start, end=end)
-    served = total("requests_completed", reach, start=start, end=end)
+    asked, served = values["requests"], values["requests_completed"]
     lines = [("群众点单", f"受理 {asked} 单，完成 {served} 单")]
     if rated:
         lines.append(("点单满意率", f"{round(100 * satisfied / rated, 1)}%（{satisfied}/{rated}）"))
-    lines.append(("银龄爱心食堂", f"供餐 {total('meals', reach, start=start, end=end)} 份"))
+    lines.append(("银龄爱心食堂", f"供餐 {values['meals']} 份"))
     centres = Centre.objects.filter(station_id__in=reach).order_by("kind", "name")
-    days = grouped("attendance", reach, start=start, end=end, per_station=False)
-    lines.append(("日间照料", f"服务 {sum(days.values())} 人次，照料中心 {centres.count()} 个"))
+    days = values["attendance"]
+    lines.append(("日间照料", f"服务 {days} 人次，照料中心 {centres.count()} 个"))
     disabled = centres.filter(kind=CentreKind.DISABLED).aggregate(
         members=Count("members", filter=Q(members__status="active"))
     )["members"]

@@ -3,7 +3,7 @@ classes that met and the tutors' hours — each counted from the rows of the per
 
 - pupils: enrolled at some time in the period (enrolled before its end, not left before its
   start; anonymised pupils still count, their rows keep the dates);
-- study-room days: the `study_room_days` metric (one pupil on one day);
+- study-room days: the `study_room_days` metric (one pupil on one day), as kept by month;
 - classes: interest classes with a register taken in the period, each with its sessions (days
   with a register) and the pupils present over them;
 - tutors: the volunteers of the confirmed shifts of the period, the shifts and the hours the
@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
-from linli.stats.metrics import total
+from linli.reports import monthly
 from linli.studyroom.models import ClassKind, InterestClass, Pupil, Shift, StudyRoom
 
 
@@ -88,7 +88,9 @@ def study_part(reach: Any, start: date, end: date) -> StudyPart | None:
     return StudyPart(
         rooms=rooms,
         pupils=pupils,
-        days=int(total("study_room_days", reach, start=start, end=end)),
+        days=int(
+            monthly.totals(("study_room_days",), reach, start=start, end=end)["study_room_days"]
+        ),
         tutors=served["tutors"],
         shifts=served["shifts"],
         tutor_hours=served["hours"] or Decimal("0"),
