@@ -230,12 +230,22 @@ def test_the_dashboard_and_rollup_read_in_a_fixed_number_of_queries(world: World
             assert client.get(url).status_code == 200
         return len(queries)
 
+    def stale_then_read() -> list[int]:
+        """A write at each station makes its year stale: each page counts it again."""
+        activity(world.jiaojia, title="焦家新活动", days=0)
+        activity(world.huangchi, title="黄池新活动", days=0)
+        return [counted(url) for url in urls]
+
     held(world)
-    client.get(urls[0])  # the session and the grants, read once
+    for url in urls:  # the session and the grants read once, every station's year counted
+        client.get(url)
     before = [counted(url) for url in urls]
+    recount = stale_then_read()
+    assert recount[0] > before[0]  # the year counted again, at the first read after the write
     for index in range(4):
         activity(world.jiaojia, title=f"焦家活动{index}", days=0)
         activity(world.huangchi, title=f"黄池活动{index}", days=0)
+    assert [counted(url) for url in urls] == recount
     assert [counted(url) for url in urls] == before
 
 

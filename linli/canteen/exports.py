@@ -4,8 +4,8 @@ the corrections) and the PDF statement with the station's name and the lines to 
 Both are official documents in Chinese, whatever the page's language, as the stations' sheets
 are. Amounts are the settlement's Decimals written as numbers with two places (xlsx) or as text
 to the fen (PDF); every name and text someone typed goes into the xlsx as a text cell. The PDF
-uses ReportLab's CID font STSong-Light, registered as the certificates do, so its Chinese
-extracts with `pdftotext`.
+prints with the embedded CJK font of `linli.core.fonts`, as the certificates do, so it reads the
+same in any viewer and `pdftotext` gives its Chinese back exactly.
 """
 
 from __future__ import annotations
@@ -21,18 +21,16 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from linli.canteen.models import Meal, Mode
 from linli.canteen.settlement import FunderTotal, Settlement, served_in
+from linli.core.fonts import cjk_font
 from linli.core.xlsx import ColumnFormats, append_row, header_sheet, workbook_bytes
 
-FONT = "STSong-Light"
+FONT = cjk_font()
 RED = colors.HexColor("#B3261E")
 NO_SUBSIDY = "无补贴（自费）"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 SUMMARY_HEADERS = ["出资方", "补贴档次", "餐数", "餐费合计", "补贴合计", "个人应付合计"]
 DETAIL_HEADERS = [

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
 from linli.ledger.models import Account, Balance, CorrectionRequest, EntryKind, LedgerEntry
+from linli.reports import monthly
 from linli.stats.rollups import mark_volunteers_stale
 from linli.volunteers.models import Volunteer
 
@@ -160,8 +161,10 @@ def ledger_credit_bulk(*, credits: list[Credit], actor: Any) -> list[LedgerEntry
         if credit.source_key not in posted
     ]
     LedgerEntry.objects.bulk_create(entries, batch_size=500)
-    # A bulk insert sends no post_save: the stations' summary rollups are marked here.
+    # A bulk insert sends no post_save: the stations' summary rollups and kept monthly figures
+    # are marked here (sealed entries carry their station).
     mark_volunteers_stale(entry.volunteer_id for entry in entries if entry.volunteer_id is not None)
+    monthly.mark_stale((entry.chain_station_id, entry.served_on) for entry in entries)
     return entries
 
 

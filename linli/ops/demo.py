@@ -22,6 +22,7 @@ from linli.org.actions import station_create, station_set_delegation
 from linli.org.models import Station
 from linli.partners.demo import seed_partners
 from linli.people.demo import seed_registry
+from linli.reports import monthly
 from linli.stats.rollups import rollups_paused
 from linli.studyroom.demo import seed_study_room
 from linli.teams.demo import seed_troupes
@@ -115,3 +116,7 @@ def seed(progress: Progress) -> None:
             progress(f"  {label} …")
             created = step(progress)
             progress(f"  {label}: 新增 {created}")
+    # Some steps insert in bulk, past the signals that keep the kept monthly figures current.
+    monthly.mark_stale(
+        (station_id, None) for station_id in Station.objects.values_list("pk", flat=True)
+    )

@@ -1,17 +1,18 @@
 """The station's report of a year (or a month, for the 所), in the shape of the community's own:
-its figures, its teams and their activities, the services (点单, 食堂, 日间照料), honours — as a
-PDF with charts drawn by ReportLab on the server (Chinese in the CID font STSong-Light, which
-`pdftotext` reads) and as an xlsx workbook. Everything is read from rows by `report_data`; the
-two writers only lay it out."""
+its figures, its teams and their activities, the services (点单, 食堂, 日间照料, 午间微学堂),
+honours — as a PDF with charts drawn by ReportLab on the server (Chinese in the embedded font of
+`linli.core.fonts`, which `pdftotext` reads back exactly) and as an xlsx workbook. Everything is
+read from rows by `report_data`; the two writers only lay it out."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
+from xml.sax.saxutils import escape
 
 import openpyxl  # type: ignore[import-untyped]
 from django.db.models import Count, Q, Sum
@@ -22,23 +23,24 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from linli.activities.models import Activity, ActivityStatus
 from linli.assistance.stats import ratings
 from linli.core.categories import ServiceCategory
+from linli.core.fonts import cjk_font
 from linli.core.xlsx import ColumnFormats, append_row, header_sheet, workbook_bytes
 from linli.daycare.models import Centre, CentreKind
 from linli.org.models import Station
+from linli.reports import monthly
 from linli.reports.breakdowns import active_volunteers
 from linli.reports.periods import Period
-from linli.stats.metrics import METRICS, grouped, period_label, periods, total
+from linli.reports.study import StudyPart, study_part
+from linli.stats.metrics import METRICS, period_label, periods
 from linli.teams.models import Team
 from linli.volunteers.models import VolunteerAward
 
-FONT = "STSong-Light"
+FONT = cjk_font()
 RED = colors.HexColor("#B3261E")
 REPORT_METRICS = (
     "people_served",
@@ -53,8 +55,6 @@ REPORT_METRICS = (
 )
 CHARTED = ("hours", "person_times", "people_served", "meals", "attendance")
 ACTIVITIES_LISTED = 40  # per team, in the PDF; the workbook lists them all
-
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 @dataclass
@@ -74,6 +74,7 @@ class ReportData:
     services: list[tuple[str, str]] = field(default_factory=list)
     honours: list[tuple[date, str, str, str]] = field(default_factory=list)
     stations: list[tuple[str, dict[str, int | float]]] = field(default_factory=list)
+    study: StudyPart | None = None
 
     @property
     def title(self) -> str:
@@ -81,12 +82,14 @@ class ReportData:
 
 
 def records_stamp(station: Station, period: Period) -> str:
-    """A digest of the period's records, cheap beside a build (one aggregate per metric part):
-    when an activity, an hour, a request, a meal, a stay or an honour of the period is added or
-    changed, the stamp changes and a cached report of the period is built again."""
-    reach = Station.objects.filter(path__startswith=station.path).values("pk")
+    """A digest of the period's records, cheap beside a build (the kept monthly figures and a
+    few counts):
+    when an activity, an hour, a request, a meal, a day-care or study-room stay, a tutor's shift
+    or an honour of the period is added or changed, the stamp changes and a cached report of the
+    period is built again."""
+    reach = list(Station.objects.filter(path__startswith=station.path).values_list("pk", flat=True))
     start, end = period.start, period.end
-    shape: list[Any] = [total(code, reach, start=start, end=end) for code in REPORT_METRICS]
+    shape: list[Any] = [monthly.totals(REPORT_METRICS, reach, start=start, end=end)]
     shape.append(active_volunteers(reach).count())
     shape.append(
         VolunteerAward.objects.filter(
@@ -98,6 +101,8 @@ def records_stamp(station: Station, period: Period) -> str:
             station_id__in=reach, starts_at__date__gte=start, starts_at__date__lt=end
         ).aggregate(count=Count("pk"), last=Count("pk", filter=Q(status=ActivityStatus.VERIFIED)))
     )
+    study = study_part(reach, start, end)
+    shape.append(asdict(study) if study is not None else None)
     return hashlib.sha256(json.dumps(shape, default=str).encode()).hexdigest()[:32]
 
 
@@ -106,22 +111,28 @@ def report_data(station: Station, period: Period) -> ReportData:
     and honours). A 所 or 中心 adds one line per station under it."""
     reach = list(Station.objects.filter(path__startswith=station.path).values_list("pk", flat=True))
     start, end = period.start, period.end
+    values = monthly.totals(REPORT_METRICS, reach, start=start, end=end)
     figures: list[tuple[str, str, int | float, str]] = [
         ("volunteers", "在册志愿者", active_volunteers(reach).count(), "人")
     ]
     for code in REPORT_METRICS:
         chosen = METRICS[code]
-        figures.append(
-            (code, str(chosen.label), total(code, reach, start=start, end=end), str(chosen.unit))
-        )
-    months = periods(start, end, "month")
-    monthly = {}
-    for code in CHARTED:
-        found = grouped(code, reach, start=start, end=end, interval="month")
-        monthly[code] = [(period_label(first, "month"), found.get((first,), 0)) for first in months]
-    data = ReportData(station, period, figures, monthly)
+        figures.append((code, str(chosen.label), values[code], str(chosen.unit)))
+    found = monthly.figures(CHARTED, reach, start=start, end=end, by_month=True)
+    by_month = {
+        code: [
+            (
+                period_label(first, "month"),
+                found.get((first,), {}).get(code, monthly.number(code, None)),
+            )
+            for first in periods(start, end, "month")
+        ]
+        for code in CHARTED
+    }
+    data = ReportData(station, period, figures, by_month)
     data.teams = _teams(reach, period)
-    data.services = _services(reach, period)
+    data.services = _services(reach, period, values)
+    data.study = study_part(reach, start, end)
     data.honours = [
         (award.awarded_on, award.name, award.volunteer.person.name, award.granted_by)
         for award in VolunteerAward.objects.filter(
@@ -177,18 +188,18 @@ def _teams(reach: list[int], period: Period) -> list[TeamPart]:
     return sorted(teams.values(), key=lambda part: (-len(part.activities), part.name))
 
 
-def _services(reach: list[int], period: Period) -> list[tuple[str, str]]:
-    start, end = period.start, period.end
+def _services(
+    reach: list[int], period: Period, values: dict[str, int | float]
+) -> list[tuple[str, str]]:
     rated, satisfied = ratings(reach, period.year) if period.part == "year" else (0, 0)
-    asked = total("requests", reach, start=start, end=end)
-    served = total("requests_completed", reach, start=start, end=end)
+    asked, served = values["requests"], values["requests_completed"]
     lines = [("群众点单", f"受理 {asked} 单，完成 {served} 单")]
     if rated:
         lines.append(("点单满意率", f"{round(100 * satisfied / rated, 1)}%（{satisfied}/{rated}）"))
-    lines.append(("银龄爱心食堂", f"供餐 {total('meals', reach, start=start, end=end)} 份"))
+    lines.append(("银龄爱心食堂", f"供餐 {values['meals']} 份"))
     centres = Centre.objects.filter(station_id__in=reach).order_by("kind", "name")
-    days = grouped("attendance", reach, start=start, end=end, per_station=False)
-    lines.append(("日间照料", f"服务 {sum(days.values())} 人次，照料中心 {centres.count()} 个"))
+    days = values["attendance"]
+    lines.append(("日间照料", f"服务 {days} 人次，照料中心 {centres.count()} 个"))
     disabled = centres.filter(kind=CentreKind.DISABLED).aggregate(
         members=Count("members", filter=Q(members__status="active"))
     )["members"]
@@ -211,7 +222,7 @@ def _stations(root: Station, period: Period) -> list[tuple[str, dict[str, int | 
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16)
+    body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16, wordWrap="CJK")
     return {
         "title": ParagraphStyle("title", parent=body, fontSize=18, leading=26, textColor=RED),
         "h2": ParagraphStyle("h2", parent=body, fontSize=13, leading=20, spaceBefore=8),
@@ -253,10 +264,39 @@ def _chart(title: str, points: list[tuple[str, int | float]]) -> Drawing:
     return drawing
 
 
+def _study_pdf(study: StudyPart, styles: dict[str, ParagraphStyle]) -> list[Any]:
+    flow: list[Any] = [Paragraph("午间微学堂", styles["h2"])]
+    flow.append(
+        _table(
+            [["项目", "数量", "单位"]]
+            + [[label, f"{value:g}", unit] for label, value, unit in study.figures],
+            [70 * mm, 40 * mm, 30 * mm],
+        )
+    )
+    if study.classes:
+        flow.append(Spacer(1, 3 * mm))
+        flow.append(
+            _table(
+                [["兴趣班", "类别", "课次", "出勤人次"]]
+                + [
+                    [
+                        Paragraph(escape(line.name), styles["small"]),
+                        line.kind,
+                        line.sessions,
+                        line.present,
+                    ]
+                    for line in study.classes
+                ],  # fmt: skip
+                [70 * mm, 30 * mm, 30 * mm, 30 * mm],
+            )
+        )
+    return flow
+
+
 def annual_pdf(data: ReportData, progress: Any = None) -> bytes:
     report = progress or (lambda _share: None)
     styles = _styles()
-    story: list[Any] = [Paragraph(data.title, styles["title"]), Spacer(1, 4 * mm)]
+    story: list[Any] = [Paragraph(escape(data.title), styles["title"]), Spacer(1, 4 * mm)]
     story.append(Paragraph("主要数字", styles["h2"]))
     story.append(
         _table(
@@ -280,7 +320,7 @@ def annual_pdf(data: ReportData, progress: Any = None) -> bytes:
             _table(
                 [headers]
                 + [
-                    [Paragraph(name, styles["small"]), *[str(v) for v in values.values()]]
+                    [Paragraph(escape(name), styles["small"]), *[str(v) for v in values.values()]]
                     for name, values in data.stations
                 ],
                 [30 * mm, *[width] * len(ROLLUP_METRICS)],
@@ -290,12 +330,14 @@ def annual_pdf(data: ReportData, progress: Any = None) -> bytes:
     for team in data.teams:
         story.append(
             Paragraph(
-                f"{team.name}：活动 {len(team.activities)} 场，服务时长 {team.hours:g} 小时",
+                escape(
+                    f"{team.name}：活动 {len(team.activities)} 场，服务时长 {team.hours:g} 小时"
+                ),
                 styles["body"],
             )
         )
         listed = [
-            [day.isoformat(), Paragraph(title, styles["small"]), category, served or "—"]
+            [day.isoformat(), Paragraph(escape(title), styles["small"]), category, served or "—"]
             for day, title, category, served in team.activities[:ACTIVITIES_LISTED]
         ]
         if listed:
@@ -308,7 +350,9 @@ def annual_pdf(data: ReportData, progress: Any = None) -> bytes:
     report(0.8)
     story.append(Paragraph("服务项目", styles["h2"]))
     for name, line in data.services:
-        story.append(Paragraph(f"{name}：{line}", styles["body"]))
+        story.append(Paragraph(escape(f"{name}：{line}"), styles["body"]))
+    if data.study is not None:
+        story.extend(_study_pdf(data.study, styles))
     story.append(Paragraph("荣誉", styles["h2"]))
     if data.honours:
         story.append(
@@ -361,9 +405,25 @@ def annual_xlsx(data: ReportData) -> bytes:
     sheet = header_sheet(book, "服务项目", headers, ColumnFormats(default_width=30))
     for name, line in data.services:
         append_row(sheet, headers, [name, line], ColumnFormats())
+    if data.study is not None:
+        _study_xlsx(book, data.study)
     headers = ["日期", "荣誉", "获得者", "授予单位"]
     text = ColumnFormats(default_width=20, text={"荣誉", "获得者", "授予单位"}, dates={"日期"})
     sheet = header_sheet(book, "荣誉", headers, text)
     for row in data.honours:
         append_row(sheet, headers, list(row), text)
     return workbook_bytes(book)
+
+
+def _study_xlsx(book: Any, study: StudyPart) -> None:
+    """午间微学堂: the figures, then one row per interest class that met."""
+    headers = ["项目", "数量", "单位", "课次", "出勤人次"]
+    formats = ColumnFormats(widths={"项目": 24}, default_width=12, text={"项目", "单位"})
+    sheet = header_sheet(book, "午间微学堂", headers, formats)
+    for label, value, unit in study.figures:
+        append_row(sheet, headers, [label, value, unit, None, None], formats)
+    for line in study.classes:
+        append_row(
+            sheet, headers, [f"兴趣班：{line.name}", None, line.kind, line.sessions, line.present],
+            formats,
+        )  # fmt: skip

@@ -7,3 +7,8 @@ class ReportsConfig(AppConfig):
 
     name = "linli.reports"
     label = "reports"
+
+    def ready(self) -> None:
+        from linli.reports import monthly
+
+        monthly.connect()

@@ -4,6 +4,7 @@ Every function returns (key, label, count) rows; the key is what the rows page f
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,7 @@ from linli.activities.models import Activity, ActivityStatus
 from linli.assistance.models import RequestStatus, ServiceRequest
 from linli.core.categories import ServiceCategory
 from linli.ledger.models import Account, LedgerEntry
+from linli.ledger.queries import star_level
 from linli.reports.periods import Period
 from linli.stats.metrics import Part
 from linli.teams.models import Team, TeamMembership
@@ -118,14 +120,24 @@ def volunteers_by_team(station_ids: Any) -> list[Row]:
     return [(str(pk), name, count) for pk, name, count in rows]
 
 
-def volunteers_by_star(station_ids: Any) -> list[Row]:
-    counted = dict(
-        with_star(active_volunteers(station_ids))
+def volunteers_by_star(station_ids: Any, active: int) -> list[Row]:
+    """Active volunteers by star level (SPEC §3, from their ledger hours): the hours of every
+    volunteer with any, in one GROUP BY, placed on the levels; the rest of the `active`
+    volunteers have none and no star. (`with_star` gives the same levels row by row, for the
+    rows page.)"""
+    hours = (
+        LedgerEntry.objects.filter(
+            account=Account.HOURS,
+            volunteer__station_id__in=station_ids,
+            volunteer__status=Volunteer.Status.ACTIVE,
+        )
         .order_by()
-        .values("star")  # type: ignore[misc]  # an annotation django-stubs cannot see
-        .annotate(count=Count("pk"))
-        .values_list("star", "count")
+        .values("volunteer_id")
+        .annotate(total=Sum("amount"))
+        .values_list("total", flat=True)
     )
+    counted = Counter(star_level(total or Decimal("0")) for total in hours)
+    counted[0] += active - sum(counted.values())
     levels = range(len(settings.STAR_THRESHOLDS) + 1)
     return [
         (

@@ -1,9 +1,12 @@
 """What the station dashboard shows, assembled from the metrics and breakdowns: each figure with
-the link to the rows behind it. A fixed number of queries, whatever the number of rows."""
+the link to the rows behind it. The metrics come from the kept monthly figures
+(linli.reports.monthly: one query for the cards, one for the monthly charts), the breakdowns
+from one GROUP BY each: a fixed number of queries, whatever the number of rows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,9 +20,9 @@ from linli.assistance.stats import (
     ratings,
 )
 from linli.org.models import Station
-from linli.reports import breakdowns
+from linli.reports import breakdowns, monthly
 from linli.reports.periods import Period
-from linli.stats.metrics import METRICS, series, total
+from linli.stats.metrics import METRICS, periods
 
 # The dashboard's cards, in order: metrics of the period.
 CARD_METRICS = (
@@ -49,8 +52,10 @@ def rows_url(station: Station, kind: str, period: Period, **filters: Any) -> str
     return url + (f"&{urlencode(filters)}" if filters else "")
 
 
-def cards(station: Station, reach: Any, period: Period) -> list[Figure]:
-    active = breakdowns.active_volunteers(reach).count()
+def cards(station: Station, reach: Any, period: Period, active: int) -> list[Figure]:
+    """The period's figures: the active volunteers (`active`, counted by the caller) and each
+    metric of CARD_METRICS."""
+    values = monthly.totals(CARD_METRICS, reach, start=period.start, end=period.end)
     figures = [
         Figure(
             _("在册志愿者"), active, _("人"), rows_url(station, "volunteers", period), "volunteers"
@@ -61,7 +66,7 @@ def cards(station: Station, reach: Any, period: Period) -> list[Figure]:
         figures.append(
             Figure(
                 str(chosen.label),
-                total(code, reach, start=period.start, end=period.end),
+                values[code],
                 str(chosen.unit),
                 rows_url(station, code, period),
                 code,
@@ -74,24 +79,39 @@ def _month_period(period: Period, month: int) -> Period:
     return Period(period.year, f"m{month}")
 
 
-def monthly(station: Station, reach: Any, period: Period, code: str) -> dict[str, Any]:
+Points = dict[str, list[tuple[date, int | float]]]
+
+
+def by_month(reach: Any, period: Period, codes: tuple[str, ...]) -> Points:
+    """Each metric by month over the period, zeros included: one query for them all."""
+    found = monthly.figures(codes, reach, start=period.start, end=period.end, by_month=True)
+    months = periods(period.start, period.end, "month")
+    return {
+        code: [
+            (first, found.get((first,), {}).get(code, monthly.number(code, None)))
+            for first in months
+        ]
+        for code in codes
+    }
+
+
+def monthly_chart(station: Station, period: Period, code: str, points: Points) -> dict[str, Any]:
     """A metric by month over the period, each month linking to its rows."""
-    points = series(code, reach, start=period.start, end=period.end, interval="month")
     chosen = METRICS[code]
+    points_of = points[code]
     return {
         "kind": "bar",
         "title": str(chosen.label),
-        "labels": [_("%(month)d月") % {"month": first.month} for first, _v in points],
-        "values": [value for _f, value in points],
+        "labels": [_("%(month)d月") % {"month": first.month} for first, _v in points_of],
+        "values": [value for _f, value in points_of],
         "links": [
-            rows_url(station, code, _month_period(period, first.month)) for first, _v in points
+            rows_url(station, code, _month_period(period, first.month)) for first, _v in points_of
         ],
     }
 
 
-def hours_and_person_times(station: Station, reach: Any, period: Period) -> dict[str, Any]:
-    hours = series("hours", reach, start=period.start, end=period.end, interval="month")
-    times = series("person_times", reach, start=period.start, end=period.end, interval="month")
+def hours_and_person_times(station: Station, period: Period, points: Points) -> dict[str, Any]:
+    hours, times = points["hours"], points["person_times"]
     return {
         "kind": "line",
         "title": _("服务时长与志愿服务人次（按月）"),
@@ -118,12 +138,16 @@ def breakdown_chart(title: str, rows: list[breakdowns.Row], href: Any) -> dict[s
     }
 
 
-def charts(station: Station, reach: Any, period: Period) -> list[dict[str, Any]]:
+CHARTED = ("hours", "person_times", "people_served", "meals", "attendance")
+
+
+def charts(station: Station, reach: Any, period: Period, active: int) -> list[dict[str, Any]]:
     def volunteers(name: str) -> Any:
         return lambda key: rows_url(station, "volunteers", period, **{name: key})
 
+    points = by_month(reach, period, CHARTED)
     found = [
-        hours_and_person_times(station, reach, period),
+        hours_and_person_times(station, period, points),
         breakdown_chart(
             _("活动（按服务类别）"),
             breakdowns.activities_by_category(reach, period),
@@ -134,14 +158,16 @@ def charts(station: Station, reach: Any, period: Period) -> list[dict[str, Any]]
             breakdowns.requests_by_status(reach, period),
             lambda key: rows_url(station, "requests", period, status=key),
         ),
-        monthly(station, reach, period, "people_served"),
-        monthly(station, reach, period, "meals"),
-        monthly(station, reach, period, "attendance"),
+        monthly_chart(station, period, "people_served", points),
+        monthly_chart(station, period, "meals", points),
+        monthly_chart(station, period, "attendance", points),
         breakdown_chart(
             _("在册志愿者（按队伍）"), breakdowns.volunteers_by_team(reach), volunteers("team")
         ),
         breakdown_chart(
-            _("在册志愿者（按星级）"), breakdowns.volunteers_by_star(reach), volunteers("star")
+            _("在册志愿者（按星级）"),
+            breakdowns.volunteers_by_star(reach, active),
+            volunteers("star"),
         ),
         breakdown_chart(
             _("在册志愿者（按年龄段）"),

@@ -41,3 +41,49 @@ class ReportBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id}:{self.year}:{self.part}"
+
+
+class MonthFigure(models.Model):
+    """One metric of `linli.stats.metrics` for one station and month, counted from its rows by
+    `linli.reports.monthly` (derived data, never the record). The dashboards, the roll-up and
+    the reports sum these instead of the rows; a year is counted whole, and is counted again
+    once a row of it is written (`FigureYear`, `StaleYear`)."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    metric = models.CharField(max_length=30)
+    month = models.DateField()  # the month's first day (local time)
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["station", "month", "metric"], name="month_figure_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.month:%Y-%m} {self.metric}"
+
+
+class FigureYear(models.Model):
+    """The station's `MonthFigure`s of `year` are counted (absent: not yet, or no longer)."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    counted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["station", "year"], name="figure_year_once")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.year}"
+
+
+class StaleYear(models.Model):
+    """A write to a row of the station's `year` (every year when null), inserted in the
+    writer's transaction; the next reader forgets that year's count and removes this row.
+    Insert-only for writers, so concurrent writers never wait on one another."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.year or '*'}"

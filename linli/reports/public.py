@@ -17,8 +17,9 @@ from icalendar import Calendar, Event
 
 from linli.activities.models import Activity, ActivityStatus
 from linli.org.models import Station
+from linli.reports import monthly
 from linli.reports.breakdowns import active_volunteers
-from linli.stats.metrics import METRICS, total, year_range
+from linli.stats.metrics import METRICS, year_range
 from linli.volunteers.models import VolunteerAward
 
 UPCOMING_DAYS = 60
@@ -60,7 +61,8 @@ def year_figures(station: Station, year: int) -> list[PublicFigure]:
         reach = Station.objects.filter(path__startswith=station.path).values("pk")
         start, end = year_range(year)
         found = [("volunteers", active_volunteers(reach).count())]
-        found += [(code, total(code, reach, start=start, end=end)) for code in PUBLIC_METRICS]
+        values = monthly.totals(PUBLIC_METRICS, reach, start=start, end=end)
+        found += [(code, values[code]) for code in PUBLIC_METRICS]
         cache.set(key, found, CACHE_SECONDS)
     return [_figure(code, value) for code, value in found]
 

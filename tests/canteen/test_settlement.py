@@ -331,6 +331,15 @@ def test_the_pdf_statement_names_the_station_and_has_lines_to_sign(
     assert "焦家社区实践站" in compact and "2026年10月" in compact
     assert "站点负责人（签字）" in compact and "出资方确认（签章）" in compact
     assert body["subsidy_total"] in compact and "已于" in compact
+    # Printed with the project's embedded CJK font (linli.core.fonts), embedded in the file.
+    fonts = subprocess.run(  # noqa: S603 - a fixed tool on a file of our own
+        ["pdffonts", str(path)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "WenQuanYi" in fonts and "STSong" not in fonts
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines() if "WenQuanYi" in line)
 
 
 def test_the_settlement_page_and_its_query_count(

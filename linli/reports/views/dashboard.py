@@ -18,6 +18,7 @@ from linli.accounts.access import (
 )
 from linli.org.models import Station
 from linli.reports import figures
+from linli.reports.breakdowns import active_volunteers
 from linli.reports.periods import PARTS, period_from, year_choices
 from linli.reports.rows import metric_sections, volunteer_section
 from linli.reports.views.rollup import rollup
@@ -47,7 +48,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     station = get_stats_station_for_user(request.user, code)
     period = period_from(request.GET)
-    reach = subtree_ids(station)
+    reach = list(subtree_ids(station).values_list("pk", flat=True))
+    active = active_volunteers(reach).count()
     return render(
         request,
         "reports/dashboard.html",
@@ -56,8 +58,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "period": period,
             "years": year_choices(),
             "parts": PARTS,
-            "cards": figures.cards(station, reach, period),
-            "charts": figures.charts(station, reach, period),
+            "cards": figures.cards(station, reach, period, active),
+            "charts": figures.charts(station, reach, period, active),
             "responses": figures.responses(station, reach, period),
         },
     )
