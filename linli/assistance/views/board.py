@@ -203,7 +203,7 @@ def board(request: HttpRequest) -> HttpResponse:
         filters.get(name) for name in ("status", "overdue", "followup")
     )
     if whole:
-        paginator.count = sum(count for _code, _label, count in counts)  # type: ignore[misc]
+        paginator.count = sum(count for _code, _label, count in counts)
     page = paginator.get_page(request.GET.get("page"))
     rows = []
     for service_request in page:
