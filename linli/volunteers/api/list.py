@@ -44,7 +44,7 @@ class VolunteerQuery(Schema):
 def volunteer_list(request: HttpRequest, filters: Query[VolunteerQuery]) -> Any:
     criteria = VolunteerFilter.from_params(filters.dict())
     volunteers = filter_volunteers(access.volunteers_for_user(request.auth), criteria)  # type: ignore[attr-defined]
-    return ShapedRows(volunteer_values(volunteers), volunteer_items)
+    return ShapedRows(volunteer_values(volunteers), volunteer_items, counted=volunteers)
 
 
 @router.get("/{volunteer_id}", response={200: VolunteerOut, 404: ErrorOut}, summary="One volunteer")
