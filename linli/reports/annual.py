@@ -60,6 +60,7 @@ ACTIVITIES_LISTED = 40  # per team, in the PDF; the workbook lists them all
 @dataclass
 class TeamPart:
     name: str
+    station: str
     activities: list[tuple[date, str, str, int | None]]  # day, title, category, people served
     hours: float = 0.0
 
@@ -152,17 +153,18 @@ def _teams(reach: list[int], period: Period) -> list[TeamPart]:
             station_id__in=reach, starts_at__date__gte=period.start, starts_at__date__lt=period.end
         )
         .exclude(status=ActivityStatus.CANCELLED)
-        .select_related("team")
+        .select_related("team", "station")
         .order_by("starts_at", "id")
     )
     labels = dict(ServiceCategory.choices)
-    teams: dict[int | None, TeamPart] = {}
+    # A station's activities without a team are the station's own: one part per station.
+    teams: dict[tuple[int, int | None], TeamPart] = {}
     for activity in held:
-        team_id = activity.team_id
-        if team_id not in teams:
+        key = (activity.station_id, activity.team_id)
+        if key not in teams:
             name = activity.team.name if activity.team else "实践站"
-            teams[team_id] = TeamPart(name, [])
-        teams[team_id].activities.append(
+            teams[key] = TeamPart(name, activity.station.name, [])
+        teams[key].activities.append(
             (
                 timezone.localdate(activity.starts_at),
                 activity.title,
@@ -183,7 +185,7 @@ def _teams(reach: list[int], period: Period) -> list[TeamPart]:
         )
         .values_list("pk", "served")
     )
-    for team_id, part in teams.items():
+    for (_station, team_id), part in teams.items():
         part.hours = float((hours.get(team_id) if team_id is not None else 0) or 0)
     return sorted(teams.values(), key=lambda part: (-len(part.activities), part.name))
 
@@ -327,7 +329,24 @@ def annual_pdf(data: ReportData, progress: Any = None) -> bytes:
             )
         )
     story.append(Paragraph("队伍与活动", styles["h2"]))
-    for team in data.teams:
+    if data.stations:
+        # A 所's or a 中心's report: each team in one line (its activities are in the workbook).
+        story.append(
+            _table(
+                [["队伍", "站点", "活动（场）", "服务时长（小时）"]]
+                + [
+                    [
+                        Paragraph(escape(team.name), styles["small"]),
+                        Paragraph(escape(team.station), styles["small"]),
+                        len(team.activities),
+                        f"{team.hours:g}",
+                    ]
+                    for team in data.teams
+                ],  # fmt: skip
+                [50 * mm, 60 * mm, 26 * mm, 30 * mm],
+            )
+        )
+    for team in [] if data.stations else data.teams:
         story.append(
             Paragraph(
                 escape(
@@ -395,12 +414,18 @@ def annual_xlsx(data: ReportData) -> bytes:
         sheet = header_sheet(book, "各站点", headers, text)
         for name, by_code in data.stations:
             append_row(sheet, headers, [name, *by_code.values()], text)
-    headers = ["队伍", "日期", "活动", "类别", "服务群众人次"]
-    text = ColumnFormats(widths={"队伍": 24, "活动": 40}, text={"队伍", "活动"}, dates={"日期"})
+    headers = ["队伍", "日期", "活动", "类别", "服务群众人次", "站点"]
+    text = ColumnFormats(
+        widths={"队伍": 24, "活动": 40, "站点": 28},
+        text={"队伍", "活动", "站点"},
+        dates={"日期"},
+    )
     sheet = header_sheet(book, "队伍与活动", headers, text)
     for team in data.teams:
         for day, title, category, served in team.activities:
-            append_row(sheet, headers, [team.name, day, title, category, served], text)
+            append_row(
+                sheet, headers, [team.name, day, title, category, served, team.station], text
+            )
     headers = ["服务", "情况"]
     sheet = header_sheet(book, "服务项目", headers, ColumnFormats(default_width=30))
     for name, line in data.services:
