@@ -149,7 +149,7 @@ class CloseIn(Schema):
 
 
 class CancelIn(Schema):
-    reason: str = Field("", description="Required: everyone signed up sees it.")
+    reason: Line = Field("", description="Required: everyone signed up sees it.")
 
 
 class SignupIn(Schema):

@@ -148,7 +148,7 @@ class RedemptionPage(Schema):
 
 
 class HandoverIn(Schema):
-    pickup_code: Annotated[NoNulStr, Field(pattern=r"^[0-9]{6}$")] = Field(
+    pickup_code: Annotated[NoNulStr, Field(pattern=r"^[0-9]{6}$", max_length=6)] = Field(
         description="The 6 digits the volunteer tells; not 6 digits: 422, the wrong ones: 409."
     )
 

@@ -79,7 +79,7 @@ class TeamIn(Schema):
 
 
 class TeamMemberIn(Schema):
-    volunteer: int = Field(description="An active volunteer of the team's station.")
+    volunteer: DbId = Field(description="An active volunteer of the team's station.")
 
 
 class MembershipOut(Schema):
