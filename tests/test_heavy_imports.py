@@ -1,7 +1,8 @@
 """What a process holds from the start: gunicorn's master imports Django, every app, the URLconf
-and the API before it forks its workers, and a task worker imports the apps' task modules. None
-of them may load ReportLab, openpyxl or Pillow (some 40 MB a process between them): those load in
-the process that first draws a PDF or writes a sheet (bench/memory.py measures the difference)."""
+and the API before it forks its workers, and a task worker starts with `linli worker` and imports
+the apps' task modules. None of them may load ReportLab, openpyxl or Pillow (some 40 MB a process
+between them): those load in the process that first draws a PDF, writes a sheet or checks a
+photo (bench/memory.py measures the difference)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ import importlib, json, sys
 import django
 django.setup()
 from django.apps import apps
+from django.core.management import ManagementUtility
+from django.db.utils import OperationalError
 from django.urls import get_resolver
 
 def walk(patterns):
@@ -32,6 +35,10 @@ for app in apps.get_app_configs():
         except ModuleNotFoundError as error:
             if error.name != app.name + ".tasks":
                 raise
+try:  # as the command line starts it; the probe's database has no tables, so it stops there
+    ManagementUtility(["linli", "worker", "--batch"]).execute()
+except OperationalError:
+    pass
 print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 """
 
