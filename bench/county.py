@@ -13,7 +13,8 @@
 there as in the demo), then adds 所 under the demo's 中心 and 站 under them (`station_create`,
 audited), and for each station in bulk, with COPY: estates, buildings, households, residents,
 volunteers with their accounts, teams and memberships, a service menu, activities, attendance,
-hours-ledger entries and service requests over six years. `--scale 1` writes per station what
+hours- and points-ledger entries, service requests, the canteen's lunches (30 a day), a day-care
+centre (20 members in each weekday) and a 午间微学堂 (10 pupils each school day) over six years. `--scale 1` writes per station what
 the issue asks of a county of 50 (4,000+ residents, 600 volunteers, 40,000 ledger entries, 4,000
 requests); a smaller scale is for trying it out. Then the rollups are refreshed and ANALYZE run.
 
@@ -173,9 +174,12 @@ class County:
         from linli.accounts.models import RoleAssignment, User
         from linli.activities.models import Activity, Attendance
         from linli.assistance.models import MenuCategory, ServiceRequest
+        from linli.canteen.models import MealOrder, Menu
+        from linli.daycare.models import Centre, CentreAttendance, Membership
         from linli.ledger.models import LedgerEntry
         from linli.org.models import Building, Estate
         from linli.people.models import Household, Resident
+        from linli.studyroom.models import Pupil, Stay, StudyRoom
         from linli.teams.models import Team, TeamMembership
         from linli.volunteers.models import Volunteer, VolunteerCategory
 
@@ -190,6 +194,9 @@ class County:
                 ("volunteer", Volunteer), ("category", VolunteerCategory), ("team", Team),
                 ("membership", TeamMembership), ("menu", MenuCategory), ("activity", Activity),
                 ("attendance", Attendance), ("ledger", LedgerEntry), ("request", ServiceRequest),
+                ("menu_day", Menu), ("meal", MealOrder), ("centre", Centre),
+                ("member", Membership), ("stay", CentreAttendance), ("room", StudyRoom),
+                ("pupil", Pupil), ("room_day", Stay),
             ]
         }  # fmt: skip
         self.phone = 16000000000 + User.objects.count()
@@ -351,11 +358,16 @@ class County:
             day = self.day()
             volunteer = rng.choice(volunteers)
             account = rng.choice(["points", "timebank", "hours"])
+            # Points: earned for service, some spent in the 爱心超市.
+            kind, amount = "adjustment", Decimal(rng.randint(1, 6))
+            if account == "points":
+                kind = "earn" if rng.random() < 0.8 else "redeem"
+                amount = amount * 10 if kind == "earn" else -amount * 5
             t["ledger"].add(
                 volunteer_id=volunteer,
                 account=account,
-                kind="adjustment",
-                amount=Decimal(rng.randint(1, 6)),
+                kind=kind,
+                amount=amount,
                 served_on=day,
                 description="补录",
                 reason="补录",
@@ -411,6 +423,94 @@ class County:
                 submitted_at=submitted,
                 **fields,
             )
+        elders = residents[: self.count(400)]
+        self.canteen(station, elders)
+        self.daycare(station, elders)
+        self.study_room(station, residents)
+
+    def canteen(self, station: Any, elders: list[int]) -> None:
+        """The 银龄爱心食堂: a lunch every day of the six years, 30 elders served at it (the
+        demo's 12,000 meals a year)."""
+        rng, t = self.rng, self.tables
+        day = self.first_day
+        while day < self.today:
+            served = aware(day, 11, 30)
+            menu = t["menu_day"].add(
+                station_id=station.pk, date=day, meal="lunch", dishes=["米饭", "青菜", "红烧肉"],
+                price=Decimal("12.00"), notes=[], cutoff_at=aware(day, 9), created_at=served,
+                updated_at=served,
+            )  # fmt: skip
+            for resident in rng.sample(elders, min(len(elders), self.count(30))):
+                t["meal"].add(
+                    station_id=station.pk, menu_id=menu, resident_id=resident, date=day,
+                    meal="lunch", mode=rng.choice(["dine_in", "dine_in", "pickup", "delivery"]),
+                    channel="counter", status="served", price=Decimal("12.00"),
+                    subsidy=Decimal("0.00"), payable=Decimal("12.00"), age=rng.randint(60, 90),
+                    ordered_at=aware(day, 8), served_at=served,
+                )  # fmt: skip
+            day += timedelta(days=1)
+
+    def daycare(self, station: Any, elders: list[int]) -> None:
+        """An elderly day-care centre with 30 members, 20 of them in on each weekday."""
+        rng, t = self.rng, self.tables
+        centre = t["centre"].add(
+            station_id=station.pk, name=f"{station.name[:8]}日间照料中心", kind="elderly",
+            opened_on=self.first_day, capacity=40, opening_hours="8:00–17:00",
+            created_at=aware(self.first_day, 8),
+        )  # fmt: skip
+        members = {
+            resident: t["member"].add(
+                centre_id=centre,
+                resident_id=resident,
+                status="active",
+                applied_on=self.first_day,
+                joined_on=self.first_day,
+                fee_tier="low",
+                created_at=aware(self.first_day, 9),
+                updated_at=aware(self.first_day, 9),
+            )  # fmt: skip
+            for resident in elders[: self.count(30)]
+        }
+        day = self.first_day
+        while day < self.today:
+            if day.weekday() < 5:
+                for resident in rng.sample(list(members), min(len(members), self.count(20))):
+                    t["stay"].add(
+                        centre_id=centre, membership_id=members[resident], resident_id=resident,
+                        day=day, in_at=aware(day, 8, 30), out_at=aware(day, 16, 30),
+                        in_method="card", out_method="card",
+                    )  # fmt: skip
+            day += timedelta(days=1)
+
+    def study_room(self, station: Any, residents: list[int]) -> None:
+        """A 午间微学堂 with 15 pupils, 10 of them in on each school day."""
+        rng, t = self.rng, self.tables
+        room = t["room"].add(
+            station_id=station.pk, name=f"{station.name[:8]}午间微学堂",
+            opens_at=clock(11, 30), closes_at=clock(13, 30), still_in_alert_at=clock(13, 45),
+            retention_days=180, created_at=aware(self.first_day, 8),
+        )  # fmt: skip
+        pupils = [
+            t["pupil"].add(
+                room_id=room,
+                resident_id=resident,
+                school="实验小学",
+                grade=rng.randint(1, 6),
+                status="active",
+                channel="paper",
+                enrolled_on=self.first_day,
+            )  # fmt: skip
+            for resident in residents[-self.count(15) :]
+        ]
+        day = self.first_day
+        while day < self.today:
+            if day.weekday() < 5 and day.month not in (7, 8):
+                for pupil in rng.sample(pupils, min(len(pupils), self.count(10))):
+                    t["room_day"].add(
+                        room_id=room, pupil_id=pupil, day=day, in_at=aware(day, 11, 40),
+                        out_at=aware(day, 13, 20), out_method="chosen",
+                    )  # fmt: skip
+            day += timedelta(days=1)
 
     def finish(self) -> dict[str, int]:
         for rows in self.tables.values():
@@ -431,6 +531,7 @@ def build(args: argparse.Namespace) -> None:
 
     from linli.org.actions import station_create
     from linli.org.models import Station
+    from linli.reports import monthly
     from linli.stats.rollups import refresh_rollups
 
     center = Station.objects.get(code=args.center)
@@ -467,12 +568,26 @@ def build(args: argparse.Namespace) -> None:
         cursor.execute("ANALYZE")
     refreshed = refresh_rollups()
     print(f"rollups: {refreshed} rows")
+    stations = list(Station.objects.values_list("pk", flat=True))
+    monthly.refresh(stations, range(county.first_day.year, county.today.year + 1))
+    print(f"kept monthly figures: {time.perf_counter() - started:.0f} s")
     totals = {
         "stations": Station.objects.filter(kind=Station.Kind.STATION).count(),
         **{
             name: table.model.objects.count()
             for name, table in county.tables.items()
-            if name in ("resident", "volunteer", "ledger", "request", "activity", "attendance")
+            if name
+            in (
+                "resident",
+                "volunteer",
+                "ledger",
+                "request",
+                "activity",
+                "attendance",
+                "meal",
+                "stay",
+                "room_day",
+            )
         },
     }
     print("county: " + ", ".join(f"{name} {count}" for name, count in totals.items()))

@@ -3,7 +3,9 @@
     uv run python bench/seed_demo.py
 
 Runs against a throwaway LINLI_DATA_DIR (SQLite; DATABASE_URL and REDIS_URL are ignored), times
-the seed and each of its steps, then times a second run, which must add nothing.
+the seed and each of its steps (wall clock and this process's CPU time: on a machine other work
+keeps busy the CPU time is the steadier figure), then times a second run, which must add nothing.
+The load average is printed before and after: the README's figures were measured on a quiet one.
 """
 
 import os
@@ -46,46 +48,60 @@ class StampedOutput(StringIO):
 
     def __init__(self) -> None:
         super().__init__()
-        self.stamps: list[tuple[float, str]] = []
+        self.stamps: list[tuple[float, float, str]] = []
 
     def write(self, text: str) -> int:
-        self.stamps.append((time.perf_counter(), text))
+        self.stamps.append((time.perf_counter(), time.process_time(), text))
         return super().write(text)
 
 
-def step_times(out: StampedOutput) -> dict[str, float]:
-    """Seconds from each step's "  label …" line to its "  label: 新增 N" line."""
-    started: dict[str, float] = {}
-    times: dict[str, float] = {}
-    for stamp, text in out.stamps:
+def step_times(out: StampedOutput) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) seconds from each step's "  label …" line to its "  label: 新增 N" line."""
+    started: dict[str, tuple[float, float]] = {}
+    times: dict[str, tuple[float, float]] = {}
+    for wall, cpu, text in out.stamps:
         if match := re.match(r"^  (\S+) …", text):
-            started[match.group(1)] = stamp
+            started[match.group(1)] = (wall, cpu)
         elif (match := re.match(r"^  (\S+): 新增", text)) and match.group(1) in started:
-            times[match.group(1)] = stamp - started[match.group(1)]
+            wall_0, cpu_0 = started[match.group(1)]
+            times[match.group(1)] = (wall - wall_0, cpu - cpu_0)
     return times
 
 
-def timed_seed() -> tuple[float, str, dict[str, float]]:
+def timed_seed() -> tuple[float, float, str, dict[str, tuple[float, float]]]:
     out = StampedOutput()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     call_command("demo", seed_only=True, stdout=out)
-    return time.perf_counter() - started, out.getvalue(), step_times(out)
+    return (
+        time.perf_counter() - started,
+        time.process_time() - cpu,
+        out.getvalue(),
+        step_times(out),
+    )
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def main() -> None:
     print(f"data dir: {os.environ['LINLI_DATA_DIR']}")
+    print(f"load average before: {load()} ({os.cpu_count()} CPUs)")
     call_command("migrate", verbosity=0)
-    first, output, first_steps = timed_seed()
+    first, first_cpu, output, first_steps = timed_seed()
     print(output.split("\n演示账户")[0])
-    second, _output, second_steps = timed_seed()
+    second, _cpu, _output, second_steps = timed_seed()
     station = Station.objects.get(code="JIAOJIA")
     counts = registry_counts([station.pk])
     disabled = ResidentTag.objects.filter(resident__station=station, tag="disabled").count()
-    print(f"first seed:  {first:.1f} s")
+    print(f"load average after: {load()}")
+    print(f"first seed:  {first:.1f} s ({first_cpu:.1f} s CPU)")
     print(f"second seed: {second:.1f} s (adds nothing)")
+    print("per step: wall (CPU) of the first seed, then wall of the second")
     for label, _step in STEPS:
+        wall, cpu = first_steps.get(label, (0.0, 0.0))
         print(
-            f"  {label}: {first_steps.get(label, 0):.1f} s, then {second_steps.get(label, 0):.1f} s"
+            f"  {label}: {wall:.1f} s ({cpu:.1f} s), then {second_steps.get(label, (0, 0))[0]:.1f} s"
         )
     print(
         "counts: {estates} estates, {buildings} buildings, {households} households, "
@@ -107,7 +123,7 @@ def main() -> None:
         f"(+{Team.objects.filter(parent__isnull=False).count()} troupes), "
         f"{TrainingAttendance.objects.count()} training records"
     )
-    print(f"activity history: {first_steps.get(ACTIVITIES_STEP, 0):.1f} s to seed")
+    print(f"activity history: {first_steps.get(ACTIVITIES_STEP, (0, 0))[0]:.1f} s to seed")
     for year in range(2021, timezone.localdate().year + 1):
         figures = summary([station.pk], year=year)
         print(

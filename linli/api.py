@@ -73,7 +73,8 @@ class LinliAPI(NinjaAPI):
 # The answers any operation can give besides its own, in the one error shape: a 422 for any input
 # out of bounds (even a NUL character in the query string), a 400 for a body that cannot be
 # read, a 401 and a 403 where a token is
-# needed (a missing one; staff without two-factor sign-in), a 404 where the path names an object.
+# needed (a missing one; staff without two-factor sign-in), a 404 where the caller names an object:
+# in the path, or by a station code or an id in the query or the body.
 COMMON_ERRORS = {
     "400": "请求体无法解析 (a body that is not JSON, or not of the declared content type).",
     "401": "需要有效的访问令牌 (a missing, revoked or expired token).",
@@ -81,6 +82,39 @@ COMMON_ERRORS = {
     "404": "对象不存在或无权查看 (also for an object of a station the caller does not see).",
     "422": "输入有误: a field missing, malformed or out of bounds (`fields` says which).",
 }
+
+
+# Query parameters and body fields that name an object to look up (a code or an id).
+OBJECT_NAMES = {"station", "code", "number"}
+
+
+def _names_an_object(name: str, schema: dict[str, Any], components: dict[str, Any]) -> bool:
+    """Is this field a station code or a database id (an integer bounded by 64 bits)?"""
+    if "$ref" in schema:
+        schema = components.get(schema["$ref"].split("/")[-1], {})
+    if name in OBJECT_NAMES:
+        return True
+    parts = [schema, *schema.get("anyOf", []), schema.get("items", {})]
+    return any(part.get("type") == "integer" and part.get("maximum") == 2**63 - 1 for part in parts)
+
+
+def names_an_object(operation: dict[str, Any], document: dict[str, Any]) -> bool:
+    """Does the caller name an object the operation looks up (which may not be there, or not be
+    theirs: a 404)? A path parameter does; so does a station code or an id in the query or body."""
+    components = document.get("components", {}).get("schemas", {})
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "path":
+            return True
+        if _names_an_object(parameter["name"], parameter.get("schema", {}), components):
+            return True
+    for content in operation.get("requestBody", {}).get("content", {}).values():
+        body = content.get("schema", {})
+        if "$ref" in body:
+            body = components.get(body["$ref"].split("/")[-1], {})
+        for name, field in body.get("properties", {}).items():
+            if _names_an_object(name, field, components):
+                return True
+    return False
 
 
 def document_common_errors(document: dict[str, Any]) -> None:
@@ -93,7 +127,7 @@ def document_common_errors(document: dict[str, Any]) -> None:
                 codes.append("400")
             if operation.get("security"):
                 codes += ["401", "403"]
-            if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+            if names_an_object(operation, document):
                 codes.append("404")
             for code in codes:
                 responses.setdefault(

@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "django_otp",
+    # Its table stays empty: authenticators are `accounts.Authenticator` (secret encrypted); the app
+    # stays for the migration that moved the devices of older installations out of it.
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_tasks",

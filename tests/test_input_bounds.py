@@ -1,7 +1,8 @@
 """Every input is bounded at the schema, and values out of range are a 422, never a 500.
 
 The first test reads the published OpenAPI document: every integer and decimal an operation reads
-has a maximum, every date a published range, every list a maximum length. The others replay the
+has a maximum, every date a published range, every string and list a maximum length (an uploaded
+file is bounded by the photo and sheet limits instead). The others replay the
 inputs that once crashed the API.
 """
 
@@ -31,6 +32,9 @@ def _unbounded(schema: dict[str, Any], where: str, components: dict[str, Any]) -
     if kind == "string" and schema.get("format") in ("date", "date-time"):
         if "x-range" not in schema:
             found.append(f"{where}: a date without a range")
+    elif kind == "string" and schema.get("format") != "binary" and "enum" not in schema:
+        if "maxLength" not in schema:
+            found.append(f"{where}: a string without a maximum length")
     if kind == "array":
         if "maxItems" not in schema:
             found.append(f"{where}: a list without a maximum length")
@@ -40,7 +44,7 @@ def _unbounded(schema: dict[str, Any], where: str, components: dict[str, Any]) -
     return found
 
 
-def test_every_number_date_and_list_an_operation_reads_is_bounded():
+def test_every_number_date_string_and_list_an_operation_reads_is_bounded():
     document = api.get_openapi_schema(path_params={})
     components = document["components"]["schemas"]
     unbounded = []
@@ -119,6 +123,45 @@ def test_patching_a_resident_with_nulls_is_not_a_server_error(
     )
     assert response.status_code in (200, 422), response.content
     assert "error" in response.json() or response.json()["id"] == registry.li.pk
+
+
+def test_a_string_longer_than_its_column_is_a_422(
+    world: Any, client: Client, staff: dict[str, Any]
+) -> None:
+    response = client.post(
+        "/api/v1/activities",
+        {
+            "title": "长" * 101,
+            "category": "community",
+            "place": "焦家社区广场",
+            "starts_at": "2026-10-12T09:00:00+08:00",
+            "ends_at": "2026-10-12T11:00:00+08:00",
+            "capacity": 10,
+        },
+        content_type="application/json",
+        **staff,
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["fields"][0]["loc"][-1] == "title"
+    response = client.get("/api/v1/volunteers", {"q": "张" * 101}, **staff)
+    assert response.status_code == 422
+    response = client.post(
+        "/api/v1/auth/token",
+        {"phone": "13800000000", "password": "x" * 129},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    # A decimal written as text is bounded too.
+    response = client.post(
+        "/api/v1/activities/1/attendance/1/hours",
+        {"hours": "0" * 40 + "1"},
+        content_type="application/json",
+        **staff,
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["loc"][-1] == "hours"
 
 
 def test_nul_bytes_are_refused(world: Any, client: Client, staff: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import secrets
 import time
 from base64 import b32encode
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -44,7 +44,7 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
-class User(AbstractBaseUser):
+class User(AbstractBaseUser):  # type: ignore[django-manager-missing]  # (django-otp: untyped)
     """A person who signs in, by mainland mobile number and password. Roles say what they may do."""
 
     phone = models.CharField(
@@ -58,6 +58,8 @@ class User(AbstractBaseUser):
 
     USERNAME_FIELD = "phone"
     REQUIRED_FIELDS = ["name"]
+    if TYPE_CHECKING:  # the reverse of Authenticator.user, a model mypy cannot see (django-otp)
+        authenticator_set: Any
 
     objects = UserManager()
 
@@ -181,13 +183,18 @@ class Authenticator(TimestampMixin, ThrottlingMixin, Device):
     come from a later step. `drift` follows a phone whose clock runs a step fast or slow.
     """
 
-    secret_cipher = models.TextField(default=new_totp_secret)
-    step = models.PositiveSmallIntegerField(default=30)
-    t0 = models.BigIntegerField(default=0)
-    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
-    tolerance = models.PositiveSmallIntegerField(default=1)
-    drift = models.SmallIntegerField(default=0)
-    last_t = models.BigIntegerField(default=-1)
+    # django-otp has no type hints, so mypy cannot tell this is a model: the fields say their types.
+    secret_cipher: models.TextField[str, str] = models.TextField(default=new_totp_secret)
+    step: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=30)
+    t0: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
+    digits: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
+        choices=[(6, 6), (8, 8)], default=6
+    )
+    tolerance: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
+        default=1
+    )
+    drift: models.SmallIntegerField[int, int] = models.SmallIntegerField(default=0)
+    last_t: models.BigIntegerField[int, int] = models.BigIntegerField(default=-1)
 
     class Meta(Device.Meta):
         verbose_name = _("身份验证器")

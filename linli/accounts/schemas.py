@@ -1,7 +1,7 @@
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import LocalDateTime
+from linli.core.schemas import LocalDateTime, Phone, Secret
 
 
 class StationOut(Schema):
@@ -27,9 +27,11 @@ class UserOut(Schema):
 
 
 class TokenIn(Schema):
-    phone: str = Field(examples=["13900000002"])
-    password: str
-    otp: str | None = Field(None, description="TOTP code or a recovery code, once 2FA is set up.")
+    phone: Phone = Field(examples=["13900000002"])
+    password: Secret
+    otp: Secret | None = Field(
+        None, description="TOTP code or a recovery code, once 2FA is set up."
+    )
     name: str = Field("", max_length=100, description="A label for the token, e.g. the device.")
 
 

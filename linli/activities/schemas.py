@@ -5,6 +5,7 @@ and written with the station's offset, +08:00.
 """
 
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
@@ -17,33 +18,46 @@ from linli.activities.models import (
     HourClaim,
     Signup,
 )
-from linli.core.schemas import Count, Day, DbId, LocalDateTime, Moment
+from linli.core.schemas import (
+    Code,
+    Count,
+    Day,
+    DbId,
+    DecimalText,
+    Line,
+    LocalDateTime,
+    Moment,
+    Name,
+    Phone,
+    Text,
+    Title,
+)
 
 
 class ActivityIn(Schema):
-    title: str = Field(examples=["金桥花园环境整治"])
+    title: Title = Field(examples=["金桥花园环境整治"])
     team: DbId | None = Field(
         None, description="The organising team's id (a team leader must give a team they lead)."
     )
-    category: str = Field(
+    category: Code = Field(
         description="A service category code (SPEC §4a).", examples=["environment"]
     )
-    place: str
+    place: Title
     starts_at: Moment = Field(examples=["2026-10-12T09:00:00+08:00"])
     ends_at: Moment = Field(examples=["2026-10-12T11:30:00+08:00"])
     capacity: Count = Field(description="招募人数: confirmed seats; later sign-ups are waitlisted.")
-    description: str = ""
-    partners: str = Field("", description="协办单位")
-    organizer: str = Field("", description="活动组织单位; the station's name when empty.")
+    description: Text = ""
+    partners: Line = Field("", description="协办单位")
+    organizer: Title = Field("", description="活动组织单位; the station's name when empty.")
     required_course: DbId | None = Field(
         None, description="A course of the station to have attended."
     )
     members_only: bool = Field(False, description="Only active members of `team` may sign up.")
-    responsible_name: str | None = Field(
+    responsible_name: Name | None = Field(
         None, description="活动负责人; the caller's name when empty."
     )
-    responsible_phone: str = ""
-    station: str | None = Field(
+    responsible_phone: Phone = ""
+    station: Code | None = Field(
         None,
         description="Station code; required when the caller may create activities at several "
         "stations.",
@@ -71,7 +85,7 @@ class ActivityOut(Schema):
     title: str
     category: str
     description: str
-    place: str
+    place: Title
     starts_at: LocalDateTime
     ends_at: LocalDateTime
     capacity: int
@@ -135,7 +149,7 @@ class CloseIn(Schema):
 
 
 class CancelIn(Schema):
-    reason: str = Field("", description="Required: everyone signed up sees it.")
+    reason: Line = Field("", description="Required: everyone signed up sees it.")
 
 
 class SignupIn(Schema):
@@ -193,18 +207,20 @@ class AttendanceOut(Schema):
 
 
 class HoursIn(Schema):
-    hours: Decimal = Field(ge=-1000, le=1000, description="Between 0 and the activity's length.")
-    note: str = ""
+    hours: Annotated[Decimal, Field(ge=-1000, le=1000), DecimalText] = Field(
+        description="Between 0 and the activity's length."
+    )
+    note: Line = ""
 
 
 class ClaimIn(Schema):
     started_at: Moment
     ended_at: Moment
-    note: str = Field(description="Why there is no check-in, and what was done.")
+    note: Line = Field(description="Why there is no check-in, and what was done.")
 
 
 class ClaimDecisionIn(Schema):
-    reason: str = Field("", description="Required when rejecting.")
+    reason: Line = Field("", description="Required when rejecting.")
 
 
 class ClaimOut(Schema):

@@ -8,14 +8,27 @@ address, the person served) are null unless the caller may see them (access.can_
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from linli.assistance.access import visible_description
 from linli.assistance.models import RequestStatus, ServiceRequest, Urgency
-from linli.core.schemas import DbId, LocalDateTime, Moment
+from linli.core.schemas import (
+    Code,
+    DbId,
+    DecimalText,
+    FlatPart,
+    Line,
+    LocalDateTime,
+    Moment,
+    Name,
+    Note,
+    Phone,
+    Text,
+    Title,
+)
 
 # --- the menu -------------------------------------------------------------------------------------
 
@@ -56,23 +69,25 @@ class ServiceMenuOut(Schema):
 
 
 class ServiceMenuQuery(Schema):
-    station: str | None = Field(None, description="Only this station's menu (a station code).")
+    station: Code | None = Field(None, description="Only this station's menu (a station code).")
 
 
 # --- creating and listing requests ----------------------------------------------------------------
 
 
 class AddressIn(Schema):
-    estate: str = Field("", description="小区 name, as registered at the station.")
-    building: str = Field("", description="楼栋 number; `3`, `3栋` and `3号楼` are the same.")
-    unit: str = ""
-    room: str = ""
-    text: str = Field("", description="Free text, for an address outside the registered estates.")
+    estate: Title = Field("", description="小区 name, as registered at the station.")
+    building: Code = Field("", description="楼栋 number; `3`, `3栋` and `3号楼` are the same.")
+    unit: FlatPart = ""
+    room: FlatPart = ""
+    text: Line = Field("", description="Free text, for an address outside the registered estates.")
 
 
 class RequestIn(Schema):
-    category: str = Field(description="A code on the station's menu.", examples=["community"])
-    description: str = Field(examples=["厨房水管漏水，需要上门维修"])
+    category: Code = Field(description="A code on the station's menu.", examples=["community"])
+    description: Annotated[str, Field(max_length=1000)] = Field(
+        examples=["厨房水管漏水，需要上门维修"]
+    )
     item: DbId | None = Field(None, description="A menu item id of that category.")
     resident: DbId | None = Field(
         None,
@@ -82,11 +97,13 @@ class RequestIn(Schema):
     address: AddressIn | None = None
     urgency: Urgency = Urgency.NORMAL
     preferred_at: Moment | None = Field(None, examples=["2026-10-12T09:00:00+08:00"])
-    requester_name: str = Field(
+    requester_name: Name = Field(
         "", description="联系人; required when staff enter a request for a caller."
     )
-    requester_phone: str = ""
-    proxy_relation: str = Field("", description="Relation to the person served, e.g. 女儿.")
+    requester_phone: Phone = ""
+    proxy_relation: Annotated[str, Field(max_length=20)] = Field(
+        "", description="Relation to the person served, e.g. 女儿."
+    )
     timebank: bool = Field(
         False,
         description="Pay with the requester's time-bank hours (时间银行): refused with 409 "
@@ -98,16 +115,16 @@ class RequestIn(Schema):
         "enter it for someone (default for staff: phone; for others: proxy if "
         "`proxy_relation` is given, else web).",
     )
-    source_text: str = Field("", description="The pasted 民情e站 message, for channel wechat.")
-    station: str | None = Field(
+    source_text: Text = Field("", description="The pasted 民情e站 message, for channel wechat.")
+    station: Code | None = Field(
         None, description="Station code; required when the caller may post at several."
     )
 
 
 class RequestQuery(Schema):
     status: RequestStatus | None = None
-    category: str | None = None
-    station: str | None = Field(None, description="A station code.")
+    category: Code | None = None
+    station: Code | None = Field(None, description="A station code.")
     mine: bool = Field(False, description="Only requests the caller asked for.")
     takeable: bool = Field(False, description="Only requests the caller (a volunteer) may accept.")
 
@@ -262,29 +279,29 @@ class DispatchIn(Schema):
     team: DbId | None = Field(None, description="A team of the station.")
     volunteer: DbId | None = Field(None, description="One volunteer of the station.")
     open: bool = Field(False, description="Open to every qualified volunteer (抢单).")
-    note: str = ""
+    note: Note = ""
 
 
 class CompleteIn(Schema):
-    hours: Decimal = Field(
-        ge=-1000, le=1000, description="Hours actually served, travel excluded (0 < h ≤ 24)."
+    hours: Annotated[Decimal, Field(ge=-1000, le=1000), DecimalText] = Field(
+        description="Hours actually served, travel excluded (0 < h ≤ 24)."
     )
-    note: str = Field("", description="What was done; required.")
+    note: Note = Field("", description="What was done; required.")
 
 
 class RateIn(Schema):
     score: int = Field(
         ge=-1000, le=1000, description="5 非常满意 … 1 非常不满意; 2 or less opens a follow-up."
     )
-    comment: str = ""
+    comment: Note = ""
 
 
 class ReasonIn(Schema):
-    reason: str = Field("", description="Required.")
+    reason: Line = Field("", description="Required.")
 
 
 class FollowUpIn(Schema):
-    outcome: str = Field("", description="What staff found and did; required.")
+    outcome: Note = Field("", description="What staff found and did; required.")
 
 
 class SuggestionOut(Schema):
@@ -306,8 +323,8 @@ class SuggestionsOut(Schema):
 
 
 class ParseIn(Schema):
-    text: str = Field(description="A message pasted from the 民情e站 WeChat group.")
-    station: str | None = Field(None, description="Station code; default the one the caller runs.")
+    text: Text = Field(description="A message pasted from the 民情e站 WeChat group.")
+    station: Code | None = Field(None, description="Station code; default the one the caller runs.")
 
 
 class ParseOut(Schema):

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from ninja import Path, Schema
 from pydantic import AfterValidator, Field, PlainSerializer
 
-from linli.core.schemas import LocalDateTime, Moment, PageQuery
+from linli.core.schemas import DecimalText, LocalDateTime, Moment, PageQuery
 
 MAX_ID = 2**63 - 1
 
@@ -38,7 +38,9 @@ SaneDate = Annotated[
 ]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-MoneyIn = Annotated[Decimal, Field(ge=0, le=Decimal("999.99"), max_digits=5, decimal_places=2)]
+MoneyIn = Annotated[
+    Decimal, Field(ge=0, le=Decimal("999.99"), max_digits=5, decimal_places=2), DecimalText
+]
 Money = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str)]
 MealCode = Literal["breakfast", "lunch", "dinner"]
 ModeCode = Literal["dine_in", "pickup", "delivery"]

@@ -356,7 +356,9 @@ def jobs_sweep(
     """
     now = now or timezone.now()
     done: dict[str, list[int]] = {"discarded": [], "abandoned": [], "requeued": []}
-    for job in model._default_manager.exclude(file="").order_by("pk"):
+    # `file` is each import's own field (see AbstractImportJob), named here by string.
+    with_sheet = model._default_manager.exclude(**{"file": ""})
+    for job in with_sheet.order_by("pk"):
         last = last_sign_of_life(job)
         if job.status in {Status.DONE, Status.FAILED} or (
             job.status == Status.CHECKED and not job.can_commit

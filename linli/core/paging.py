@@ -19,12 +19,21 @@ from linli.core.schemas import MAX_OFFSET
 
 
 class ShapedRows:
-    def __init__(self, queryset: QuerySet[Any], shape: Callable[[list[Any]], list[Any]]) -> None:
+    """`counted`, when given, is the same rows without what the page reads through relations:
+    the count then joins nothing it does not filter by."""
+
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        shape: Callable[[list[Any]], list[Any]],
+        counted: QuerySet[Any] | None = None,
+    ) -> None:
         self.queryset = queryset
         self.shape = shape
+        self.counted = counted
 
     def __len__(self) -> int:
-        return self.queryset.count()
+        return (self.counted if self.counted is not None else self.queryset).count()
 
     def __getitem__(self, window: slice) -> list[Any]:
         return self.shape(list(self.queryset[window]))

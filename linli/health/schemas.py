@@ -6,7 +6,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import DbId, LocalDateTime, Moment, NoNulStr
+from linli.core.schemas import DbId, DecimalText, LocalDateTime, Moment, NoNulStr
 
 
 class RecordIn(Schema):
@@ -14,17 +14,17 @@ class RecordIn(Schema):
     measured_at: Moment
     systolic: int | None = Field(None, ge=40, le=300, description="mmHg")
     diastolic: int | None = Field(None, ge=20, le=200, description="mmHg")
-    glucose: Decimal | None = Field(
-        None, ge=Decimal("0.5"), le=Decimal(40), max_digits=4, decimal_places=1,
-        description="mmol/L",
-    )  # fmt: skip
+    glucose: Annotated[
+        Decimal, Field(ge=Decimal("0.5"), le=Decimal(40), max_digits=4, decimal_places=1),
+        DecimalText,
+    ] | None = Field(None, description="mmol/L")  # fmt: skip
     heart_rate: int | None = Field(None, ge=20, le=250, description="beats a minute")
-    weight_kg: Decimal | None = Field(
-        None, ge=Decimal(2), le=Decimal(400), max_digits=4, decimal_places=1
-    )
-    height_cm: Decimal | None = Field(
-        None, ge=Decimal(40), le=Decimal(250), max_digits=4, decimal_places=1
-    )
+    weight_kg: Annotated[
+        Decimal, Field(ge=Decimal(2), le=Decimal(400), max_digits=4, decimal_places=1), DecimalText
+    ] | None = None  # fmt: skip
+    height_cm: Annotated[
+        Decimal, Field(ge=Decimal(40), le=Decimal(250), max_digits=4, decimal_places=1), DecimalText
+    ] | None = None  # fmt: skip
     note: Annotated[NoNulStr, Field(max_length=300)] = ""
     check_activity: DbId | None = Field(
         None, description="the free check (an activity) it was taken at"

@@ -1,8 +1,9 @@
 """On paper: the 爱心超市's month (moves and balances per item, xlsx) and a volunteer's time-bank
-passbook (存入 / 取出 / 转赠 / 结余, PDF). Official documents in Chinese, as the stations' sheets are; names people typed go into the xlsx as text cells; the PDF uses ReportLab's CID font
-STSong-Light, as the certificates do, so its Chinese renders and extracts. ReportLab and openpyxl
-load with this module: the views import it where a sheet or a passbook is drawn, so a worker that
-draws none never holds them."""
+passbook (存入 / 取出 / 转赠 / 结余, PDF). Official documents in Chinese, as the stations' sheets are;
+names people typed go into the xlsx as text cells; the PDF embeds the project's CJK font
+(`linli.core.fonts`), as the certificates do, so its Chinese renders and extracts. ReportLab and
+openpyxl load with this module: the views import it where a sheet or a passbook is drawn, so a
+worker that draws none never holds them (an item's photo is served by `linli.incentives.photos`)."""
 
 from __future__ import annotations
 
@@ -18,17 +19,14 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from linli.core.fonts import cjk_font
 from linli.core.xlsx import ColumnFormats, append_row, header_sheet, workbook_bytes
 from linli.incentives.models import MoveKind
 from linli.incentives.queries import passbook, stock_month
 
-FONT = "STSong-Light"
 RED = colors.HexColor("#B3261E")
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 STOCK_HEADERS = [
@@ -77,9 +75,10 @@ def _hours(value: Decimal) -> str:
 def passbook_pdf(volunteer: Any) -> bytes:
     """The passbook: every time-bank entry with the running balance, and the totals."""
     book = passbook(volunteer)
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=15)
-    title = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=24, alignment=1)
-    cell = ParagraphStyle("cell", fontName=FONT, fontSize=9, leading=12)
+    font = cjk_font()
+    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=15)
+    title = ParagraphStyle("title", fontName=font, fontSize=18, leading=24, alignment=1)
+    cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12)
     head = ParagraphStyle("head", parent=cell, textColor=colors.white)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(

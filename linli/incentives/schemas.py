@@ -11,12 +11,14 @@ from typing import Annotated, Literal
 from ninja import Path, Schema
 from pydantic import Field
 
-from linli.core.schemas import DbId, LocalDateTime, NoNulStr
+from linli.core.schemas import DbId, DecimalText, LocalDateTime, NoNulStr
 
 PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Reason = Annotated[NoNulStr, Field(min_length=1, max_length=200)]
 StationCode = Annotated[NoNulStr, Field(max_length=32)]
-Hours = Annotated[Decimal, Field(gt=0, le=Decimal("1500"), max_digits=6, decimal_places=2)]
+Hours = Annotated[
+    Decimal, Field(gt=0, le=Decimal("1500"), max_digits=6, decimal_places=2), DecimalText
+]
 
 
 class StationQuery(Schema):
@@ -43,9 +45,11 @@ class PointsOut(Schema):
 
 
 class AdjustIn(Schema):
-    points: Decimal = Field(
-        ge=Decimal("-100000"), le=Decimal("100000"), max_digits=8, decimal_places=2
-    )
+    points: Annotated[
+        Decimal,
+        Field(ge=Decimal("-100000"), le=Decimal("100000"), max_digits=8, decimal_places=2),
+        DecimalText,
+    ]
     reason: Reason
 
 
@@ -61,7 +65,7 @@ class RulesOut(Schema):
     no_show_points: float
 
 
-RuleValue = Annotated[Decimal, Field(ge=0, le=1000, max_digits=6, decimal_places=2)]
+RuleValue = Annotated[Decimal, Field(ge=0, le=1000, max_digits=6, decimal_places=2), DecimalText]
 
 
 class RulesIn(Schema):
@@ -144,7 +148,7 @@ class RedemptionPage(Schema):
 
 
 class HandoverIn(Schema):
-    pickup_code: Annotated[NoNulStr, Field(pattern=r"^[0-9]{6}$")] = Field(
+    pickup_code: Annotated[NoNulStr, Field(pattern=r"^[0-9]{6}$", max_length=6)] = Field(
         description="The 6 digits the volunteer tells; not 6 digits: 422, the wrong ones: 409."
     )
 

@@ -19,7 +19,7 @@ from linli.accounts import access
 from linli.accounts.models import RoleAssignment, User
 from linli.accounts.schemas import ErrorOut
 from linli.core.paging import BoundedPagination
-from linli.core.schemas import PathId
+from linli.core.schemas import Code, PathId
 from linli.org import access as org_access
 from linli.org import actions
 from linli.org.models import Building, Estate, Grid, Station
@@ -79,7 +79,7 @@ def station_create(request: HttpRequest, payload: StationIn) -> Any:
 
 
 @router.get("/{code}", response={200: StationDetail, 404: ErrorOut}, summary="One station")
-def station_detail(request: HttpRequest, code: str) -> Station:
+def station_detail(request: HttpRequest, code: Code) -> Station:
     return access.get_station_for_user(request.auth, code)  # type: ignore[attr-defined]
 
 
@@ -88,7 +88,7 @@ def station_detail(request: HttpRequest, code: str) -> Station:
     response={200: StationDetail, **WRITE_ERRORS},
     summary="Rename, move, close or reopen a station (admin; a delegating supervisor below)",
 )
-def station_patch(request: HttpRequest, code: str, payload: StationPatch) -> Any:
+def station_patch(request: HttpRequest, code: Code, payload: StationPatch) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     station = access.get_administered_station(user, code)
     if payload.delegates_administration is not None and not access.is_admin(user):
@@ -113,7 +113,7 @@ def station_patch(request: HttpRequest, code: str, payload: StationPatch) -> Any
     summary="Estates (小区) of a station",
 )
 @paginate(BoundedPagination)
-def estate_list(request: HttpRequest, code: str) -> QuerySet[Estate]:
+def estate_list(request: HttpRequest, code: Code) -> QuerySet[Estate]:
     station = access.get_station_for_user(request.auth, code)  # type: ignore[attr-defined]
     return (
         Estate.objects.filter(station=station)
@@ -128,7 +128,7 @@ def estate_list(request: HttpRequest, code: str) -> QuerySet[Estate]:
     response={201: EstateOut, **WRITE_ERRORS},
     summary="Add an estate to a station (its staff, admin, an administering supervisor)",
 )
-def estate_create(request: HttpRequest, code: str, payload: EstateIn) -> Any:
+def estate_create(request: HttpRequest, code: Code, payload: EstateIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     station = access.get_station_for_places(user, code, write=True)
     estate = actions.estate_save(
@@ -141,7 +141,7 @@ def estate_create(request: HttpRequest, code: str, payload: EstateIn) -> Any:
     "/{code}/grids", response={200: list[GridOut], 404: ErrorOut}, summary="Grids of a station"
 )
 @paginate(BoundedPagination)
-def grid_list(request: HttpRequest, code: str) -> QuerySet[Grid]:
+def grid_list(request: HttpRequest, code: Code) -> QuerySet[Grid]:
     station = access.get_station_for_user(request.auth, code)  # type: ignore[attr-defined]
     return Grid.objects.filter(station=station).order_by("name", "pk")
 
@@ -160,7 +160,7 @@ def _grid_worker(station: Station, worker_id: int | None) -> User | None:
     response={201: GridOut, **WRITE_ERRORS},
     summary="Add a grid to a station",
 )
-def grid_create(request: HttpRequest, code: str, payload: GridIn) -> Any:
+def grid_create(request: HttpRequest, code: Code, payload: GridIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     station = access.get_station_for_places(user, code, write=True)
     grid = actions.grid_save(
@@ -174,7 +174,7 @@ def grid_create(request: HttpRequest, code: str, payload: GridIn) -> Any:
     response={200: GridOut, **WRITE_ERRORS},
     summary="Rename a grid or change its grid worker",
 )
-def grid_patch(request: HttpRequest, code: str, grid_id: PathId, payload: GridPatch) -> Any:
+def grid_patch(request: HttpRequest, code: Code, grid_id: PathId, payload: GridPatch) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     grid = org_access.get_grid_for_user(user, grid_id, write=True)
     if grid.station.code != code:

@@ -9,7 +9,7 @@ from linli.accounts.access import get_station_for_user
 from linli.accounts.schemas import ErrorOut
 from linli.core.errors import DomainError
 from linli.core.paging import BoundedPagination
-from linli.core.schemas import DbId, PathId
+from linli.core.schemas import Code, DbId, PathId, SearchText
 from linli.people import access, actions
 from linli.people.models import Resident
 from linli.people.queries import ResidentFilter, filter_residents, with_list_relations
@@ -19,12 +19,12 @@ router = Router(tags=["residents"])
 
 
 class ResidentQuery(Schema):
-    q: str = ""
+    q: SearchText = ""
     estate: DbId | None = None
     building: DbId | None = None
-    tag: str = ""
-    age_band: str = ""
-    status: str = "living"
+    tag: Code = ""
+    age_band: Code = ""
+    status: Code = "living"
 
 
 def _reload(pk: int) -> Resident:
@@ -51,7 +51,7 @@ def resident_list(request: HttpRequest, filters: Query[ResidentQuery]) -> QueryS
     response={201: ResidentOut, 403: ErrorOut, 422: ErrorOut},
     summary="Register a resident (with consent)",
 )
-def resident_create(request: HttpRequest, payload: ResidentIn, station: str | None = None) -> Any:
+def resident_create(request: HttpRequest, payload: ResidentIn, station: Code | None = None) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     if station:
         target = get_station_for_user(user, station, write=True)

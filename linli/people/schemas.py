@@ -1,24 +1,38 @@
 from datetime import date
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import Day, LocalDateTime
+from linli.core.schemas import (
+    Code,
+    Day,
+    FlatPart,
+    IdNumberText,
+    Line,
+    LocalDateTime,
+    Name,
+    Note,
+    Phone,
+    Title,
+)
 from linli.people.models import Resident
 from linli.people.queries import address_of, resident_tags
 
 
 class AddressSchema(Schema):
-    estate: str = Field(examples=["金桥花园"])
-    building: str = Field(examples=["3"])
-    unit: str = Field(examples=["2"])
-    room: str = Field(examples=["502"])
+    estate: Title = Field(examples=["金桥花园"])
+    building: Code = Field(examples=["3"])
+    unit: FlatPart = Field(examples=["2"])
+    room: FlatPart = Field(examples=["502"])
 
 
 class ConsentSchema(Schema):
-    method: str = Field(description="paper | verbal | online", examples=["paper"])
-    given_by: str = Field("self", description="self | guardian (required for a child under 14)")
-    guardian_name: str = ""
+    method: Code = Field(description="paper | verbal | online", examples=["paper"])
+    given_by: Literal["self", "guardian"] = Field(
+        "self", description="self | guardian (required for a child under 14)"
+    )
+    guardian_name: Name = ""
     sensitive: bool = Field(
         False,
         description="The separate consent that ID numbers, health, disability data and "
@@ -27,34 +41,36 @@ class ConsentSchema(Schema):
 
 
 class ResidentIn(Schema):
-    name: str
-    gender: str | None = Field(None, description="M | F; derived from id_number when omitted")
+    name: Name
+    gender: Code | None = Field(None, description="M | F; derived from id_number when omitted")
     birth_date: Day | None = Field(None, description="derived from id_number when omitted")
-    id_number: str | None = Field(None, description="write only; reads give id_number_masked")
-    phone: str = ""
+    id_number: IdNumberText | None = Field(
+        None, description="write only; reads give id_number_masked"
+    )
+    phone: Phone = ""
     address: AddressSchema | None = None
-    relation: str = Field("head", description="relation to the head of the household")
-    tags: list[str] = Field(default_factory=list, max_length=50)
-    note: str = ""
-    disability_type: str = ""
-    disability_grade: str = ""
-    health_notes: str = ""
+    relation: Code = Field("head", description="relation to the head of the household")
+    tags: list[Code] = Field(default_factory=list, max_length=50)
+    note: Line = ""
+    disability_type: Name = ""
+    disability_grade: Name = ""
+    health_notes: Note = ""
     consent: ConsentSchema
 
 
 class ResidentPatch(Schema):
-    name: str | None = None
-    gender: str | None = None
+    name: Name | None = None
+    gender: Code | None = None
     birth_date: Day | None = None
-    id_number: str | None = None
-    phone: str | None = None
+    id_number: IdNumberText | None = None
+    phone: Phone | None = None
     address: AddressSchema | None = None
-    relation: str | None = None
-    tags: list[str] | None = Field(None, max_length=50)
-    note: str | None = None
-    disability_type: str | None = None
-    disability_grade: str | None = None
-    health_notes: str | None = None
+    relation: Code | None = None
+    tags: list[Code] | None = Field(None, max_length=50)
+    note: Line | None = None
+    disability_type: Name | None = None
+    disability_grade: Name | None = None
+    health_notes: Note | None = None
 
 
 class ResidentOut(Schema):

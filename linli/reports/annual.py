@@ -46,6 +46,7 @@ ACTIVITIES_LISTED = 40  # per team, in the PDF; the workbook lists them all
 @dataclass
 class TeamPart:
     name: str
+    station: str
     activities: list[tuple[date, str, str, int | None]]  # day, title, category, people served
     hours: float = 0.0
 
@@ -138,17 +139,18 @@ def _teams(reach: list[int], period: Period) -> list[TeamPart]:
             station_id__in=reach, starts_at__date__gte=period.start, starts_at__date__lt=period.end
         )
         .exclude(status=ActivityStatus.CANCELLED)
-        .select_related("team")
+        .select_related("team", "station")
         .order_by("starts_at", "id")
     )
     labels = dict(ServiceCategory.choices)
-    teams: dict[int | None, TeamPart] = {}
+    # A station's activities without a team are the station's own: one part per station.
+    teams: dict[tuple[int, int | None], TeamPart] = {}
     for activity in held:
-        team_id = activity.team_id
-        if team_id not in teams:
+        key = (activity.station_id, activity.team_id)
+        if key not in teams:
             name = activity.team.name if activity.team else "实践站"
-            teams[team_id] = TeamPart(name, [])
-        teams[team_id].activities.append(
+            teams[key] = TeamPart(name, activity.station.name, [])
+        teams[key].activities.append(
             (
                 timezone.localdate(activity.starts_at),
                 activity.title,
@@ -169,7 +171,7 @@ def _teams(reach: list[int], period: Period) -> list[TeamPart]:
         )
         .values_list("pk", "served")
     )
-    for team_id, part in teams.items():
+    for (_station, team_id), part in teams.items():
         part.hours = float((hours.get(team_id) if team_id is not None else 0) or 0)
     return sorted(teams.values(), key=lambda part: (-len(part.activities), part.name))
 

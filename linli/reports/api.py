@@ -14,7 +14,7 @@ from ninja import Router
 
 from linli.accounts.access import can_read_stats, get_stats_station_for_user
 from linli.accounts.schemas import ErrorOut
-from linli.core.schemas import Year
+from linli.core.schemas import Code, Year
 from linli.core.xlsx import XLSX_CONTENT_TYPE
 from linli.reports.actions import report_build_now
 from linli.reports.periods import FIRST_YEAR, Period
@@ -31,9 +31,9 @@ FORMATS = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}
 )
 def annual_report(
     request: HttpRequest,
-    station: str,
+    station: Code,
     year: Year,
-    format: str = "pdf",  # noqa: A002 (SPEC name)
+    format: Code = "pdf",  # noqa: A002 (SPEC name)
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     if not can_read_stats(user):

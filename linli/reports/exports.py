@@ -138,7 +138,24 @@ def annual_pdf(data: ReportData, progress: Any = None) -> bytes:
             )
         )
     story.append(Paragraph("队伍与活动", styles["h2"]))
-    for team in data.teams:
+    if data.stations:
+        # A 所's or a 中心's report: each team in one line (its activities are in the workbook).
+        story.append(
+            _table(
+                [["队伍", "站点", "活动（场）", "服务时长（小时）"]]
+                + [
+                    [
+                        Paragraph(escape(team.name), styles["small"]),
+                        Paragraph(escape(team.station), styles["small"]),
+                        len(team.activities),
+                        f"{team.hours:g}",
+                    ]
+                    for team in data.teams
+                ],  # fmt: skip
+                [50 * mm, 60 * mm, 26 * mm, 30 * mm],
+            )
+        )
+    for team in [] if data.stations else data.teams:
         story.append(
             Paragraph(
                 escape(
@@ -206,12 +223,18 @@ def annual_xlsx(data: ReportData) -> bytes:
         sheet = header_sheet(book, "各站点", headers, text)
         for name, by_code in data.stations:
             append_row(sheet, headers, [name, *by_code.values()], text)
-    headers = ["队伍", "日期", "活动", "类别", "服务群众人次"]
-    text = ColumnFormats(widths={"队伍": 24, "活动": 40}, text={"队伍", "活动"}, dates={"日期"})
+    headers = ["队伍", "日期", "活动", "类别", "服务群众人次", "站点"]
+    text = ColumnFormats(
+        widths={"队伍": 24, "活动": 40, "站点": 28},
+        text={"队伍", "活动", "站点"},
+        dates={"日期"},
+    )
     sheet = header_sheet(book, "队伍与活动", headers, text)
     for team in data.teams:
         for day, title, category, served in team.activities:
-            append_row(sheet, headers, [team.name, day, title, category, served], text)
+            append_row(
+                sheet, headers, [team.name, day, title, category, served, team.station], text
+            )
     headers = ["服务", "情况"]
     sheet = header_sheet(book, "服务项目", headers, ColumnFormats(default_width=30))
     for name, line in data.services:

@@ -96,7 +96,7 @@ def _missing(station_ids: list[int], years: set[int]) -> list[tuple[int, int]]:
     ]
 
 
-def ensure_counted(station_ids: Iterable[int], years: Iterable[int]) -> None:
+def ensure_counted(station_ids: Any, years: Iterable[int]) -> None:
     """The stations' figures of these years are current when this returns. Two queries when
     they already are; otherwise the stale years are counted again, one GROUP BY per metric part
     and year for all the stations together."""
@@ -155,7 +155,7 @@ def _years_between(start: date, end: date) -> set[int]:
 
 def figures(
     codes: Iterable[str],
-    station_ids: Iterable[int],
+    station_ids: Any,
     *,
     start: date,
     end: date,
@@ -194,7 +194,7 @@ def number(code: str, value: Decimal | None) -> int | float:
 
 
 def totals(
-    codes: Iterable[str], station_ids: Iterable[int], *, start: date, end: date
+    codes: Iterable[str], station_ids: Any, *, start: date, end: date
 ) -> dict[str, int | float]:
     """Each metric over [start, end) for the stations together, zeros included."""
     wanted = list(codes)

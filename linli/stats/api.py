@@ -10,7 +10,7 @@ from pydantic import Field
 
 from linli.accounts.access import STATS_ROLES, can_read_stats, visible_stations
 from linli.accounts.schemas import ErrorOut
-from linli.core.schemas import Year
+from linli.core.schemas import Code, Year
 from linli.stats.metrics import (
     INTERVALS,
     METRICS,
@@ -129,7 +129,7 @@ def _reach(user: Any, station: str | None) -> Any:
     summary="Counts for a station and everything under it, computed from rows",
 )
 def stats_summary(
-    request: HttpRequest, station: str | None = None, year: Year | None = None
+    request: HttpRequest, station: Code | None = None, year: Year | None = None
 ) -> dict[str, Any]:
     reach = _reach(request.auth, station)  # type: ignore[attr-defined]
     return {"station": station, "year": year, **summary(reach.values("pk"), year=year)}
@@ -177,11 +177,11 @@ def _day(value: str | None, name: str, *, last: bool = False) -> date | None:
 )
 def stats_series(
     request: HttpRequest,
-    metric: str,
-    interval: str = "month",
+    metric: Code,
+    interval: Code = "month",
     from_: str | None = Query(None, alias="from", max_length=10),  # noqa: B008 (ninja's way)
     to: str | None = Query(None, max_length=10),  # noqa: B008
-    station: str | None = None,
+    station: Code | None = None,
 ) -> dict[str, Any]:
     """`metric` is one of the registered metrics (hours, activities, person_times, requests,
     requests_completed, meals, attendance, volunteers_new, people_served, study_room_days,

@@ -310,8 +310,12 @@ def connect() -> None:
     post_delete.connect(
         _activity_row_changed, sender=Attendance, dispatch_uid="rollup-d-attendance"
     )
-    for model, changed in ((CentreAttendance, _centre_row_changed), (Stay, _room_row_changed)):
-        post_save.connect(changed, sender=model, dispatch_uid=f"rollup-{model.__name__}")
-        post_delete.connect(changed, sender=model, dispatch_uid=f"rollup-d-{model.__name__}")
+    rows: tuple[tuple[Any, Any], ...] = (
+        (CentreAttendance, _centre_row_changed),
+        (Stay, _room_row_changed),
+    )
+    for sender, changed in rows:
+        post_save.connect(changed, sender=sender, dispatch_uid=f"rollup-{sender.__name__}")
+        post_delete.connect(changed, sender=sender, dispatch_uid=f"rollup-d-{sender.__name__}")
     post_save.connect(_ledger_changed, sender=LedgerEntry, dispatch_uid="rollup-ledger")
     pre_save.connect(_volunteer_moving, sender=Volunteer, dispatch_uid="rollup-volunteer")

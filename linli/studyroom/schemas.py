@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from linli.core.schemas import DbId, LocalDateTime, Moment, NoNulStr
 
@@ -99,7 +99,21 @@ def _clock(value: time) -> time:
     return value
 
 
-Clock = Annotated[time, AfterValidator(_clock), Field(examples=["11:30"])]
+CLOCK_TEXT_MAX = 8  # "HH:MM:SS": anything longer is not a time of day
+
+
+def _short_clock(value: object) -> object:
+    if isinstance(value, str) and len(value) > CLOCK_TEXT_MAX:
+        raise ValueError("a time of day as HH:MM")
+    return value
+
+
+Clock = Annotated[
+    time,
+    BeforeValidator(_short_clock),
+    AfterValidator(_clock),
+    Field(examples=["11:30"], json_schema_extra={"maxLength": CLOCK_TEXT_MAX}),
+]
 
 
 class RoomOut(Schema):

@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from linli.accounts.access import get_station_for_user
 from linli.accounts.schemas import ErrorOut
 from linli.core.paging import BoundedPagination
-from linli.core.schemas import PathId
+from linli.core.schemas import Code, PathId
 from linli.org.models import Station
 from linli.teams import access
 from linli.teams import actions as team_actions
@@ -57,7 +57,7 @@ def _target_station(user: Any, code: str | None) -> Station:
 
 @router.get("", response=list[TeamOut], summary="Teams of the caller's stations")
 @paginate(BoundedPagination)
-def team_list(request: HttpRequest, station: str | None = None) -> QuerySet[Team]:
+def team_list(request: HttpRequest, station: Code | None = None) -> QuerySet[Team]:
     teams = access.teams_for_user(request.auth)  # type: ignore[attr-defined]
     if station:
         teams = teams.filter(station__code=station)
@@ -69,7 +69,7 @@ def team_list(request: HttpRequest, station: str | None = None) -> QuerySet[Team
     response={201: TeamOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Create a team or a sub-group (station staff)",
 )
-def team_create(request: HttpRequest, payload: TeamIn, station: str | None = None) -> Any:
+def team_create(request: HttpRequest, payload: TeamIn, station: Code | None = None) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     target = _target_station(user, station)
     parent = None

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import DbId, LocalDateTime, Moment, NoNulStr
+from linli.core.schemas import Code, DbId, LocalDateTime, Moment, NoNulStr, Text, Title
 from linli.teams.models import Team, TeamMembership
 from linli.teams.queries import leader_of
 from linli.volunteers.models import Course
@@ -72,14 +72,14 @@ class TeamOut(Schema):
 
 
 class TeamIn(Schema):
-    name: str = Field(examples=["法律援助志愿服务队"])
+    name: Title = Field(examples=["法律援助志愿服务队"])
     parent: DbId | None = Field(None, description="A top-level team of the same station.")
-    description: str = ""
-    categories: list[str] = Field(default_factory=list, max_length=50, examples=[["legal"]])
+    description: Text = ""
+    categories: list[Code] = Field(default_factory=list, max_length=50, examples=[["legal"]])
 
 
 class TeamMemberIn(Schema):
-    volunteer: int = Field(description="An active volunteer of the team's station.")
+    volunteer: DbId = Field(description="An active volunteer of the team's station.")
 
 
 class MembershipOut(Schema):

@@ -8,6 +8,7 @@ from linli.incentives.actions.shop import shop_item_create
 from linli.incentives.models import Redemption, ShopItem
 from tests.conftest import signed_in
 from tests.incentives.conftest import serve
+from tests.test_annual_report import pdf_text
 
 
 def test_a_volunteer_reserves_and_staff_hand_over_at_the_counter(world, corps):
@@ -80,6 +81,9 @@ def test_the_passbook_page_and_pdf(world, corps):
     assert "存入已核定服务时长 4" in page
     pdf = volunteer.get("/incentives/timebank/passbook.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The project's CJK font, embedded: the Chinese comes back out exactly.
+    assert b"WenQuanYiMicroHei" in pdf.content and b"STSong" not in pdf.content
+    assert corps.volunteer.person.name in pdf_text(pdf.content)
 
 
 def test_staff_see_a_volunteers_points_and_adjust_them_others_do_not(world, corps):

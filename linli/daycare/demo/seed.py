@@ -274,7 +274,7 @@ class Writer:
                 day += timedelta(days=max(1, round(rng.expovariate(per_month / 30))))
         CareSession.objects.bulk_create(rows, batch_size=2000)
         # The same entries care_session_record posts, source key and all, in one bulk insert.
-        by_volunteer = [session for session in rows if session.volunteer is not None]
+        volunteered = [session for session in rows if session.volunteer is not None]
         entries = ledger_credit_bulk(
             credits=[
                 Credit(
@@ -286,13 +286,13 @@ class Writer:
                     description=f"{self.centre.name}：{session.get_kind_display()}",
                     source_key=f"care_session:{session.pk}",
                 )
-                for session in by_volunteer
+                for session in volunteered
             ],
             actor=None,
         )
-        for session, entry in zip(by_volunteer, entries, strict=True):
+        for session, entry in zip(volunteered, entries, strict=True):
             session.ledger_entry = entry
-        CareSession.objects.bulk_update(by_volunteer, ["ledger_entry"], batch_size=500)
+        CareSession.objects.bulk_update(volunteered, ["ledger_entry"], batch_size=500)
         credited = len(entries)
         return len(rows), credited
 

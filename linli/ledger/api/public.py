@@ -14,6 +14,7 @@ from ninja import Router
 
 from linli.accounts.schemas import ErrorOut
 from linli.core import throttle
+from linli.core.schemas import Code
 from linli.ledger.certificates import certificate_public, get_certificate
 from linli.ledger.schemas import CertificateOut
 
@@ -26,6 +27,6 @@ router = Router(tags=["hours and certificates"])
     response={200: CertificateOut, 404: ErrorOut, 429: ErrorOut},
     summary="Verify a certificate by its number (no sign-in)",
 )
-def certificate_verify(request: HttpRequest, number: str) -> Any:
+def certificate_verify(request: HttpRequest, number: Code) -> Any:
     throttle.check(request, "lookup")
     return certificate_public(get_certificate(number))

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from linli.accounts.schemas import ErrorOut
 from linli.core.paging import BoundedPagination, ShapedRows
-from linli.core.schemas import DbId, PathId
+from linli.core.schemas import Code, DbId, PathId, SearchText
 from linli.volunteers import access
 from linli.volunteers.models import Volunteer
 from linli.volunteers.queries import (
@@ -30,13 +30,15 @@ router = Router(tags=["volunteers"])
 
 
 class VolunteerQuery(Schema):
-    q: str = Field("", description="name, pinyin, pinyin initials, phone, ID number or number")
+    q: SearchText = Field(
+        "", description="name, pinyin, pinyin initials, phone, ID number or number"
+    )
     team: DbId | None = Field(None, description="a team id: its active members")
-    skill: str = Field("", description="text the skills contain")
-    category: str = Field("", description="a service category code (SPEC §4a)")
-    status: str = Field("active", description="a status code, or `all`")
-    weekday: str = Field("", description="mon … sun: free on that day")
-    slot: str = Field("", description="am | pm | eve: free at that time of day")
+    skill: SearchText = Field("", description="text the skills contain")
+    category: Code = Field("", description="a service category code (SPEC §4a)")
+    status: Code = Field("active", description="a status code, or `all`")
+    weekday: Code = Field("", description="mon … sun: free on that day")
+    slot: Code = Field("", description="am | pm | eve: free at that time of day")
 
 
 @router.get("", response=list[VolunteerOut], summary="Volunteers the caller may see")
@@ -44,7 +46,7 @@ class VolunteerQuery(Schema):
 def volunteer_list(request: HttpRequest, filters: Query[VolunteerQuery]) -> Any:
     criteria = VolunteerFilter.from_params(filters.dict())
     volunteers = filter_volunteers(access.volunteers_for_user(request.auth), criteria)  # type: ignore[attr-defined]
-    return ShapedRows(volunteer_values(volunteers), volunteer_items)
+    return ShapedRows(volunteer_values(volunteers), volunteer_items, counted=volunteers)
 
 
 @router.get("/{volunteer_id}", response={200: VolunteerOut, 404: ErrorOut}, summary="One volunteer")

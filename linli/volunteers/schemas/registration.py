@@ -5,7 +5,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import Day, DbId, LocalDateTime
+from linli.core.schemas import Code, Day, DbId, LocalDateTime, Secret
 from linli.volunteers.models import AVAILABILITY_BITS
 
 AVAILABILITY_DESCRIPTION = (
@@ -20,7 +20,7 @@ class VolunteerRegisterIn(Schema):
 
     name: str = Field(max_length=30, examples=["黄文静"])
     phone: str = Field(max_length=20, description="Mainland mobile number; the login name.")
-    password: str = Field(description="At least 8 characters, not all digits.")
+    password: Secret = Field(description="At least 8 characters, not all digits.")
     id_number: str = Field(
         max_length=18,
         description="居民身份证号码 (GB 11643). Write only; reads give `id_number_masked`.",
@@ -32,13 +32,13 @@ class VolunteerRegisterIn(Schema):
         None, description="Checked against the ID number; derived from it when omitted."
     )
     skills: str = Field("", max_length=200, description="Free text, e.g. 驾驶、医护")
-    service_categories: list[str] = Field(
+    service_categories: list[Code] = Field(
         max_length=50,
         default_factory=list,
         description="SPEC §4a codes: community, elderly_disabled, education, health, legal, "
         "culture, science, environment, safety, civility, family.",
     )
-    availability: list[str] = Field(
+    availability: list[Code] = Field(
         default_factory=list, max_length=21, description=AVAILABILITY_DESCRIPTION
     )
     residence_area: str = Field("", max_length=100, description="居住区域, e.g. an estate name")
@@ -54,7 +54,7 @@ class VolunteerRegisterIn(Schema):
         description="Explicit consent to the current 志愿者注册承诺书及个人信息处理告知 "
         "(shown in full on /volunteers/register/); false is refused."
     )
-    station: str | None = Field(
+    station: Code | None = Field(
         None,
         description="Station code. May be left out only when there is exactly one station.",
         examples=["JIAOJIA"],
