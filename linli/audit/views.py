@@ -5,7 +5,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped]
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -113,6 +112,8 @@ FORMATS = ColumnFormats(
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The filtered log as xlsx (at most EXPORT_LIMIT rows, newest first): the words and, for
     machines, the action code and the stored before/after JSON."""
+    import openpyxl  # type: ignore[import-untyped]  # loads on first use, not in every worker
+
     rows, _action, _actor = _filtered(request)
     workbook = openpyxl.Workbook(write_only=True)
     sheet = header_sheet(workbook, "审计日志", HEADERS, FORMATS)

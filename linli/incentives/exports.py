@@ -1,19 +1,19 @@
 """On paper: the 爱心超市's month (moves and balances per item, xlsx) and a volunteer's time-bank
-passbook (存入 / 取出 / 转赠 / 结余, PDF); and an item's photo as a file. Official documents in Chinese, as the stations'
-sheets are; names people typed go into the xlsx as text cells; the PDF embeds the project's CJK
-font (`linli.core.fonts`), as the certificates do, so its Chinese renders and extracts."""
+passbook (存入 / 取出 / 转赠 / 结余, PDF). Official documents in Chinese, as the stations' sheets are;
+names people typed go into the xlsx as text cells; the PDF embeds the project's CJK font
+(`linli.core.fonts`), as the certificates do, so its Chinese renders and extracts. ReportLab and
+openpyxl load with this module: the views import it where a sheet or a passbook is drawn, so a
+worker that draws none never holds them (an item's photo is served by `linli.incentives.photos`)."""
 
 from __future__ import annotations
 
 import io
-import mimetypes
 from datetime import date
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
 import openpyxl  # type: ignore[import-untyped]
-from django.http import FileResponse, Http404
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -22,22 +22,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from linli.core.fonts import cjk_font
-from linli.core.images import EXTENSIONS
 from linli.core.xlsx import ColumnFormats, append_row, header_sheet, workbook_bytes
-from linli.incentives.models import MoveKind, ShopItem
+from linli.incentives.models import MoveKind
 from linli.incentives.queries import passbook, stock_month
 
 RED = colors.HexColor("#B3261E")
-
-
-def item_photo_response(item: ShopItem) -> FileResponse:
-    """The item's photo (checked when stored; its name carries the checked type), or 404."""
-    content_type = mimetypes.guess_type(item.photo.name or "")[0] if item.photo else None
-    if content_type not in EXTENSIONS:
-        raise Http404("photo")
-    response = FileResponse(item.photo.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 STOCK_HEADERS = [

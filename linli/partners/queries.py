@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from linli.activities.models import Activity, ActivityStatus
 from linli.ledger.models import Account, LedgerEntry
 from linli.partners.models import Partner, PartnerActivity, PartnerVolunteer
 from linli.volunteers.models import Volunteer
@@ -87,4 +88,24 @@ def volunteer_candidates(partner: Partner, q: str) -> QuerySet[Volunteer]:
         .filter(volunteer_search_condition(q))
         .select_related("person")
         .order_by("person__name_pinyin", "pk")[:PICKER_LIMIT]
+    )
+
+
+# An activity number is a primary key: digits, at most this many.
+ACTIVITY_NUMBER_MAX = 18
+
+
+def activity_candidates(partner: Partner, q: str) -> QuerySet[Activity]:
+    """Activities of the partner's station whose title holds `q` (or whose number is `q`) that
+    the partner is not listed on yet, newest first; cancelled ones are not offered (nobody took
+    part in them)."""
+    condition = Q(title__icontains=q)
+    if q.isdigit() and len(q) <= ACTIVITY_NUMBER_MAX:
+        condition |= Q(pk=int(q))
+    return (
+        Activity.objects.filter(station_id=partner.station_id)
+        .exclude(status=ActivityStatus.CANCELLED)
+        .exclude(partner_links__partner=partner)
+        .filter(condition)
+        .order_by("-starts_at", "-pk")[:PICKER_LIMIT]
     )

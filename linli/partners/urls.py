@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:partner_id>/", views.partner_detail, name="detail"),
     path("<int:partner_id>/contacts/", views.contact_add, name="contact_add"),
     path("<int:partner_id>/activities/", views.activity_add, name="activity_add"),
+    path("<int:partner_id>/activities/search/", views.activity_search, name="activity_search"),
     path("<int:partner_id>/volunteers/", views.volunteer_search, name="volunteer_search"),
     path("<int:partner_id>/volunteers/add/", views.volunteer_add, name="volunteer_add"),
     path(

@@ -2,7 +2,8 @@
 activities and hours, and a partner's page — its contacts, the activities it joined and the
 people it sent with the hours they gave. Station staff add partners, contacts and links; they
 link a volunteer to the partner with a search-as-you-type picker (name, pinyin, phone digits or
-volunteer number) and unlink one with a button."""
+volunteer number) and unlink one with a button; an activity of the station is listed the same way,
+found by its title or number, newest first."""
 
 from __future__ import annotations
 
@@ -126,8 +127,23 @@ def activity_add(request: HttpRequest, partner_id: int) -> HttpResponse:
         messages.error(request, _("本站没有这个活动。"))
     else:
         actions.partner_activity_add(partner=partner, activity=activity, actor=request.user)
-        messages.success(request, _("已关联活动。"))
+        messages.success(request, _("已关联活动：%(title)s。") % {"title": activity.title})
     return redirect("partners:detail", partner_id=partner.pk)
+
+
+@login_required
+@require_safe
+def activity_search(request: HttpRequest, partner_id: int) -> HttpResponse:
+    """htmx: the station's activities matching `q` the partner is not listed on yet."""
+    partner = access.get_partner_for_user(request.user, partner_id, write=True)
+    form = PickerForm(request.GET)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    found = list(queries.activity_candidates(partner, q)) if q else []
+    return render(
+        request,
+        "partners/detail.html#activity_picker",
+        {"partner": partner, "q": q, "found": found, "invalid": not form.is_valid()},
+    )
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from linli.audit.actions import audit_record
 from linli.org.models import Station
-from linli.reports.annual import annual_pdf, annual_xlsx, records_stamp, report_data
+from linli.reports.annual import records_stamp, report_data
 from linli.reports.models import BuildStatus, ReportBuild
 from linli.reports.periods import Period
 
@@ -58,6 +58,8 @@ def report_request(*, station: Station, period: Period, actor: Any) -> ReportBui
 def report_build(build: ReportBuild) -> ReportBuild:
     """Build the PDF and the workbook, reporting progress on the row as it goes (each step its
     own short write, so the page polling it sees it move)."""
+    from linli.reports.exports import annual_pdf, annual_xlsx  # ReportLab, openpyxl: first use
+
     station, period = build.station, Period(build.year, build.part)
     _progress(build, 5, status=BuildStatus.RUNNING)
     stamp = records_stamp(station, period)

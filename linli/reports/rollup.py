@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped]
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
@@ -111,6 +110,8 @@ def _per_station(ids: list[int], period: Period) -> dict[str, dict[int, int | fl
 
 def workbook(root: Station, period: Period) -> bytes:
     """汇总 (the stations side by side), then one sheet per station: its figures by month."""
+    import openpyxl  # type: ignore[import-untyped]  # loads on first use, not in every worker
+
     rows, totals, volunteer_total = rollup(root, period, rank_by="people_served")
     labels = [str(METRICS[code].label) for code in ROLLUP_METRICS]
     book = openpyxl.Workbook(write_only=True)

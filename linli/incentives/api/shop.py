@@ -28,8 +28,8 @@ from linli.incentives.actions.shop import (
     stock_move,
 )
 from linli.incentives.api.output import ERRORS, caller, item_out, page, redemption_out
-from linli.incentives.exports import item_photo_response
 from linli.incentives.models import Redemption
+from linli.incentives.photos import item_photo_response
 from linli.incentives.rules import rule_for
 from linli.incentives.schemas import (
     HandoverIn,

@@ -33,7 +33,6 @@ from linli.incentives.actions.shop import (
     stock_move,
     stock_take_record,
 )
-from linli.incentives.exports import item_photo_response, stock_month_xlsx
 from linli.incentives.forms import (
     CodeForm,
     ItemEditForm,
@@ -43,6 +42,7 @@ from linli.incentives.forms import (
     StockForm,
 )
 from linli.incentives.models import Redemption, RedemptionStatus, ShopItem, StockTake
+from linli.incentives.photos import item_photo_response
 from linli.incentives.queries import account_total
 from linli.incentives.views.common import refused_message, station_code
 from linli.ledger.models import Account
@@ -272,5 +272,7 @@ def report(request: HttpRequest) -> HttpResponse:
     year, month = (int(part) for part in form.cleaned_data["month"].split("-"))
     if date(year, month, 1) > timezone.localdate():
         raise Http404("month")
+    from linli.incentives.exports import stock_month_xlsx  # openpyxl loads on first use
+
     content = stock_month_xlsx(station, year, month)
     return xlsx_response(content, f"爱心超市{year}年{month}月进销存.xlsx")

@@ -28,7 +28,6 @@ from linli.incentives.actions.timebank import (
     timebank_pool_pay,
     timebank_transfer,
 )
-from linli.incentives.exports import passbook_pdf
 from linli.incentives.forms import HoursForm, PoolPayForm, SearchForm, TransferForm
 from linli.incentives.queries import passbook, pool_balance, pool_payments, pool_requests
 from linli.incentives.views.common import refusal_text, refused_message, station_code
@@ -106,6 +105,8 @@ def timebank(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def timebank_pdf(request: HttpRequest) -> HttpResponse:
+    from linli.incentives.exports import passbook_pdf  # ReportLab loads on first use
+
     volunteer = access.own_volunteer(request.user)
     response = HttpResponse(passbook_pdf(volunteer), content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -70,7 +70,12 @@ def resident_sign_up(*, station: Station, phone: str, name: str, password: str) 
             user = account_actions.user_create(
                 phone=phone, password=password, name=name, actor=None
             )
-    except IntegrityError:  # the same number signed up a moment ago
+    except (IntegrityError, ValidationError):
+        # The same number signed up a moment ago, after the look-up above: user_create's own
+        # look-up, full_clean's or the unique index saw it. Held like any other, so the one who
+        # lost the race learns no more than the one who came a day late.
+        if not User.objects.filter(phone=phone).exists():
+            raise
         _sign_up_held(station, phone, name, password)
         return None
     account_actions.role_grant(user=user, role=Role.RESIDENT, station=station, actor=None)

@@ -7,6 +7,10 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = "运行后台任务进程（有 REDIS_URL 时用 RQ，否则用数据库队列）。"
+    # The system checks ran where the worker's deployment migrated (`linli serve`, `linli
+    # migrate`); run here they would load Pillow (an ImageField's check imports it) into a
+    # process that may never open an image, some 10 MB held for nothing.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--batch", action="store_true", help="处理完已到期的任务后退出")
