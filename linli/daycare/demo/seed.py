@@ -352,13 +352,20 @@ def _trained_volunteers(station: Station) -> list[tuple[Volunteer, date]]:
     return [(volunteers[pk], firsts[pk]) for pk in sorted(firsts)]
 
 
+def _seed_order(resident: Resident) -> tuple[str, date, int]:
+    """The order the seed draws residents in, sorted here rather than by the database: PostgreSQL
+    sorts text by its locale's collation, SQLite by code point, and the draws must pick the same
+    people on both."""
+    return (resident.name_pinyin, resident.birth_date or date.min, resident.pk)
+
+
 def _elderly_members(
     station: Station, until: date
 ) -> list[tuple[Resident, date, date | None, str, str]]:
     """Elders of 65 and over who needed day care, chosen from a fixed seed: most joined in the
     first summer, the rest over the years; a few left."""
     today = timezone.localdate()
-    profiles = list(
+    profiles = sorted(
         ElderProfile.objects.filter(
             station=station,
             resident__status=Resident.Status.LIVING,
@@ -366,8 +373,8 @@ def _elderly_members(
         )
         .exclude(care_level=CareLevel.DEPENDENT)
         .select_related("resident")
-        .prefetch_related("resident__tags")
-        .order_by("resident__name_pinyin", "resident__birth_date")
+        .prefetch_related("resident__tags"),
+        key=lambda profile: _seed_order(profile.resident),
     )
     rng = _rng("elderly-members")
     chosen = rng.sample(profiles, min(ELDERLY_MEMBERS, len(profiles)))
@@ -397,12 +404,11 @@ def _disabled_members(
 ) -> list[tuple[Resident, date, date | None, str, str]]:
     """Every registered disabled resident (SPEC §1: 104): most in the first months of 2022."""
     today = timezone.localdate()
-    residents = list(
+    residents = sorted(
         Resident.objects.filter(
             station=station, status=Resident.Status.LIVING, tags__tag=Tag.DISABLED
-        )
-        .prefetch_related("tags")
-        .order_by("name_pinyin", "birth_date")
+        ).prefetch_related("tags"),
+        key=_seed_order,
     )
     rng = _rng("disabled-members")
     opened = DISABLED_CENTRE_OPENED
