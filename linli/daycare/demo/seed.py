@@ -450,7 +450,7 @@ def seed_daycare(progress: Progress | None = None) -> int:
     until = timezone.localdate() - timedelta(days=1)
     added = 0
     if not elderly.members.exists():
-        added += _write(elderly, _elderly_members(station, until), (0.22, 0.5), [], 1.0, report)
+        added += _write(elderly, _elderly_members(station, until), (0.25, 0.56), [], 1.0, report)
     if not disabled.members.exists():
         added += _write(
             disabled, _disabled_members(station, until), (0.06, 0.14),
