@@ -171,6 +171,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "linli.core.context_processors.display_preferences",
+                "linli.core.context_processors.station_phone",
                 "linli.accounts.context_processors.navigation",
                 "linli.notifications.context_processors.unread_count",
             ],

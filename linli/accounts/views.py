@@ -3,7 +3,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -97,7 +96,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "next": next_url or "", "station_phone": settings.STATION_PHONE},
+        {"form": form, "next": next_url or ""},
         status=status,
     )
 
@@ -154,7 +153,6 @@ def sign_up_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "station": station,
             "stations": stations,
-            "station_phone": settings.STATION_PHONE,
         },
         status=status,
     )
@@ -162,7 +160,7 @@ def sign_up_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def sign_up_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/sign_up_done.html", {"station_phone": settings.STATION_PHONE})
+    return render(request, "accounts/sign_up_done.html", {})
 
 
 @sensitive_post_parameters("new_password", "new_password_again", "code")
@@ -209,7 +207,6 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
             "sent": sent,
             "send_form": send_form,
             "reset_form": reset_form,
-            "station_phone": settings.STATION_PHONE,
         },
         status=status,
     )

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 LARGE_TYPE_COOKIE = "linli_large"
@@ -12,3 +13,8 @@ def display_preferences(request: HttpRequest) -> dict[str, Any]:
         "large_type": request.COOKIES.get(LARGE_TYPE_COOKIE) == "1",
         "high_contrast": request.COOKIES.get(CONTRAST_COOKIE) == "1",
     }
+
+
+def station_phone(request: HttpRequest) -> dict[str, Any]:
+    """The station's phone (LINLI_STATION_PHONE) that public pages give as whom to call."""
+    return {"station_phone": settings.STATION_PHONE}

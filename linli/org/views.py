@@ -10,7 +10,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -179,7 +178,7 @@ def station_public(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "org/station_public.html",
-        {"station": station, "station_phone": settings.STATION_PHONE},
+        {"station": station},
     )
 
 

@@ -3,7 +3,6 @@ other (category left to them). Reachable from the sign-in page and the station's
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,7 +55,6 @@ def ask(request: HttpRequest) -> HttpResponse:
             "form": form,
             "station": station,
             "stations": stations,
-            "station_phone": settings.STATION_PHONE,
         },
         status=status,
     )
@@ -68,5 +66,5 @@ def ask_done(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assistance/ask_done.html",
-        {"number": asked, "station_phone": settings.STATION_PHONE},
+        {"number": asked},
     )
