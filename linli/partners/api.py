@@ -14,12 +14,10 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from linli.accounts.schemas import ErrorOut
-from linli.activities.models import Activity
 from linli.core.paging import BoundedPagination
 from linli.core.schemas import MAX_DB_ID, DbId, LocalDateTime, PathId
 from linli.partners import access, actions, queries
 from linli.partners.models import Partner, PartnerVolunteer
-from linli.volunteers.models import Volunteer
 
 router = Router(tags=["partners"])
 
@@ -131,13 +129,11 @@ def partner_volunteer_link(
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     partner = access.get_partner_for_user(user, partner_id, write=True)
-    volunteer = Volunteer.objects.filter(pk=payload.volunteer, station=partner.station).first()
+    volunteer = queries.station_volunteer(partner, payload.volunteer)
     if volunteer is None:
         raise ValidationError({"volunteer": [_("只能关联本站的志愿者。")]})
     actions.partner_volunteer_add(partner=partner, volunteer=volunteer, actor=user)
-    row = next(
-        row for row in queries.people_with_hours(partner) if row.link.volunteer_id == volunteer.pk
-    )
+    (row,) = queries.people_with_hours(partner, volunteer_id=volunteer.pk)
     return Status(201, person_out(row))
 
 
@@ -171,7 +167,7 @@ def partner_activity_link(
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     partner = access.get_partner_for_user(user, partner_id, write=True)
-    activity = Activity.objects.filter(pk=payload.activity, station=partner.station).first()
+    activity = queries.station_activity(partner, payload.activity)
     if activity is None:
         raise ValidationError({"activity": [_("本站没有这个活动。")]})
     actions.partner_activity_add(partner=partner, activity=activity, actor=user)

@@ -48,8 +48,12 @@ class PersonHours:
     hours: Decimal
 
 
-def people_with_hours(partner: Partner) -> list[PersonHours]:
-    links = list(partner.people.select_related("volunteer__person").order_by("since", "pk"))
+def people_with_hours(partner: Partner, *, volunteer_id: int | None = None) -> list[PersonHours]:
+    """The partner's people with their hours (only `volunteer_id`'s link when given)."""
+    people = partner.people.select_related("volunteer__person").order_by("since", "pk")
+    if volunteer_id is not None:
+        people = people.filter(volunteer_id=volunteer_id)
+    links = list(people)
     hours = dict(
         LedgerEntry.objects.filter(
             account=Account.HOURS, volunteer_id__in=[link.volunteer_id for link in links]
@@ -71,6 +75,25 @@ def activities_of(partner: Partner) -> Any:
         .select_related("activity__team")
         .order_by("-activity__starts_at")
     )
+
+
+def _station_row(queryset: QuerySet[Any], station_id: int, typed: Any) -> Any:
+    """The row of the partner's station whose id was typed or sent (a form's text or the API's
+    bounded int), or None: anything that is not an id of at most 18 digits finds nothing."""
+    text = str(typed)
+    if not (text.isdigit() and len(text) <= 18):
+        return None
+    return queryset.filter(pk=int(text), station_id=station_id).first()
+
+
+def station_volunteer(partner: Partner, typed: Any) -> Volunteer | None:
+    """A volunteer of the partner's station, the only ones it may be linked to."""
+    return _station_row(Volunteer.objects.select_related("person"), partner.station_id, typed)
+
+
+def station_activity(partner: Partner, typed: Any) -> Activity | None:
+    """An activity of the partner's station, the only ones it may be listed on."""
+    return _station_row(Activity.objects.all(), partner.station_id, typed)
 
 
 # How many volunteers the search-as-you-type picker offers at once.

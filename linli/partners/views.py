@@ -7,6 +7,9 @@ found by its title or number, newest first."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,11 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.accounts.access import visible_stations
-from linli.activities.models import Activity
 from linli.elders.forms import BaseForm
 from linli.partners import access, actions, queries
-from linli.partners.models import PartnerKind, PartnerVolunteer
-from linli.volunteers.models import Volunteer
+from linli.partners.models import Partner, PartnerKind, PartnerVolunteer
 
 
 class PartnerForm(BaseForm):
@@ -117,12 +118,7 @@ def contact_add(request: HttpRequest, partner_id: int) -> HttpResponse:
 @require_POST
 def activity_add(request: HttpRequest, partner_id: int) -> HttpResponse:
     partner = access.get_partner_for_user(request.user, partner_id, write=True)
-    value = request.POST.get("activity", "")
-    activity = (
-        Activity.objects.filter(pk=int(value), station=partner.station).first()
-        if value.isdigit() and len(value) <= 18
-        else None
-    )
+    activity = queries.station_activity(partner, request.POST.get("activity", ""))
     if activity is None:
         messages.error(request, _("本站没有这个活动。"))
     else:
@@ -131,48 +127,43 @@ def activity_add(request: HttpRequest, partner_id: int) -> HttpResponse:
     return redirect("partners:detail", partner_id=partner.pk)
 
 
-@login_required
-@require_safe
-def activity_search(request: HttpRequest, partner_id: int) -> HttpResponse:
-    """htmx: the station's activities matching `q` the partner is not listed on yet."""
+def _picker(
+    request: HttpRequest,
+    partner_id: int,
+    candidates: Callable[[Partner, str], Iterable[Any]],
+    partial: str,
+) -> HttpResponse:
+    """htmx: what a picker on the partner page offers for the typed `q` (staff only)."""
     partner = access.get_partner_for_user(request.user, partner_id, write=True)
     form = PickerForm(request.GET)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    found = list(queries.activity_candidates(partner, q)) if q else []
+    found = list(candidates(partner, q)) if q else []
     return render(
         request,
-        "partners/detail.html#activity_picker",
+        f"partners/detail.html#{partial}",
         {"partner": partner, "q": q, "found": found, "invalid": not form.is_valid()},
     )
+
+
+@login_required
+@require_safe
+def activity_search(request: HttpRequest, partner_id: int) -> HttpResponse:
+    """The station's activities matching `q` the partner is not listed on yet."""
+    return _picker(request, partner_id, queries.activity_candidates, "activity_picker")
 
 
 @login_required
 @require_safe
 def volunteer_search(request: HttpRequest, partner_id: int) -> HttpResponse:
-    """htmx: the station's volunteers matching `q` who are not linked to the partner yet."""
-    partner = access.get_partner_for_user(request.user, partner_id, write=True)
-    form = PickerForm(request.GET)
-    q = form.cleaned_data["q"] if form.is_valid() else ""
-    found = list(queries.volunteer_candidates(partner, q)) if q else []
-    return render(
-        request,
-        "partners/detail.html#picker",
-        {"partner": partner, "q": q, "found": found, "invalid": not form.is_valid()},
-    )
+    """The station's volunteers matching `q` who are not linked to the partner yet."""
+    return _picker(request, partner_id, queries.volunteer_candidates, "picker")
 
 
 @login_required
 @require_POST
 def volunteer_add(request: HttpRequest, partner_id: int) -> HttpResponse:
     partner = access.get_partner_for_user(request.user, partner_id, write=True)
-    value = request.POST.get("volunteer", "")
-    volunteer = (
-        Volunteer.objects.filter(pk=int(value), station=partner.station)
-        .select_related("person")
-        .first()
-        if value.isdigit() and len(value) <= 18
-        else None
-    )
+    volunteer = queries.station_volunteer(partner, request.POST.get("volunteer", ""))
     if volunteer is None:
         messages.error(request, _("本站没有这位志愿者。"))
     else:
