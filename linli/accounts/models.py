@@ -225,7 +225,15 @@ class Authenticator(TimestampMixin, ThrottlingMixin, Device):
             self.drift = totp.drift
             self.throttle_reset(commit=False)
             self.set_last_used_timestamp(commit=False)
-            self.save()
+            self.save(
+                update_fields=[
+                    "last_t",
+                    "drift",
+                    "throttling_failure_timestamp",
+                    "throttling_failure_count",
+                    "last_used_at",
+                ]
+            )
             return True
         self.throttle_increment(commit=True)
         return False
