@@ -58,7 +58,6 @@ from linli.canteen.demo.plan import (
     menu_of,
     serves,
 )
-from linli.canteen.demo.rows import insert_rows
 from linli.canteen.demo.tables import (
     FUNDERS,
     LATE_CANCEL_REASON,
@@ -83,6 +82,7 @@ from linli.canteen.models import (
 )
 from linli.canteen.settlement import month_ended, next_month, previous_month, served_in
 from linli.canteen.tiers import age_on, choose_tier, quote
+from linli.core.rows import insert_rows
 from linli.ledger.actions import Credit, ledger_credit_many
 from linli.ledger.models import Account, EntryKind
 from linli.org.models import Station
