@@ -359,3 +359,26 @@ def test_the_openapi_document_lists_both_endpoints(db, client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "get" in paths["/api/v1/volunteers"]
     assert "get" in paths["/api/v1/volunteers/{volunteer_id}"]
+
+
+def test_a_long_list_and_a_short_one_come_in_the_same_order(corps, barber, world, monkeypatch):
+    """A list longer than `SORTED_AFTER_FILTERING` is read in the pinyin index's order, a shorter
+    one sorted after filtering (`in_name_order`): the page and the API read the same either way."""
+    from linli.volunteers import queries
+
+    make_volunteer(world.jiaojia, None, "阿依古丽", date(1990, 1, 1), 22, phone="13811110022")
+    make_volunteer(world.jiaojia, None, "欧阳娜娜", date(1991, 1, 1), 23, phone="13811110023")
+    client = signed_in(world.user(Role.STATION_STAFF))
+    headers = bearer(api_token(world.user(Role.STATION_STAFF)))
+    orders = []
+    for limit in (0, 10_000):  # every list long, then every list short
+        monkeypatch.setattr(queries, "SORTED_AFTER_FILTERING", limit)
+        orders.append(
+            (
+                names(client.get("/volunteers/")),
+                api_names(client.get("/api/v1/volunteers", **headers)),
+            )
+        )
+    (long_page, long_api), (short_page, short_api) = orders
+    assert long_page == short_page == long_api == short_api
+    assert long_page[0] == "阿依古丽" and len(long_page) == 5

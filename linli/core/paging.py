@@ -2,15 +2,21 @@
 
 The paginator counts the rows and slices one page; `shape` turns the page's rows (a list) into
 what the API returns, so work per row (decrypting, an audit row per read) is done for the page
-only, not for every row of the list.
+only, not for every row of the list. `order`, when given, orders the rows knowing how many there
+are (a list may be planned differently for a station's few hundred rows than for a county's
+tens of thousands); the count is then taken before the page.
+
+`CountedPaginator` is Django's paginator for a list already counted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -27,16 +33,31 @@ class ShapedRows:
         queryset: QuerySet[Any],
         shape: Callable[[list[Any]], list[Any]],
         counted: QuerySet[Any] | None = None,
+        order: Callable[[QuerySet[Any], int], QuerySet[Any]] | None = None,
     ) -> None:
         self.queryset = queryset
         self.shape = shape
         self.counted = counted
+        self.order = order
 
-    def __len__(self) -> int:
+    @cached_property
+    def count(self) -> int:
         return (self.counted if self.counted is not None else self.queryset).count()
 
+    def __len__(self) -> int:
+        return self.count
+
     def __getitem__(self, window: slice) -> list[Any]:
-        return self.shape(list(self.queryset[window]))
+        rows = self.queryset if self.order is None else self.order(self.queryset, self.count)
+        return self.shape(list(rows[window]))
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the number of rows rather than counting them again."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached property
 
 
 def each(shape_one: Callable[[Any], Any]) -> Callable[[list[Any]], list[Any]]:

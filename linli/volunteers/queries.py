@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -176,6 +177,25 @@ def filter_volunteers(
         # Free at any of the chosen times: a bitwise AND, the same SQL on SQLite and PostgreSQL.
         volunteers = volunteers.annotate(free=F("availability").bitand(mask)).filter(free__gt=0)
     return volunteers
+
+
+# Lists of up to this many volunteers are sorted after they are filtered; longer ones are read in
+# the order of the person's pinyin index, stopping at the page (see `in_name_order`).
+SORTED_AFTER_FILTERING = 5_000
+
+
+def in_name_order(volunteers: QuerySet[Any], count: int) -> QuerySet[Any]:
+    """The list in its order (the person's pinyin, then the id), planned for its length.
+
+    Ordered by the plain pinyin column with a LIMIT, PostgreSQL walks the persons' pinyin index
+    and stops once it has a page: right for a county's tens of thousands, but to find one
+    station's twenty on a county of 51 stations it walked 85,000 persons (130 ms against 2 ms
+    for filtering the station's 660 and sorting them). A short list is therefore ordered by
+    Lower(pinyin) — the keys are lower case already, so the order is the same — which no index
+    serves, and the database filters first and sorts what is left."""
+    if count <= SORTED_AFTER_FILTERING:
+        return volunteers.order_by(Lower("person__name_pinyin"), "pk")
+    return volunteers.order_by("person__name_pinyin", "pk")
 
 
 def with_list_relations(volunteers: QuerySet[Volunteer]) -> QuerySet[Volunteer]:

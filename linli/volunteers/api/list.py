@@ -21,6 +21,7 @@ from linli.volunteers.models import Volunteer
 from linli.volunteers.queries import (
     VolunteerFilter,
     filter_volunteers,
+    in_name_order,
     volunteer_items,
     volunteer_values,
 )
@@ -46,7 +47,9 @@ class VolunteerQuery(Schema):
 def volunteer_list(request: HttpRequest, filters: Query[VolunteerQuery]) -> Any:
     criteria = VolunteerFilter.from_params(filters.dict())
     volunteers = filter_volunteers(access.volunteers_for_user(request.auth), criteria)  # type: ignore[attr-defined]
-    return ShapedRows(volunteer_values(volunteers), volunteer_items, counted=volunteers)
+    return ShapedRows(
+        volunteer_values(volunteers), volunteer_items, counted=volunteers, order=in_name_order
+    )
 
 
 @router.get("/{volunteer_id}", response={200: VolunteerOut, 404: ErrorOut}, summary="One volunteer")

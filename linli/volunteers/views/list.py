@@ -10,7 +10,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from linli.core.categories import ServiceCategory
 from linli.core.forms import BaseForm
+from linli.core.paging import CountedPaginator
 from linli.volunteers import access
 from linli.volunteers.models import SLOTS, WEEKDAYS, Volunteer
 from linli.volunteers.queries import (
@@ -30,6 +30,7 @@ from linli.volunteers.queries import (
     category_labels,
     filter_teams_for_user,
     filter_volunteers,
+    in_name_order,
     with_list_relations,
 )
 
@@ -90,10 +91,10 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     if not access.can_browse_volunteers(request.user):
         raise PermissionDenied
     criteria = VolunteerFilter.from_params(request.GET)
-    volunteers = with_list_relations(
-        filter_volunteers(access.volunteers_for_user(request.user), criteria)
-    )
-    page = Paginator(volunteers, PAGE_SIZE).get_page(request.GET.get("page"))
+    volunteers = filter_volunteers(access.volunteers_for_user(request.user), criteria)
+    count = volunteers.count()
+    ordered = with_list_relations(in_name_order(volunteers, count))
+    page = CountedPaginator(ordered, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     shown = request.GET.copy()
     shown["status"] = criteria.status  # the select shows the status the list is filtered by
     form = VolunteerFilterForm(shown, teams=filter_teams_for_user(request.user))
