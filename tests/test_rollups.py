@@ -1,7 +1,8 @@
 """The summary's rollups (linli.stats.rollups) equal a recount from the rows, for every year and
 for all years, after writes through the actions, a bulk ledger post, a volunteer moving station
 and a row changed behind the signals' back followed by `refresh_rollups`; the medians kept per
-reach are taken again once a station of the reach has changed."""
+reach are taken again once a station of the reach has changed. Meals served, day-care person-times
+and 午间微学堂 days are rolled up too, and a meal, a check-in or a pupil's stay marks its station."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,12 +12,22 @@ from django.utils import timezone
 
 from linli.activities.stats import activity_counts
 from linli.assistance.stats import request_figures
+from linli.canteen.actions import order_place
+from linli.canteen.actions.orders import order_serve
+from linli.canteen.stats import meal_counts
+from linli.daycare.actions import attendance
+from linli.daycare.queries import daycare_figures
 from linli.ledger.actions import Credit, ledger_credit, ledger_credit_many
 from linli.ledger.models import Account, EntryKind
 from linli.stats import rollups
 from linli.stats.metrics import total, year_range
 from linli.stats.models import ReachMedians, RollupState, StationYear
 from linli.stats.queries import rolled_figures
+from linli.studyroom.actions.day import stay_check_in
+from linli.studyroom.queries import stays_in
+from tests.canteen.conftest import publish
+from tests.care_cast import build_care
+from tests.studyroom.conftest import build_study
 from tests.test_activity_lifecycle import make_activity
 from tests.test_request_stats import MONDAY, walk
 
@@ -24,7 +35,7 @@ ROLLED = (
     "activities", "service_hours", "person_times", "requests", "requests_by_status",
     "requests_by_category", "median_minutes_to_dispatch", "median_minutes_to_accept",
     "median_minutes_to_complete", "satisfaction_rate", "rated_count", "open_followups",
-    "people_served", "points_issued",
+    "people_served", "points_issued", "meals_served", "daycare_person_times", "study_room_days",
 )  # fmt: skip
 
 
@@ -36,6 +47,9 @@ def recounted(station_ids: list[int], year: int | None) -> dict[str, Any]:
         **request_figures(station_ids, year),
         "people_served": int(total("people_served", station_ids, start=start, end=end)),
         "points_issued": total("points_issued", station_ids, start=start, end=end),
+        **meal_counts(station_ids, year),
+        "daycare_person_times": daycare_figures(station_ids, year)["daycare_person_times"],
+        "study_room_days": stays_in(station_ids, year).count(),
     }
 
 
@@ -59,7 +73,7 @@ def credit(volunteer: Any, key: str, amount: str, served_on: date) -> Credit:
     )
 
 
-def test_rollups_equal_a_recount_after_every_kind_of_write(menu, corps, world):
+def test_rollups_equal_a_recount_after_every_kind_of_write(menu, corps, world, registry):
     jiaojia, volunteer = world.jiaojia, corps.volunteer
     walk(jiaojia, volunteer, MONDAY, dispatch=10, accept=5, complete=90, score=5)
     walk(jiaojia, volunteer, MONDAY + timedelta(days=400), dispatch=30, accept=15, complete=60)
@@ -97,6 +111,27 @@ def test_rollups_equal_a_recount_after_every_kind_of_write(menu, corps, world):
         actor=None,
     )
     assert_rollups_match(world)
+
+    # A meal served, a day-care check-in and a pupil's stay each mark their station.
+    assert RollupState.objects.filter(station=jiaojia).exists()
+    lunch = publish(jiaojia, timezone.localdate(), "lunch")
+    order = order_place(
+        menu=lunch, resident=registry.li, mode="dine_in", channel="phone", actor=None
+    )
+    order_serve(order=order, actor=None)
+    assert not RollupState.objects.filter(station=jiaojia).exists()
+    assert rolled_figures([jiaojia.pk], None)["meals_served"] == 1
+    care = build_care(world, registry, corps)
+    rolled_figures([jiaojia.pk], None)
+    attendance.attendance_check_in(centre=care.elderly, resident=care.wang, actor=None)
+    assert not RollupState.objects.filter(station=jiaojia).exists()
+    study = build_study(world, registry, corps)
+    rolled_figures([jiaojia.pk], None)
+    stay_check_in(room=study.room, pupil=study.pupil, actor=None)
+    assert not RollupState.objects.filter(station=jiaojia).exists()
+    assert_rollups_match(world)
+    today = rolled_figures([jiaojia.pk], timezone.localdate().year)
+    assert (today["daycare_person_times"], today["study_room_days"]) == (1, 1)
 
     # A volunteer moving station takes their hours along.
     corps.outsider.station = jiaojia

@@ -1,4 +1,5 @@
-"""The canteen's summary figures (SPEC §7.2 `stats/summary`), counted from rows."""
+"""The canteen's summary figure (SPEC §7.2 `stats/summary`) counted from rows: the summary
+takes it from the rollups (linli.stats.rollups), which are tested against this count."""
 
 from typing import Any
 

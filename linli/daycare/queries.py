@@ -171,22 +171,29 @@ def equipment_rows(centre: Centre) -> list[EquipmentRow]:
     ]
 
 
-def daycare_figures(station_ids: Any, year: int | None) -> dict[str, int]:
-    """The summary's day-care figures (SPEC §7.2): person-times at the stations' centres, and
-    the disabled residents the disabled centres served (members admitted, in `year` if given:
-    whose membership overlapped it)."""
-    stays = CentreAttendance.objects.filter(centre__station_id__in=station_ids)
+def disabled_served(station_ids: Any, year: int | None) -> int:
+    """The disabled residents the stations' disabled centres served: members admitted (in
+    `year` if given: whose membership overlapped it), each once."""
     served = Membership.objects.filter(
         centre__station_id__in=station_ids,
         centre__kind=CentreKind.DISABLED,
         status__in=(MemberStatus.ACTIVE, MemberStatus.LEFT),
     )
     if year is not None:
-        stays = stays.filter(day__year=year)
         served = served.filter(joined_on__lte=date(year, 12, 31)).filter(
             Q(left_on__isnull=True) | Q(left_on__gte=date(year, 1, 1))
         )
+    return served.order_by().values("resident_id").distinct().count()
+
+
+def daycare_figures(station_ids: Any, year: int | None) -> dict[str, int]:
+    """The summary's day-care figures (SPEC §7.2) counted from the rows: person-times at the
+    stations' centres and the disabled residents served. The summary takes the person-times from
+    the rollups (linli.stats.rollups), which are tested against this count."""
+    stays = CentreAttendance.objects.filter(centre__station_id__in=station_ids)
+    if year is not None:
+        stays = stays.filter(day__year=year)
     return {
         "daycare_person_times": person_times(stays),
-        "disabled_served": served.order_by().values("resident_id").distinct().count(),
+        "disabled_served": disabled_served(station_ids, year),
     }

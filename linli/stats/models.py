@@ -3,7 +3,7 @@
 A supervisor's summary spans every station under a 中心; it sums these rows instead of counting
 millions of source rows. They are derived data, never the record: `linli.stats.rollups` counts
 them from the rows, and a write to a source row (an activity, attendance, a ledger entry, a
-service request, a volunteer) drops its station's `RollupState` in the same transaction, so the
+service request, a volunteer, a meal order, a day-care stay, a study-room stay) drops its station's `RollupState` in the same transaction, so the
 next read recounts that station first. A station without a state row is stale.
 """
 
@@ -26,7 +26,9 @@ class StationYear(models.Model):
     """The additive figures of one station's year (local time): activities (not cancelled,
     by start), hours-ledger total (by service day), person-times (attendance with hours, by the
     activity's start), service requests by status and by category, rated and satisfied (by
-    submission), and the `points_issued` and `people_served` metrics (linli.stats.metrics)."""
+    submission), the `points_issued` and `people_served` metrics, and the care services' counts:
+    meals served, day-care person-times and 午间微学堂 days (the `meals`, `attendance` and
+    `study_room_days` metrics of linli.stats.metrics)."""
 
     station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
@@ -39,6 +41,9 @@ class StationYear(models.Model):
     satisfied = models.PositiveIntegerField(default=0)
     points_issued = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     people_served = models.PositiveIntegerField(default=0)
+    meals_served = models.PositiveIntegerField(default=0)
+    daycare_person_times = models.PositiveIntegerField(default=0)
+    study_room_days = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

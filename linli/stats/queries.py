@@ -1,7 +1,8 @@
 """The summary figures: each app contributes its counts, every one computed from rows.
 
 The figures that add up across stations (activities, hours, person-times, requests by status and
-category, ratings, points issued, people served) are summed from the per-station rollups
+category, ratings, points issued, people served, meals served, day-care person-times, study-room
+days) are summed from the per-station rollups
 (linli.stats.rollups), which are recounted from the rows whenever a station's rows change; the
 medians are taken over the rows by the database and kept per reach until a station of it changes.
 The stations are read once into a list of ids, so every count below filters by indexed ids.
@@ -12,13 +13,12 @@ from typing import Any
 
 from linli.assistance.models import RequestStatus
 from linli.assistance.stats import open_followups
-from linli.canteen.stats import meal_counts
-from linli.daycare.queries import daycare_figures
+from linli.daycare.queries import disabled_served
 from linli.elders.queries import elder_count
 from linli.incentives.queries import honours_count
 from linli.people.queries import registry_counts
 from linli.stats import rollups
-from linli.studyroom.queries import study_room_figures
+from linli.studyroom.queries import pupil_count
 from linli.volunteers.stats import volunteer_counts
 
 
@@ -45,6 +45,9 @@ def rolled_figures(station_ids: Any, year: int | None) -> dict[str, Any]:
         "open_followups": open_followups(station_ids, year),
         "people_served": int(rolled["people_served"]),
         "points_issued": float(round(Decimal(rolled["points_issued"]), 2)),
+        "meals_served": int(rolled["meals_served"]),
+        "daycare_person_times": int(rolled["daycare_person_times"]),
+        "study_room_days": int(rolled["study_room_days"]),
     }
 
 
@@ -58,8 +61,7 @@ def summary(station_ids: Any, *, year: int | None) -> dict[str, Any]:
         **volunteer_counts(station_ids),
         **rolled_figures(station_ids, year),
         "elders": elder_count(station_ids),
-        **daycare_figures(station_ids, year),
-        **meal_counts(station_ids, year),
-        **study_room_figures(station_ids, year),
+        "disabled_served": disabled_served(station_ids, year),
+        "pupils": pupil_count(station_ids),
         "honours": honours_count(station_ids=station_ids, year=year),
     }

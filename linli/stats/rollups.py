@@ -31,8 +31,14 @@ from django.utils import timezone
 from linli.stats.models import ReachMedians, RollupState, StationYear
 
 SATISFIED_FROM = 4  # as linli.assistance.stats
-# Metrics of linli.stats.metrics kept per station and year, under their own codes.
-ROLLED_METRICS = ("points_issued", "people_served")
+# Metrics of linli.stats.metrics kept per station and year: metric code → StationYear field.
+ROLLED_METRICS = {
+    "points_issued": "points_issued",
+    "people_served": "people_served",
+    "meals": "meals_served",
+    "attendance": "daycare_person_times",
+    "study_room_days": "study_room_days",
+}
 
 # While a bulk load runs (the demo seed), writes mark nothing one row at a time: the load marks
 # every station stale once, when it ends (`rollups_paused`).
@@ -95,6 +101,9 @@ def _count(station_ids: list[int]) -> dict[tuple[int, int], dict[str, Any]]:
             "satisfied": 0,
             "points_issued": Decimal(0),
             "people_served": 0,
+            "meals_served": 0,
+            "daycare_person_times": 0,
+            "study_room_days": 0,
         }
     )
     for station_id, year, count in (
@@ -147,11 +156,11 @@ def _count(station_ids: list[int]) -> dict[tuple[int, int], dict[str, Any]]:
         by_category[category] = by_category.get(category, 0) + count
         figures["rated"] += rated
         figures["satisfied"] += satisfied
-    for code in ROLLED_METRICS:
+    for code, name in ROLLED_METRICS.items():
         for (station_id, period), value in grouped(
             code, station_ids, interval="year", per_station=True
         ).items():
-            rows[station_id, period.year][code] = value
+            rows[station_id, period.year][name] = value
     return rows
 
 
@@ -215,8 +224,14 @@ def figures(station_ids: Any, year: int | None) -> dict[str, Any]:
         "satisfied": 0,
         "points_issued": Decimal(0),
         "people_served": 0,
+        "meals_served": 0,
+        "daycare_person_times": 0,
+        "study_room_days": 0,
     }
-    added = ("activities", "service_hours", "person_times", "rated", "satisfied", *ROLLED_METRICS)
+    added = (
+        "activities", "service_hours", "person_times", "rated", "satisfied",
+        *ROLLED_METRICS.values(),
+    )  # fmt: skip
     for row in rows.values(*totals):
         for name in added:
             totals[name] += row[name]
@@ -296,12 +311,13 @@ def _volunteer_moving(sender: Any, instance: Any, **kwargs: Any) -> None:
 def connect() -> None:
     from linli.activities.models import Activity, Attendance
     from linli.assistance.models import ServiceRequest
+    from linli.canteen.models import MealOrder
     from linli.daycare.models import CentreAttendance
     from linli.ledger.models import LedgerEntry
     from linli.studyroom.models import Stay
     from linli.volunteers.models import Volunteer
 
-    for model in (Activity, ServiceRequest):
+    for model in (Activity, ServiceRequest, MealOrder):
         post_save.connect(_station_changed, sender=model, dispatch_uid=f"rollup-{model.__name__}")
         post_delete.connect(
             _station_changed, sender=model, dispatch_uid=f"rollup-d-{model.__name__}"
