@@ -6,8 +6,11 @@ and 午间微学堂 days are rolled up too, and a meal, a check-in or a pupil's 
 
 from datetime import date, timedelta
 from decimal import Decimal
+from io import StringIO
 from typing import Any
 
+import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from linli.activities.stats import activity_counts
@@ -146,7 +149,29 @@ def test_refresh_recounts_rows_changed_behind_the_signals(menu, corps, world):
 
     ServiceRequest.objects.update(score=1)  # a bulk update sends no signal
     assert rolled_figures([world.jiaojia.pk], None)["satisfaction_rate"] == 1.0
-    rollups.refresh_rollups()
+    out = StringIO()
+    call_command("refresh_rollups", stdout=out)
+    assert "汇总已重算" in out.getvalue()
     assert rolled_figures([world.jiaojia.pk], None)["satisfaction_rate"] == 0.0
     assert_rollups_match(world)
     assert StationYear.objects.filter(station=world.jiaojia, year=2025).exists()
+
+
+def test_a_recount_cut_short_keeps_the_stations_it_finished(menu, corps, world, monkeypatch):
+    walk(world.jiaojia, corps.volunteer, MONDAY, dispatch=10, accept=5, complete=90, score=5)
+    walk(world.huangchi, corps.outsider, MONDAY, dispatch=20, accept=5, complete=30, score=2)
+    RollupState.objects.all().delete()
+    first, second = sorted([world.jiaojia.pk, world.huangchi.pk])
+    counting = rollups._count
+
+    def fails_on_the_second(station_ids: list[int]) -> Any:
+        if station_ids == [second]:
+            raise RuntimeError("cut short")
+        return counting(station_ids)
+
+    monkeypatch.setattr(rollups, "_count", fails_on_the_second)
+    with pytest.raises(RuntimeError):
+        rollups.recount([first, second])
+    assert set(RollupState.objects.values_list("station_id", flat=True)) == {first}
+    monkeypatch.setattr(rollups, "_count", counting)
+    assert_rollups_match(world)

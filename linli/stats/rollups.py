@@ -5,7 +5,8 @@
 hundred rows, and one station's write costs the next reader one station's recount. Writes mark
 their station stale through the model signals below, in the writer's transaction; bulk writes that
 send no signal (the ledger's bulk post) call `mark_stale` themselves. `refresh_rollups` recounts
-every station (a task, and the county generator, run it).
+every station (`linli refresh_rollups` after an upgrade that adds a figure, and the county
+generator after its bulk load); a recount commits station by station.
 
 `medians(station_ids, year)` reads the three request medians of a reach from `ReachMedians`
 while every station of the reach is current and was counted no later than they were; otherwise
@@ -164,38 +165,47 @@ def _count(station_ids: list[int]) -> dict[tuple[int, int], dict[str, Any]]:
     return rows
 
 
+def recount(station_ids: Iterable[int], *, progress: Any = None) -> int:
+    """Recount the stations' rollups from their rows, each station in its own transaction, so a
+    long recount (every station of a county after an upgrade added a column) keeps what it has
+    done when it is cut short, and the next reader goes on from there. Returns the number of
+    rows written; `progress(done, total)` is called after each station."""
+    ids = sorted(set(station_ids))
+    written = 0
+    for done, station_id in enumerate(ids, start=1):
+        written += _recount_station(station_id)
+        if progress is not None:
+            progress(done, len(ids))
+    return written
+
+
 @transaction.atomic
-def recount(station_ids: Iterable[int]) -> int:
-    """Recount the stations' rollups from their rows; returns the number of rows written."""
+def _recount_station(station_id: int) -> int:
     from linli.org.models import Station
 
-    ids = sorted(set(station_ids))
-    if not ids:
-        return 0
     # One recount at a time per station: a second reader waits, then finds it fresh.
-    list(Station.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    if not list(Station.objects.select_for_update().filter(pk=station_id).values_list("pk")):
+        return 0
     counted_at = timezone.now()
-    rows = _count(ids)
-    StationYear.objects.filter(station_id__in=ids).delete()
+    rows = _count([station_id])
+    StationYear.objects.filter(station_id=station_id).delete()
     StationYear.objects.bulk_create(
         [
-            StationYear(station_id=station_id, year=year, **figures)
-            for (station_id, year), figures in sorted(rows.items())
-        ],
-        batch_size=1000,
+            StationYear(station_id=station, year=year, **figures)
+            for (station, year), figures in sorted(rows.items())
+        ]
     )
-    RollupState.objects.filter(station_id__in=ids).delete()
-    RollupState.objects.bulk_create(
-        [RollupState(station_id=station_id, counted_at=counted_at) for station_id in ids]
-    )
+    RollupState.objects.filter(station_id=station_id).delete()
+    RollupState.objects.create(station_id=station_id, counted_at=counted_at)
     return len(rows)
 
 
-def refresh_rollups() -> int:
-    """Recount every station (a task; also after bulk loads that bypass the signals)."""
+def refresh_rollups(progress: Any = None) -> int:
+    """Recount every station (`linli refresh_rollups`; also after bulk loads that bypass the
+    signals)."""
     from linli.org.models import Station
 
-    return recount(Station.objects.values_list("pk", flat=True))
+    return recount(Station.objects.values_list("pk", flat=True), progress=progress)
 
 
 def _ids(station_ids: Any) -> set[int]:
