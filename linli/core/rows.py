@@ -74,7 +74,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     if count <= 0:
         return []
     meta = model._meta
-    table, column = meta.db_table, str(meta.pk.column)  # type: ignore[union-attr]
+    table, column = meta.db_table, str(meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
