@@ -157,6 +157,10 @@ def _refuse(registration: Registration, problem: str) -> ValueError:
     return ValueError(f"演示志愿者 {registration.data.name}：{problem}")
 
 
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - int((today.month, today.day) < (born.month, born.day))
+
+
 def _check(registration: Registration, today: date) -> IdNumber:
     """What `volunteer_register` would refuse of a staff import, short of the database."""
     data = registration.data
@@ -170,9 +174,7 @@ def _check(registration: Registration, today: date) -> IdNumber:
         data.gender and data.gender != parsed.gender
     ):
         raise _refuse(registration, "出生日期或性别与身份证号码不符")
-    born = parsed.birth_date
-    age = today.year - born.year - int((today.month, today.day) < (born.month, born.day))
-    if age < ADULT_AGE and not data.guardian_name.strip():
+    if _age(parsed.birth_date, today) < ADULT_AGE and not data.guardian_name.strip():
         raise _refuse(registration, "未满 18 周岁，须填写监护人")
     if set(data.categories) - set(ServiceCategory.values):
         raise _refuse(registration, "未知服务类别")
@@ -326,9 +328,7 @@ def register_in_bulk(*, station: Station, registrations: list[Registration]) -> 
             links.append((entry.user_id, person.pk))
             continue
         name, birth_date = known[entry.person_id]
-        born = birth_date
-        age = today.year - born.year - int((today.month, today.day) < (born.month, born.day))
-        if age < CHILD_AGE and not guardian:
+        if _age(birth_date, today) < CHILD_AGE and not guardian:
             raise _refuse(entry.registration, "未满 14 周岁的儿童须由监护人同意")
         for scope in (Consent.Scope.PERSONAL, Consent.Scope.SENSITIVE):
             consents.append(
