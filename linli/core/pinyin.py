@@ -7,11 +7,10 @@ not by every process that merely imports the registry's actions.
 
 def pinyin_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials), lower case, no spaces: 王秀梅 → ("wangxiumei", "wxm")."""
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import lazy_pinyin
 
     syllables = [s for s in lazy_pinyin(name, errors="ignore") if s.strip()]
-    full = "".join(syllables).lower()
-    initials = "".join(
-        s[0] for s in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore") if s
-    )
-    return full, initials.lower()
+    # pypinyin's FIRST_LETTER style is each plain syllable's first letter: taken from the one
+    # reading rather than reading the name twice (the registry keys thousands at a time).
+    initials = "".join(syllable[0] for syllable in syllables)
+    return "".join(syllables).lower(), initials.lower()

@@ -73,13 +73,28 @@ def seed_stations(progress: Progress) -> int:
 
 @transaction.atomic
 def seed_accounts(progress: Progress) -> int:
+    """SPEC §6's demo accounts, all with the one demo password.
+
+    argon2 is slow on purpose (~0.1 s a hash), and eight hashes of the same password were most
+    of this step: the first account is created with the password, the others without one and
+    then given the first one's hash. They share its salt, which is harmless for a password the
+    README prints for everyone, and only here: real accounts each get their own hash.
+    """
     created = 0
+    shared_hash = ""
     for phone, name, role, station_code in DEMO_ACCOUNTS:
         user = User.objects.filter(phone=phone).first()
         if user is None:
             user = account_actions.user_create(
-                phone=phone, password=settings.DEMO_PASSWORD, name=name, actor=None
+                phone=phone,
+                password=None if shared_hash else settings.DEMO_PASSWORD,
+                name=name,
+                actor=None,
             )
+            if shared_hash:
+                user.password = shared_hash
+                user.save(update_fields=["password"])
+            shared_hash = user.password
             created += 1
         station = Station.objects.get(code=station_code) if station_code else None
         if not RoleAssignment.objects.filter(user=user, role=role, station=station).exists():

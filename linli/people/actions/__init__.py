@@ -17,6 +17,7 @@ from linli.people.actions.checks import (
     ConsentInput,
     ResidentInput,
     normalize_address,
+    registered_hashes,
     resident_check,
 )
 from linli.people.actions.residents import (
@@ -50,6 +51,7 @@ __all__ = [
     "household_at",
     "normalize_address",
     "resident_card_reissue",
+    "registered_hashes",
     "resident_check",
     "resident_create",
     "resident_link_account",

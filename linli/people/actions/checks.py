@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -11,13 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core import crypto
-from linli.core.idcard import parse_id_number
+from linli.core.idcard import normalize_id_number, parse_id_number
 from linli.org.models import Building, Estate, Station
 from linli.people.models import Consent, Gender, Relation, Resident, Tag
 
 CONSENT_TEXT_VERSION = "2026-11"
 # `minor` is derived from the birth date, never stored: a child turns 18 without anyone's edit.
 STORED_TAGS = frozenset(Tag.values) - {Tag.MINOR}
+# The choices' values, read once: `Gender.values` builds a new list each time it is read.
+GENDERS = frozenset(Gender.values)
+TAGS = frozenset(Tag.values)
+RELATIONS = frozenset(Relation.values)
+CONSENT_METHODS = frozenset(Consent.Method.values)
 NAME_RE = re.compile(r"^[\u3400-\u9fffA-Za-z·•． ]{2,30}$")
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 BUILDING_SUFFIX = re.compile(r"(号楼|栋|幢|号)$")
@@ -119,6 +125,20 @@ class AddressBook:
         return found
 
 
+def registered_hashes(id_numbers: Iterable[str]) -> set[str]:
+    """Which lookup hashes of these ID numbers the registry holds already, in one query: for a
+    caller checking many new residents at once (`resident_check(registered=...)`)."""
+    digests = {
+        digest
+        for number in id_numbers
+        if number
+        for digest in crypto.lookup_hashes(normalize_id_number(number))
+    }
+    return set(
+        Resident.objects.filter(id_number_hash__in=digests).values_list("id_number_hash", flat=True)
+    )
+
+
 def resident_check(
     *,
     station: Station,
@@ -127,6 +147,7 @@ def resident_check(
     addresses: AddressBook | None = None,
     existing: Resident | None = None,
     today: date | None = None,
+    registered: Container[str] | None = None,
 ) -> CheckedResident:
     """Check one resident completely; raise one ValidationError holding every problem found.
 
@@ -134,6 +155,9 @@ def resident_check(
     given; a birth date and gender (from the ID number when not given); a known estate and
     building; a phone that looks like one; known tags; consent for a new resident, a separate
     consent for sensitive data, and a guardian's for a child under 14.
+
+    `registered`: for a new resident, the registry's hashes of the ID numbers being checked,
+    read once for many rows (`registered_hashes`); without it the registry is asked here.
     """
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -163,7 +187,7 @@ def resident_check(
             gender, birth_date = gender or parsed.gender, birth_date or parsed.birth_date
     if not gender:
         refuse("gender", _("请选择性别，或填写身份证号码。"))
-    elif gender not in Gender.values:
+    elif gender not in GENDERS:
         refuse("gender", _("性别只能是“男”或“女”。"))
     if birth_date is None:
         refuse("birth_date", _("请填写出生日期，或填写身份证号码。"))
@@ -179,10 +203,10 @@ def resident_check(
         or len(data.disability_grade) > 20
     ):
         refuse("health_notes", _("健康或残疾信息过长。"))
-    unknown_tags = set(data.tags) - set(Tag.values)
+    unknown_tags = set(data.tags) - TAGS
     if unknown_tags:
         refuse("tags", _("未知标签：%(tags)s") % {"tags": "、".join(sorted(unknown_tags))})
-    if data.relation not in Relation.values:
+    if data.relation not in RELATIONS:
         refuse("relation", _("与户主关系不正确。"))
 
     building, unit, room = None, "", ""
@@ -201,15 +225,20 @@ def resident_check(
             unit, room = address.unit, address.room
 
     if id_number:
-        digest_matches = Resident.objects.filter(id_number_hash__in=crypto.lookup_hashes(id_number))
-        if existing is not None:
-            digest_matches = digest_matches.exclude(pk=existing.pk)
-        if digest_matches.exists():
+        digests = crypto.lookup_hashes(id_number)
+        if registered is not None and existing is None:
+            taken = any(digest in registered for digest in digests)
+        else:
+            digest_matches = Resident.objects.filter(id_number_hash__in=digests)
+            if existing is not None:
+                digest_matches = digest_matches.exclude(pk=existing.pk)
+            taken = digest_matches.exists()
+        if taken:
             refuse("id_number", _("该身份证号码已经登记过，请勿重复登记。"))
 
     child = birth_date is not None and _age(birth_date, today) < 14
     if existing is None:
-        if consent is None or consent.method not in Consent.Method.values:
+        if consent is None or consent.method not in CONSENT_METHODS:
             refuse("consent", _("登记居民信息须先取得同意，请选择同意方式。"))
         else:
             if (data.has_sensitive or child) and not consent.sensitive:

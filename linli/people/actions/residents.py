@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from linli.audit.actions import audit_record
 from linli.core import crypto
 from linli.core.idcard import mask_id_number
 from linli.core.pinyin import pinyin_keys
+from linli.core.rows import insert_rows, reserve_ids
 from linli.org.models import Building, Station
 from linli.people.actions.checks import (
     CONSENT_TEXT_VERSION,
@@ -77,20 +78,27 @@ def household_at(station: Station, building: Building, unit: str, room: str) -> 
     return household
 
 
-def _consent_rows(resident: Resident, consent: ConsentInput, actor: Any, now: Any) -> list[Consent]:
-    common = {
-        "resident": resident,
+def _consent_fields(consent: ConsentInput, actor: Any, now: Any) -> dict[str, Any]:
+    """A consent's columns but the resident and the scope, which every scope's row shares."""
+    return {
         "given_by": consent.given_by,
         "guardian_name": consent.guardian_name.strip(),
         "method": consent.method,
         "text_version": CONSENT_TEXT_VERSION,
-        "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+        "recorded_by_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
         "recorded_at": now,
     }
-    rows = [Consent(scope=Consent.Scope.PERSONAL, **common)]
+
+
+def _consent_scopes(consent: ConsentInput) -> list[str]:
     if consent.sensitive:
-        rows.append(Consent(scope=Consent.Scope.SENSITIVE, **common))
-    return rows
+        return [Consent.Scope.PERSONAL, Consent.Scope.SENSITIVE]
+    return [Consent.Scope.PERSONAL]
+
+
+def _consent_rows(resident: Resident, consent: ConsentInput, actor: Any, now: Any) -> list[Consent]:
+    common = _consent_fields(consent, actor, now)
+    return [Consent(resident=resident, scope=scope, **common) for scope in _consent_scopes(consent)]
 
 
 @transaction.atomic
@@ -111,6 +119,24 @@ def resident_create(
     return residents_bulk_create(
         station=station, rows=[checked], consent=consent, actor=actor, status=status
     )[0]
+
+
+def _insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """Write new registry rows in one go (core/rows.py): bulk_create prepares every value of
+    every instance, which for an import's thousands of residents costs more than the writing.
+    No signal listens to the registry's models. Each instance gets its primary key first (rows
+    written next point at it) and is then as if saved."""
+    fields = model._meta.concrete_fields
+    for instance, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
+        instance.pk = pk
+    insert_rows(
+        model,
+        [field.attname for field in fields],
+        [[getattr(instance, field.attname) for field in fields] for instance in objects],
+    )
+    for instance in objects:
+        instance._state.adding = False
+        instance._state.db = connection.alias
 
 
 @transaction.atomic
@@ -144,7 +170,7 @@ def residents_bulk_create(
                 station=station, building=row.building, unit=row.unit, room=row.room
             )
             new_households.append(households[key])
-    Household.objects.bulk_create(new_households)
+    _insert(Household, new_households)
     residents = []
     for row in rows:
         resident = Resident(station=station, status=status, created_at=now, updated_at=now)
@@ -152,16 +178,25 @@ def residents_bulk_create(
         if row.building is not None:
             resident.household = households[(row.building.pk, row.unit, row.room)]
         residents.append(resident)
-    Resident.objects.bulk_create(residents)
-    ResidentTag.objects.bulk_create(
-        ResidentTag(resident=resident, tag=tag)
-        for resident, row in zip(residents, rows, strict=True)
-        for tag in sorted(row.tags)
+    _insert(Resident, residents)
+    insert_rows(
+        ResidentTag,
+        ["resident_id", "tag"],
+        [
+            (resident.pk, tag)
+            for resident, row in zip(residents, rows, strict=True)
+            for tag in sorted(row.tags)
+        ],
     )
-    Consent.objects.bulk_create(
-        consent_row
-        for resident, row_consent in zip(residents, consents, strict=True)
-        for consent_row in _consent_rows(resident, row_consent, actor, now)
+    consent_columns = list(_consent_fields(consents[0], actor, now)) if consents else []
+    insert_rows(
+        Consent,
+        ["resident_id", "scope", *consent_columns],
+        [
+            (resident.pk, scope, *_consent_fields(row_consent, actor, now).values())
+            for resident, row_consent in zip(residents, consents, strict=True)
+            for scope in _consent_scopes(row_consent)
+        ],
     )
     if audit_each:
         for resident, row in zip(residents, rows, strict=True):

@@ -15,6 +15,7 @@ from linli.people.actions import (
     CheckedResident,
     ConsentInput,
     ResidentInput,
+    registered_hashes,
     resident_check,
     residents_bulk_create,
 )
@@ -113,6 +114,10 @@ def seed_registry(progress: Callable[[str], None] | None = None) -> int:
     for batch in _batches(households):
         rows: list[CheckedResident] = []
         consents: list[ConsentInput] = []
+        # One query a batch for the ID numbers already on the registry, not one a person.
+        known_ids = registered_hashes(
+            person.id_number for household in batch for person in household.members
+        )
         for household in batch:
             for person in household.members:
                 consent = _consent(person)
@@ -124,6 +129,7 @@ def seed_registry(progress: Callable[[str], None] | None = None) -> int:
                             consent=consent,
                             addresses=addresses,
                             today=today,
+                            registered=known_ids,
                         )
                     )
                 except ValidationError as error:

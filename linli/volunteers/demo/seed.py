@@ -1,9 +1,12 @@
 """Writing the planned corps, idempotently, with progress.
 
-Everything goes through the volunteers app's actions, as the station's staff would do it:
-`team_create` and `team_require_course`, `volunteer_register` and `volunteer_approve` (a roster
-import), `member_add` and `leader_set`, `course_create`, `session_create` and
-`attendance_record`, `award_add` and `evaluation_add`. The actor is None (the system itself).
+The volunteers app's actions write it, as the station's staff would: `team_create` and
+`team_require_course`, `leader_set`, `course_create`, `session_create` and `attendance_record`,
+`award_add` and `evaluation_add`. The actor is None (the system itself). The two parts with
+hundreds of rows, the roster import (`volunteer_register` then `volunteer_approve`, `_reject` or
+`_leave`, for 672 people) and putting the volunteers into their teams (`member_add`, some 850
+times), are written in bulk by roster.py: the same rows and audit rows, a few queries a batch
+instead of dozens a person.
 Each part first reads what is there and does only what is missing, so a second run adds and
 changes nothing, and a run cut short is finished by the next one.
 """
@@ -20,18 +23,13 @@ from linli.accounts.models import User
 from linli.core import crypto
 from linli.org.models import Station
 from linli.people.models import Resident
-from linli.teams.actions import leader_set, member_add, team_create, team_require_course
+from linli.teams.actions import leader_set, team_create, team_require_course
 from linli.teams.models import Team, TeamMembership
 from linli.volunteers.actions.records import award_add, evaluation_add
-from linli.volunteers.actions.registration import (
-    RegistrationInput,
-    volunteer_approve,
-    volunteer_leave,
-    volunteer_register,
-    volunteer_reject,
-)
+from linli.volunteers.actions.registration import RegistrationInput
 from linli.volunteers.actions.training import attendance_record, course_create, session_create
 from linli.volunteers.demo.plan import ADULT, PlannedCorps, PlannedVolunteer, plan_corps
+from linli.volunteers.demo.roster import Registration, members_add_in_bulk, register_in_bulk
 from linli.volunteers.demo.tables import (
     BATCH_SIZE,
     COURSES,
@@ -166,7 +164,9 @@ class Registrar:
             f"演示志愿者 {planned.name}：计划的手机号码 {planned.spare_phone} 已被占用"
         )
 
-    def register(self, planned: PlannedVolunteer) -> Volunteer:
+    def registration(self, planned: PlannedVolunteer) -> Registration:
+        """What the roster says of the planned person: their details, the demo account they
+        register with (if any) and the status the station brought them to."""
         user = None
         if planned.account_phone:
             user = self.accounts.get(planned.account_phone)
@@ -193,25 +193,14 @@ class Registrar:
             guardian_name=planned.guardian_name if planned.age(self.today) < ADULT else "",
             consent=True,
         )
-        # The roster was imported; the few still pending signed up at the desk lately.
-        channel = Volunteer.Channel.IMPORT
-        volunteer = volunteer_register(
-            station=self.station, data=data, channel=channel, actor=None, user=user
-        )
-        if planned.status == "rejected":
-            return volunteer_reject(volunteer=volunteer, reason=planned.reason, actor=None)
-        if planned.status == "pending":
-            return volunteer
-        volunteer = volunteer_approve(volunteer=volunteer, actor=None)
-        if planned.status == "left":
-            volunteer = volunteer_leave(volunteer=volunteer, reason=planned.reason, actor=None)
-        return volunteer
+        return Registration(data=data, user=user, status=planned.status, reason=planned.reason)
 
 
 def seed_registrations(
     station: Station, corps: PlannedCorps, report: Progress
 ) -> tuple[dict[int, int], int]:
-    """Register every planned volunteer not yet registered; whole batches commit together."""
+    """Register every planned volunteer not yet registered, a batch at a time in bulk (each
+    batch commits whole; see roster.py for what is written)."""
     ids = existing_volunteers(corps)
     missing = [index for index in range(len(corps.volunteers)) if index not in ids]
     if not missing:
@@ -220,10 +209,9 @@ def seed_registrations(
     done = 0
     for start in range(0, len(missing), BATCH_SIZE):
         batch = missing[start : start + BATCH_SIZE]
-        with transaction.atomic():
-            for index in batch:
-                volunteer = registrar.register(corps.volunteers[index])
-                ids[index] = volunteer.pk
+        registrations = [registrar.registration(corps.volunteers[index]) for index in batch]
+        volunteer_ids = register_in_bulk(station=station, registrations=registrations)
+        ids.update(zip(batch, volunteer_ids, strict=True))
         done += len(batch)
         report(f"    志愿者 {done}/{len(missing)}")
     return ids, len(missing)
@@ -248,9 +236,7 @@ def seed_memberships(
         ]
         if not missing:
             continue
-        with transaction.atomic():
-            for volunteer in Volunteer.objects.filter(pk__in=missing).order_by("pk"):
-                member_add(team=team, volunteer=volunteer, actor=None)
+        members_add_in_bulk(team=team, volunteer_ids=sorted(missing))
         added += len(missing)
         report(f"    {name}：新增队员 {len(missing)}")
     return added
@@ -338,7 +324,8 @@ def seed_honours(corps: PlannedCorps, ids: dict[int, int]) -> tuple[int, int]:
     wanted = {ids[index] for index in corps.awards} | {
         ids[index] for index, *_rest in corps.evaluations
     }
-    volunteers = Volunteer.objects.select_related("station").in_bulk(wanted)
+    # The audit rows name each volunteer (str reads the person): one query, not one each.
+    volunteers = Volunteer.objects.select_related("station", "person").in_bulk(wanted)
     awards = 0
     for index in corps.awards:
         if ids[index] not in awarded:
