@@ -80,6 +80,20 @@ from linli.people.models import Resident
 from linli.teams.models import TeamMembership
 from linli.volunteers.models import Volunteer
 
+INBOX_COLUMNS = [
+    "user_id",
+    "station_id",
+    "kind",
+    "title",
+    "body",
+    "title_code",
+    "body_code",
+    "params",
+    "url",
+    "created_at",
+    "read_at",
+]
+
 
 def _values(instance: models.Model, columns: list[str]) -> tuple[Any, ...]:
     return tuple(getattr(instance, column) for column in columns)
@@ -106,7 +120,8 @@ class HistoryWriter:
         self.now = timezone.now()
         self.events: list[RequestEvent] = []
         self.audits: list[AuditLog] = []
-        self.inbox: list[Notification] = []
+        self.inbox: list[tuple[Any, ...]] = []  # in the order of INBOX_COLUMNS
+        self.urls: dict[int, str] = {}
         self.followups: dict[int, FollowUp] = {}  # by request id, the open one
         self.all_followups: list[FollowUp] = []
         self.followup_ids: list[int] = []
@@ -156,26 +171,29 @@ class HistoryWriter:
         seen: set[int] = set()
         title_text, title_code, title_params = as_stored(title)
         body_text, body_code, body_params = as_stored(body)
-        url = reverse("assistance:detail", args=[service_request.pk])
+        row = (
+            self.station.pk,
+            f"request.{kind}",
+            title_text[:100],
+            body_text[:500],
+            title_code,
+            body_code,
+            {**body_params, **title_params},
+            self.url(service_request),
+            self.now,
+            self.now,
+        )
         for user in users:
             if user is None or not user.is_active or user.pk in seen:
                 continue
             seen.add(user.pk)
-            self.inbox.append(
-                Notification(
-                    user_id=user.pk,
-                    station_id=self.station.pk,
-                    kind=f"request.{kind}",
-                    title=title_text[:100],
-                    body=body_text[:500],
-                    title_code=title_code,
-                    body_code=body_code,
-                    params={**body_params, **title_params},
-                    url=url,
-                    created_at=self.now,
-                    read_at=self.now,
-                )
-            )
+            self.inbox.append((user.pk, *row))
+
+    def url(self, service_request: ServiceRequest) -> str:
+        """The request's page, the link of its notifications."""
+        if service_request.pk not in self.urls:
+            self.urls[service_request.pk] = reverse("assistance:detail", args=[service_request.pk])
+        return self.urls[service_request.pk]
 
     def requester(self, service_request: ServiceRequest) -> list[Any]:
         return [self.account] if service_request.requester_id else []
@@ -697,11 +715,8 @@ class HistoryWriter:
         insert_rows(ServiceRequest, columns, [_values(row, columns) for row in written])
         columns = _columns(FollowUp, with_pk=True)
         insert_rows(FollowUp, columns, [_values(row, columns) for row in self.all_followups])
-        for model, rows in (
-            (RequestEvent, self.events),
-            (AuditLog, self.audits),
-            (Notification, self.inbox),
-        ):
+        insert_rows(Notification, INBOX_COLUMNS, self.inbox)
+        for model, rows in ((RequestEvent, self.events), (AuditLog, self.audits)):
             columns = _columns(model, with_pk=False)
             insert_rows(model, columns, [_values(row, columns) for row in rows])
         ledger_credit_many(credits=self.hours, actor=self.staff)
