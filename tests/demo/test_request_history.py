@@ -78,7 +78,7 @@ def rows(requests: list[ServiceRequest]) -> list[dict[str, Any]]:
     written = []
     for service_request in requests:
         pk = service_request.pk
-        row = ServiceRequest.objects.filter(pk=pk).values().get()
+        row: dict[str, Any] = dict(ServiceRequest.objects.filter(pk=pk).values().get())
         del row["id"]
         followups = list(
             service_request.followups.values_list(

@@ -2,7 +2,7 @@
 written, planned in memory and inserted at once (`linli.core.rows`).
 
 Replaying several hundred requests through the actions (a row lock, the access gate, a save, a
-timeline row, an audit row and the inbox rows per step) took most of the seed's time; the history
+timeline row, an audit row and the inbox rows per step) took most of the step's time; the history
 is laid down by the seed alone, in a transaction nobody else writes in, so it needs neither the
 locks nor the gate. Each step here does what its action does to the rows, in the action's words:
 
@@ -20,7 +20,7 @@ locks nor the gate. Each step here does what its action does to the rows, in the
   group messages are not written: the settling deletes every one of them.
 
 The checks the actions make (permissions, transitions, eligibility) are not repeated: the plan
-only holds steps that pass them, and tests/demo/test_requests.py writes a small plan both ways and
+only holds steps that pass them, and tests/demo/test_request_history.py writes a small plan both ways and
 compares the rows. Bulk inserts send no signals: the summary rollups are recounted after the seed
 (`rollups_paused`), and the ledger's bulk API marks its monthly figures stale.
 """
@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -80,6 +80,9 @@ from linli.people.models import Resident
 from linli.teams.models import TeamMembership
 from linli.volunteers.models import Volunteer
 
+if TYPE_CHECKING:
+    from linli.assistance.demo.seed import RequestWriter
+
 INBOX_COLUMNS = [
     "user_id",
     "station_id",
@@ -108,9 +111,9 @@ def _columns(model: type[models.Model], *, with_pk: bool) -> list[str]:
 class HistoryWriter:
     """The history's rows, planned step by step in time order, then inserted at once."""
 
-    def __init__(self, writer: Any) -> None:
-        # `writer` is the seed's RequestWriter: the station, its staff, the accounts, the menu
-        # items, teams and volunteers it has read once.
+    def __init__(self, writer: RequestWriter) -> None:
+        # What the seed's writer has read once: the station, its staff, the demo accounts, the
+        # menu items, teams and volunteers.
         self.station = writer.station
         self.staff: User | None = writer.staff
         self.account: User | None = writer.account

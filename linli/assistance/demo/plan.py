@@ -4,7 +4,8 @@ Pure once the registry and the corps are read. Each day of the history draws fro
 generator (the station's seed and the day), so a day's requests do not change when the history
 grows; the requests open today are laid out from OPEN_NOW relative to `now`. A plan is a list of
 steps — submit, dispatch, accept, start, complete, confirm, rate, close the follow-up, or reject
-and cancel — each with its time; the seed replays them through the actions in time order.
+and cancel — each with its time; the seed writes them in time order, the history in bulk as the
+actions would have (history.py) and today's open requests through the actions.
 """
 
 from __future__ import annotations
