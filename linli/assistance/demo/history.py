@@ -125,6 +125,7 @@ class HistoryWriter:
         self.audits: list[AuditLog] = []
         self.inbox: list[tuple[Any, ...]] = []  # in the order of INBOX_COLUMNS
         self.urls: dict[int, str] = {}
+        self.texts: dict[tuple[str, str], tuple[str, str, dict[str, Any]]] = {}
         self.followups: dict[int, FollowUp] = {}  # by request id, the open one
         self.all_followups: list[FollowUp] = []
         self.followup_ids: list[int] = []
@@ -172,8 +173,8 @@ class HistoryWriter:
     ) -> None:
         """`notify`'s inbox rows, read when written (`notifications_settle_replay`)."""
         seen: set[int] = set()
-        title_text, title_code, title_params = as_stored(title)
-        body_text, body_code, body_params = as_stored(body)
+        title_text, title_code, title_params = self.stored(title)
+        body_text, body_code, body_params = self.stored(body)
         row = (
             self.station.pk,
             f"request.{kind}",
@@ -191,6 +192,15 @@ class HistoryWriter:
                 continue
             seen.add(user.pk)
             self.inbox.append((user.pk, *row))
+
+    def stored(self, text: Message | str) -> tuple[str, str, dict[str, Any]]:
+        """`as_stored`, once for each distinct message (most recur: the same item, the same
+        step); the parameters are copied for each row."""
+        key = (text.code, repr(text.params)) if isinstance(text, Message) else ("", text)
+        if key not in self.texts:
+            self.texts[key] = as_stored(text)
+        words, code, params = self.texts[key]
+        return words, code, dict(params)
 
     def url(self, service_request: ServiceRequest) -> str:
         """The request's page, the link of its notifications."""
@@ -245,7 +255,7 @@ class HistoryWriter:
         from_status: str = "",
         to_status: str = "",
     ) -> None:
-        text, code, params = as_stored(note)
+        text, code, params = self.stored(note)
         self.events.append(
             RequestEvent(
                 request_id=service_request.pk,
@@ -271,7 +281,7 @@ class HistoryWriter:
         before = service_request.status
         service_request.status = to
         self.event(service_request, actor, moment, note, from_status=before, to_status=to)
-        text = as_stored(note)[0]
+        text = self.stored(note)[0]
         self.audit(
             actor,
             f"service_request.{to}",
