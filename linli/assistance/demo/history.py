@@ -125,6 +125,7 @@ class HistoryWriter:
         self.audits: list[AuditLog] = []
         self.inbox: list[tuple[Any, ...]] = []  # in the order of INBOX_COLUMNS
         self.urls: dict[int, str] = {}
+        self.reprs: dict[int, str] = {}
         self.texts: dict[tuple[str, str], tuple[str, str, dict[str, Any]]] = {}
         self.followups: dict[int, FollowUp] = {}  # by request id, the open one
         self.all_followups: list[FollowUp] = []
@@ -202,6 +203,12 @@ class HistoryWriter:
         words, code, params = self.texts[key]
         return words, code, dict(params)
 
+    def shown(self, service_request: ServiceRequest) -> str:
+        """The request as its audit rows name it (`#12 社区服务`: its category does not change)."""
+        if service_request.pk not in self.reprs:
+            self.reprs[service_request.pk] = str(service_request)[:200]
+        return self.reprs[service_request.pk]
+
     def url(self, service_request: ServiceRequest) -> str:
         """The request's page, the link of its notifications."""
         if service_request.pk not in self.urls:
@@ -235,7 +242,7 @@ class HistoryWriter:
                 action=action,
                 target_type=service_request._meta.label_lower,
                 target_id=str(service_request.pk),
-                target_repr=str(service_request)[:200],
+                target_repr=self.shown(service_request),
                 station_id=self.station.pk,
                 before=before,
                 after=after,
