@@ -126,7 +126,7 @@ class HistoryWriter:
         self.inbox: list[tuple[Any, ...]] = []  # in the order of INBOX_COLUMNS
         self.urls: dict[int, str] = {}
         self.reprs: dict[int, str] = {}
-        self.texts: dict[tuple[str, str], tuple[str, str, dict[str, Any]]] = {}
+        self.texts: dict[tuple[str, ...], tuple[str, str, dict[str, Any]]] = {}
         self.followups: dict[int, FollowUp] = {}  # by request id, the open one
         self.all_followups: list[FollowUp] = []
         self.followup_ids: list[int] = []
@@ -197,11 +197,11 @@ class HistoryWriter:
     def stored(self, text: Message | str) -> tuple[str, str, dict[str, Any]]:
         """`as_stored`, once for each distinct message (most recur: the same item, the same
         step); the parameters are copied for each row."""
-        key = (text.code, repr(text.params)) if isinstance(text, Message) else ("", text)
+        key = ("message", text.code, repr(text.params)) if isinstance(text, Message) else (text,)
         if key not in self.texts:
             self.texts[key] = as_stored(text)
-        words, code, params = self.texts[key]
-        return words, code, dict(params)
+        chinese, code, params = self.texts[key]
+        return chinese, code, dict(params)
 
     def shown(self, service_request: ServiceRequest) -> str:
         """The request as its audit rows name it (`#12 社区服务`: its category does not change)."""
