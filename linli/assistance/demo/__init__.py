@@ -4,8 +4,9 @@ few on the web by the demo resident account — dispatched, taken, served, confi
 ledger and rated, with a few rejected or cancelled and the poor ratings followed up; and today,
 a few requests in every open state so the dispatch board is alive.
 
-Planned from one fixed seed over the registry and the corps; written through the assistance
-actions; a second run adds nothing.
+Planned from one fixed seed over the registry and the corps; the history written in bulk as the
+assistance actions would have written it (history.py), today's open requests through the actions;
+a second run adds nothing.
 """
 
 from linli.assistance.demo.plan import RequestPlanner

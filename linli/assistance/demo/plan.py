@@ -4,7 +4,8 @@ Pure once the registry and the corps are read. Each day of the history draws fro
 generator (the station's seed and the day), so a day's requests do not change when the history
 grows; the requests open today are laid out from OPEN_NOW relative to `now`. A plan is a list of
 steps — submit, dispatch, accept, start, complete, confirm, rate, close the follow-up, or reject
-and cancel — each with its time; the seed replays them through the actions in time order.
+and cancel — each with its time; the seed writes them in time order, the history in bulk as the
+actions would have (history.py) and today's open requests through the actions.
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ class RequestPlanner:
         }
         self.items = [(category, item) for category in MENU for item in category.items]
         self.audiences: dict[tuple[int, str], tuple[list[Person], list[float]]] = {}
+        self.ages: dict[int, list[int]] = {}  # the residents' ages on 1 July of a year
+        self.skills: dict[tuple[int, str], bool] = {}
 
     # --- who ------------------------------------------------------------------------------------
 
@@ -133,17 +136,11 @@ class RequestPlanner:
         key = (year, kind)
         if key not in self.audiences:
             on = date(year, 7, 1)
+            if year not in self.ages:
+                self.ages[year] = [person.age(on) for person in self.residents]
             people, weights = [], []
-            for person in self.residents:
-                age = person.age(on)
-                fits = {
-                    ELDERLY: age >= 60,
-                    ADULT: 20 <= age <= 80,
-                    ANYONE: age >= 20,
-                    CHILD: 6 <= age <= 13 and self.guardian(person, on) is not None,
-                    DISABLED: "disabled" in person.tags and age >= 6,
-                }[kind]
-                if not fits:
+            for person, age in zip(self.residents, self.ages[year], strict=True):
+                if not self.serves(kind, person, age, on):
                     continue
                 weight = 1.0 + sum(TAG_WEIGHT.get(tag, 0.0) for tag in person.tags)
                 weight *= 2.0 if age >= 75 or (kind == ANYONE and age >= 60) else 1.0
@@ -152,6 +149,20 @@ class RequestPlanner:
                 weights.append(weight)
             self.audiences[key] = (people, weights)
         return self.audiences[key]
+
+    def serves(self, kind: str, person: Person, age: int, on: date) -> bool:
+        """Whether an item for `kind` serves this resident, `age` on the day `on`."""
+        if kind == ELDERLY:
+            return age >= 60
+        if kind == ADULT:
+            return 20 <= age <= 80
+        if kind == ANYONE:
+            return age >= 20
+        if kind == CHILD:
+            return 6 <= age <= 13 and self.guardian(person, on) is not None
+        if kind == DISABLED:
+            return "disabled" in person.tags and age >= 6
+        raise KeyError(kind)
 
     def guardian(self, child: Person, on: date) -> Person | None:
         """Who asks for a child: a grandparent for a child left behind, else a parent at home."""
@@ -179,7 +190,10 @@ class RequestPlanner:
         ]
 
     def skilled(self, helper: Helper, item: ItemSpec) -> bool:
-        return any(word in helper.skills for word in item.skills.split())
+        key = (helper.pk, item.skills)
+        if key not in self.skills:
+            self.skills[key] = any(word in helper.skills for word in item.skills.split())
+        return self.skills[key]
 
     def pick_helper(self, rng: random.Random, pool: list[Helper], item: ItemSpec) -> Helper:
         weights = [self.zeal[h.pk] * (4.0 if self.skilled(h, item) else 1.0) for h in pool]

@@ -1,16 +1,19 @@
 """Writing the planned requests, idempotently, with progress.
 
-Everything goes through the assistance actions with their `at=` argument, as it happened: the
-station's staff (王秀梅) put the menu up, enter phoned-in and pasted requests, dispatch, confirm
-hours, call back for a rating and close follow-ups; the volunteers accept, start and complete
-their own; the demo resident account posts and rates its own on the web. So every timeline row,
-audit row, ledger entry, follow-up and inbox notification is the real one. Steps of all requests
-run in time order.
+The history (requests submitted up to a week ago, all of them ended) is written in bulk by
+`history.HistoryWriter`: the rows the assistance actions would have written for each step — the
+request's row, its timeline, audit rows, follow-ups, ledger entries (hours, and the points of a
+well-rated service) and the inbox rows, already read (the demo inboxes would otherwise hold
+thousands of years-old messages) — planned in memory and inserted at once; nothing of it goes out
+as a text or a group message. Today's open requests go through the assistance actions with their
+`at=` argument, as it happens: the station's staff (王秀梅) enter phoned-in and pasted requests,
+dispatch, confirm hours and call back for a rating; the volunteers accept, start and complete
+their own; the demo resident account posts and rates its own on the web. Their notifications stay
+unread. The menu is put up through the actions too.
 
-The history's notifications are marked read afterwards (the demo inboxes would otherwise hold
-thousands of years-old messages); today's open requests keep theirs unread. The history and the
-open requests are written in one transaction, so a seed cut short leaves no request behind, and a
-station that has the history's requests is left alone: a second run adds nothing.
+The history and the open requests are written in one transaction, so a seed cut short leaves no
+request behind, and a station that has the history's requests is left alone: a second run adds
+nothing.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from linli.assistance.actions import (
     request_start,
     request_submit,
 )
+from linli.assistance.demo.history import HistoryWriter
 from linli.assistance.demo.menu import MENU
 from linli.assistance.demo.plan import RequestPlanner
 from linli.assistance.demo.steps import (
@@ -68,7 +72,6 @@ from linli.assistance.models import (
     ServiceRequest,
     Urgency,
 )
-from linli.notifications.actions import notifications_settle_replay, replay_mark
 from linli.org.models import Station
 from linli.people.models import Resident, ResidentTag
 from linli.teams.models import Team, TeamMembership
@@ -389,11 +392,7 @@ def seed_requests(progress: Progress | None = None) -> int:
     plan = plan_requests(station)
     writer = RequestWriter(station, plan)
     with transaction.atomic():
-        mark = replay_mark()
-        writer.replay(plan.history)
-        # The history happened long ago: its notifications are read, and nothing of it goes out
-        # (with LINLI_SMS_URL set, its texts would reach the generated phone numbers).
-        notifications_settle_replay(since=mark)
+        HistoryWriter(writer).write(plan.history)
         for line in describe_history(plan.history):
             report(line)
         today = writer.replay(plan.open_now)
