@@ -27,7 +27,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from linli.accounts.models import Role
-from linli.notifications.actions import notifications_settle_replay, notify, replay_mark
+from linli.notifications.actions import notify
 from linli.notifications.channels import WECOM_MAX_BYTES, truncate_utf8
 from linli.notifications.models import Delivery, Notification, StationChannel
 from linli.notifications.tasks import attempt_delivery
@@ -335,44 +335,6 @@ def test_a_rolled_back_change_queues_nothing_and_a_commit_queues_each_delivery(
         callback()
     delivery_ids = sorted(Delivery.objects.values_list("pk", flat=True))
     assert sorted(args[0] for args, _run_after in queued_runs()) == delivery_ids
-
-
-def test_a_replayed_history_is_read_and_sends_nothing(
-    world, fast, django_capture_on_commit_callbacks
-):
-    fast.SMS_GATEWAY_URL = "http://127.0.0.1:9/sms"
-    StationChannel.objects.create(station=world.jiaojia, kind="wecom", target="https://a.example/x")
-    staff = world.user(Role.STATION_STAFF)
-
-    def alert(title: str) -> Notification:
-        (notification,) = notify(
-            users=[staff],
-            kind="request.alert",
-            title=title,
-            station=world.jiaojia,
-            station_channels=True,
-            sms=True,
-        )
-        return notification
-
-    today = alert("今天的提醒")
-    todays_deliveries = set(Delivery.objects.values_list("pk", flat=True))
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        mark = replay_mark()
-        alert("2023年的提醒")
-        alert("2024年的提醒")
-        assert notifications_settle_replay(since=mark) == 2
-
-    replayed = Notification.objects.exclude(pk=today.pk)
-    assert replayed.count() == 2
-    assert all(notification.read_at == notification.created_at for notification in replayed)
-    today.refresh_from_db()
-    assert today.read_at is None
-    assert set(Delivery.objects.values_list("pk", flat=True)) == todays_deliveries
-    # The replay's sends were queued on commit; each finds its row gone.
-    queued = [args[0] for args, _run_after in queued_runs()]
-    assert len(queued) == 4
-    assert not any(attempt_delivery(delivery_id) for delivery_id in queued)
 
 
 def test_a_slow_receiver_does_not_block_the_caller(

@@ -16,8 +16,8 @@ locks nor the gate. Each step here does what its action does to the rows, in the
   points of a well-rated service (`ledger_post_many`, which also sets the points balances), as
   `request_confirm_hours` and `points_reward_well_rated` post them;
 - the inbox rows `tell` writes for each step, to the same people, already read at the moment they
-  are written, as `notifications_settle_replay` leaves a replayed history. Their outgoing texts and
-  group messages are not written: the settling deletes every one of them.
+  are written. Their outgoing texts and group messages are not written: a text about a years-old
+  step must not reach a phone (with `LINLI_SMS_URL` set it would go to generated numbers).
 
 The checks the actions make (permissions, transitions, eligibility) are not repeated: the plan
 only holds steps that pass them, and tests/demo/test_request_history.py writes a small plan both ways and
@@ -172,7 +172,7 @@ class HistoryWriter:
         title: Message | str,
         body: Message | str = "",
     ) -> None:
-        """`notify`'s inbox rows, read when written (`notifications_settle_replay`)."""
+        """`notify`'s inbox rows, read when written; no delivery (the past is not sent)."""
         seen: set[int] = set()
         title_text, title_code, title_params = self.stored(title)
         body_text, body_code, body_params = self.stored(body)

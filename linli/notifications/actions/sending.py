@@ -2,20 +2,15 @@
 
 Deliveries are queued after the surrounding transaction commits, so a rolled-back change sends
 nothing, and sending never blocks the request that caused it (notifications.tasks sends them).
-A replay of past events (the demo's history) settles what `notify` wrote for it afterwards
-(`replay_mark`, `notifications_settle_replay`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from linli.core.messages import Message, as_stored
@@ -102,32 +97,3 @@ def _enqueue(delivery_ids: list[int]) -> None:
 
     for delivery_id in delivery_ids:
         send_delivery.enqueue(delivery_id)
-
-
-@dataclass(frozen=True)
-class ReplayMark:
-    """Where a replay of past events begins: what `notify` writes after it belongs to the replay."""
-
-    last_notification_id: int
-    started_at: datetime
-
-
-def replay_mark() -> ReplayMark:
-    last = Notification.objects.aggregate(last=Max("pk"))["last"]
-    return ReplayMark(last_notification_id=last or 0, started_at=timezone.now())
-
-
-@transaction.atomic
-def notifications_settle_replay(*, since: ReplayMark) -> int:
-    """Settle what `notify` wrote during a replay of the past, begun at `since`: every inbox row
-    is marked read at the time it was written, and no delivery of the replay goes out (a text
-    about a years-old step must not reach a phone). Call it in the replay's transaction, before
-    the deliveries' tasks are queued on commit: a queued send then finds its row gone. Returns
-    how many notifications were marked read."""
-    replayed = Notification.objects.filter(pk__gt=since.last_notification_id)
-    settled = replayed.filter(read_at__isnull=True).update(read_at=F("created_at"))
-    Delivery.objects.filter(status=Delivery.Status.PENDING).filter(
-        Q(notification__in=replayed)
-        | Q(notification__isnull=True, created_at__gte=since.started_at)
-    ).delete()
-    return settled
