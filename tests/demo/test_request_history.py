@@ -6,6 +6,7 @@ audit rows and (read) notifications — ids and the moment of writing aside."""
 import json
 from typing import Any
 
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from linli.assistance.demo import plan_requests
@@ -32,10 +33,19 @@ from linli.assistance.models import ServiceRequest
 from linli.audit.models import AuditLog
 from linli.ledger.actions import ledger_history
 from linli.ledger.models import Account, Balance, LedgerEntry
-from linli.notifications.actions import notifications_settle_replay, replay_mark
 from linli.notifications.models import Delivery, Notification
 from linli.org.models import Station
 from tests.demo.conftest import SeededDemo
+
+
+def settle_replay(last_notification_id: int, started_at: Any) -> None:
+    """What the history replayed through the actions was left as: every inbox row read when
+    written, and none of its texts or group messages sent (their deliveries deleted)."""
+    replayed = Notification.objects.filter(pk__gt=last_notification_id)
+    replayed.filter(read_at__isnull=True).update(read_at=F("created_at"))
+    Delivery.objects.filter(
+        Q(notification__in=replayed) | Q(notification__isnull=True, created_at__gte=started_at)
+    ).delete()
 
 
 def actions(planned: PlannedRequest) -> list[str]:
@@ -159,9 +169,10 @@ def test_history_in_bulk_writes_what_the_actions_write(demo: SeededDemo):
     writer = RequestWriter(station, RequestPlan(chosen, []))
     deliveries = Delivery.objects.count()
     with ledger_history():
-        mark = replay_mark()
+        last = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+        started_at = timezone.now()
         through_actions = writer.replay(chosen)
-        notifications_settle_replay(since=mark)
+        settle_replay(last, started_at)
         in_bulk = HistoryWriter(writer).write(chosen)
 
     expected, got = rows(through_actions), rows(in_bulk)
