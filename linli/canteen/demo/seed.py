@@ -266,7 +266,7 @@ class HistoryWriter:
         self.operator = User.objects.filter(phone=OPERATOR_PHONE).first()
         self.account = User.objects.filter(phone=RESIDENT_PHONE).first()
         # What `tier` and `quote` worked out already.
-        self.in_effect: dict[date, tuple[SubsidyTier, ...]] = {}
+        self.in_effect: dict[date, tuple[tuple[int, ...], tuple[SubsidyTier, ...]]] = {}
         self.chosen: dict[tuple[Any, ...], SubsidyTier | None] = {}
         self.quotes: dict[tuple[Decimal, int | None, int], Quote] = {}
 
@@ -372,11 +372,13 @@ class HistoryWriter:
         in effect): tens of thousands of orders fall into a few hundred such cases."""
         in_effect = self.in_effect.get(day)
         if in_effect is None:
-            in_effect = self.in_effect[day] = tuple(t for t in self.tiers if t.in_effect(day))
-        tags = self.tag_sets[resident]
-        key = (age, tags, in_effect)
+            tiers = tuple(tier for tier in self.tiers if tier.in_effect(day))
+            in_effect = self.in_effect[day] = (tuple(tier.pk for tier in tiers), tiers)
+        key = (age, self.tag_sets[resident], in_effect[0])
         if key not in self.chosen:
-            self.chosen[key] = choose_tier(in_effect, age=age, tags=tags, on=day)
+            self.chosen[key] = choose_tier(
+                in_effect[1], age=age, tags=self.tag_sets[resident], on=day
+            )
         return self.chosen[key]
 
     def quote(self, price: Decimal, tier: SubsidyTier | None, age: int) -> Quote:

@@ -60,6 +60,12 @@ CAREGIVER_PHONE = "13900000007"  # SPEC §6: 赵兰芳, caregiver
 ELDERLY_OPENED = date(2021, 6, 1)
 ELDERLY_MEMBERS = 38  # over the years; about 30 in care at a time
 ELDERLY_LEAVERS = 8
+# Each member's chance of coming on a working day is drawn from this range, once per member.
+ATTENDANCE_CHANCE: dict[str, tuple[float, float]] = {
+    CentreKind.ELDERLY: (0.25, 0.56),
+    CentreKind.DISABLED: (0.06, 0.14),
+}
+SESSIONS_A_MONTH: dict[str, float] = {CentreKind.ELDERLY: 1.0, CentreKind.DISABLED: 1.5}
 
 PLAN_GOALS: dict[str, tuple[str, ...]] = {
     CentreKind.ELDERLY: (
@@ -202,6 +208,14 @@ class Writer:
         return Membership.objects.bulk_create(rows)
 
     def attendance(self, memberships: list[Membership], chance: dict[int, float]) -> int:
+        rows = self.attendance_rows(memberships, chance)
+        insert_rows(CentreAttendance, ATTENDANCE_COLUMNS, rows)
+        return len(rows)
+
+    def attendance_rows(
+        self, memberships: list[Membership], chance: dict[int, float]
+    ) -> list[tuple[Any, ...]]:
+        """Each working day's attendance, as values of ATTENDANCE_COLUMNS."""
         opening = 8 * 60 if self.centre.kind == CentreKind.ELDERLY else 8 * 60 + 30
         closing = 17 * 60 if self.centre.kind == CentreKind.ELDERLY else 16 * 60 + 30
         rows = []
@@ -227,8 +241,7 @@ class Writer:
                     (centre_id, membership_id, resident_id, day, _at(day, arrive),
                      _at(day, leave), method, method, by, by)
                 )  # fmt: skip
-        insert_rows(CentreAttendance, ATTENDANCE_COLUMNS, rows)
-        return len(rows)
+        return rows
 
     def plans(self, memberships: list[Membership]) -> int:
         rows = []
@@ -260,21 +273,7 @@ class Writer:
     ) -> tuple[int, int]:
         """Care sessions, about `per_month` a member; a fifth by trained volunteers, whose hours
         go to the ledger once each."""
-        planned: list[tuple[int, SessionKind, datetime, int, Volunteer | None]] = []
-        for membership in memberships:
-            rng = _rng("sessions", membership.resident_id)
-            day = joined(membership) + timedelta(days=rng.randrange(1, 20))
-            end = membership.left_on or self.until
-            while day <= end:
-                if is_working_day(day):
-                    trained = [v for v, since in volunteers if since <= day]
-                    by_volunteer = bool(trained) and rng.random() < 0.2
-                    kind = rng.choice(VOLUNTEER_KINDS if by_volunteer else CAREGIVER_KINDS)
-                    started_at = _at(day, 9 * 60 + rng.randrange(0, 6) * 60)
-                    minutes = rng.choice((30, 45, 60, 90))
-                    volunteer = rng.choice(trained) if by_volunteer else None
-                    planned.append((membership.pk, kind, started_at, minutes, volunteer))
-                day += timedelta(days=max(1, round(rng.expovariate(per_month / 30))))
+        planned = self.planned_sessions(memberships, volunteers, per_month)
         # The sessions' keys first: the volunteers' entries carry them in their source keys (the
         # same entries care_session_record posts), and each session points at its entry.
         ids = reserve_ids(CareSession, len(planned))
@@ -310,6 +309,31 @@ class Writer:
             ],
         )  # fmt: skip
         return len(planned), len(entries)
+
+    def planned_sessions(
+        self,
+        memberships: list[Membership],
+        volunteers: list[tuple[Volunteer, date]],
+        per_month: float,
+    ) -> list[tuple[int, SessionKind, datetime, int, Volunteer | None]]:
+        """(membership, kind, start, minutes, volunteer or None for the caregiver) of each
+        session, the same on every call for the same members and day."""
+        planned: list[tuple[int, SessionKind, datetime, int, Volunteer | None]] = []
+        for membership in memberships:
+            rng = _rng("sessions", membership.resident_id)
+            day = joined(membership) + timedelta(days=rng.randrange(1, 20))
+            end = membership.left_on or self.until
+            while day <= end:
+                if is_working_day(day):
+                    trained = [v for v, since in volunteers if since <= day]
+                    by_volunteer = bool(trained) and rng.random() < 0.2
+                    kind = rng.choice(VOLUNTEER_KINDS if by_volunteer else CAREGIVER_KINDS)
+                    started_at = _at(day, 9 * 60 + rng.randrange(0, 6) * 60)
+                    minutes = rng.choice((30, 45, 60, 90))
+                    volunteer = rng.choice(trained) if by_volunteer else None
+                    planned.append((membership.pk, kind, started_at, minutes, volunteer))
+                day += timedelta(days=max(1, round(rng.expovariate(per_month / 30))))
+        return planned
 
     def equipment(self, memberships: list[Membership]) -> int:
         pieces = []
@@ -439,16 +463,22 @@ def _disabled_members(
     return rows
 
 
+def attendance_chances(centre: Centre, memberships: list[Membership]) -> dict[int, float]:
+    """How likely each member comes on a working day, drawn once per member."""
+    low, high = ATTENDANCE_CHANCE[centre.kind]
+    return {m.pk: _rng("chance", m.resident_id).uniform(low, high) for m in memberships}
+
+
 @transaction.atomic
-def _write(centre: Centre, chosen: list[Any], chance_range: tuple[float, float],
-           volunteers: list[tuple[Volunteer, date]], per_month: float, report: Progress) -> int:  # fmt: skip
+def _write(centre: Centre, chosen: list[Any], volunteers: list[tuple[Volunteer, date]],
+           report: Progress) -> int:  # fmt: skip
     until = timezone.localdate() - timedelta(days=1)
     writer = Writer(centre, until)
     memberships = writer.members(chosen)
-    chance = {m.pk: _rng("chance", m.resident_id).uniform(*chance_range) for m in memberships}
+    chance = attendance_chances(centre, memberships)
     attended = writer.attendance(memberships, chance)
     plans = writer.plans(memberships)
-    sessions, credited = writer.sessions(memberships, volunteers, per_month)
+    sessions, credited = writer.sessions(memberships, volunteers, SESSIONS_A_MONTH[centre.kind])
     things = writer.equipment(memberships)
     report(
         f"    {centre.name}：托管 {len(memberships)}，出勤 {attended}，照护计划 {plans}，"
@@ -465,10 +495,8 @@ def seed_daycare(progress: Progress | None = None) -> int:
     until = timezone.localdate() - timedelta(days=1)
     added = 0
     if not elderly.members.exists():
-        added += _write(elderly, _elderly_members(station, until), (0.25, 0.56), [], 1.0, report)
+        added += _write(elderly, _elderly_members(station, until), [], report)
     if not disabled.members.exists():
-        added += _write(
-            disabled, _disabled_members(station, until), (0.06, 0.14),
-            _trained_volunteers(station), 1.5, report,
-        )  # fmt: skip
+        added += _write(disabled, _disabled_members(station, until), _trained_volunteers(station),
+                        report)  # fmt: skip
     return added

@@ -222,8 +222,12 @@ def _contacts(
     ]
 
 
-@transaction.atomic
-def _plan_and_write(station: Station, profiles: list[ElderProfile], report: Progress) -> int:
+def plan_care(
+    station: Station, profiles: list[ElderProfile], *, now: datetime
+) -> tuple[list[EmergencyContact], list[tuple[Any, ...]]]:
+    """Each profile's care level, visit interval and team (set on `profiles`), the emergency
+    contacts, and the visits up to yesterday as values of VISIT_COLUMNS, the same on every call
+    for the same community and day."""
     today = timezone.localdate()
     until = today - timedelta(days=1)
     resident_ids = [profile.resident_id for profile in profiles]
@@ -249,7 +253,6 @@ def _plan_and_write(station: Station, profiles: list[ElderProfile], report: Prog
         )
     }
     visitors = Visitors(station)
-    now = timezone.now()
     contacts: list[EmergencyContact] = []
     visits: list[tuple[Any, ...]] = []
     for profile in profiles:
@@ -275,6 +278,12 @@ def _plan_and_write(station: Station, profiles: list[ElderProfile], report: Prog
             _contacts(profile, households.get(household_of.get(resident.pk) or 0, []), rng)
         )
         visits.extend(_plan_visits(profile, elder_tags, estate_id, team, visitors, rng, until, now))
+    return contacts, visits
+
+
+@transaction.atomic
+def _plan_and_write(station: Station, profiles: list[ElderProfile], report: Progress) -> int:
+    contacts, visits = plan_care(station, profiles, now=timezone.now())
     # A handful of distinct (level, interval, team) triples: one UPDATE each, not a CASE per row.
     groups: dict[tuple[str, int, int | None], list[int]] = defaultdict(list)
     for profile in profiles:
