@@ -42,6 +42,10 @@ SEALED_FIELDS = (
 
 
 def _canonical(value: Any) -> Any:
+    # Most sealed values are plain text, numbers or None, which stay as they are (a history
+    # seals tens of thousands of entries at once).
+    if value is None or type(value) is str or type(value) is int:
+        return value
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     if hasattr(value, "tzinfo") and hasattr(value, "hour"):  # an aware datetime
