@@ -18,6 +18,7 @@ from linli.core.appendonly import install_triggers
 from linli.ledger import chain
 from linli.ledger.actions import Credit, ledger_credit, ledger_credit_many, ledger_reverse
 from linli.ledger.models import LedgerEntry
+from linli.volunteers.models import Volunteer
 
 
 def credit(volunteer: Any, hours: str, key: str) -> LedgerEntry:
@@ -144,3 +145,44 @@ def test_a_new_entry_after_the_chain_continues_it(entries: Any, corps: Any) -> N
     fields = {name: getattr(entry, name) for name in chain.SEALED_FIELDS}
     entry.refresh_from_db()
     assert entry.chain_hash == chain.entry_hash(fields, last.chain_hash)
+
+
+def test_a_batch_in_bulk_reads_back_as_the_same_credits_one_by_one(corps: Any, world: Any) -> None:
+    """`ledger_credit_many` writes plain rows (no model instances): the entries read back as
+    `ledger_credit` writes them, chained after the entries before them, ids in chain order."""
+    served = timezone.localdate() - timedelta(days=3)
+    at = timezone.now() - timedelta(days=2)
+    credits = [
+        Credit(corps.volunteer.pk, "hours", Decimal("2.5"), "adjustment", served, "历史甲", "b:1", at),
+        Credit(corps.outsider.pk, "hours", Decimal("1"), "adjustment", served, "历史乙", "b:2", at),
+        Credit(None, "tb_pool", Decimal("3"), "donation", served, "捐入", "b:3", at,
+               station_id=world.jiaojia.pk),
+        Credit(corps.leader.pk, "hours", Decimal("0.75"), "adjustment", served, "历史丙", "b:4"),
+    ]  # fmt: skip
+    credit(corps.volunteer, "1", "before")
+    assert ledger_credit_many(credits=credits, actor=world.user("station_staff")) == 4
+    for index, one in enumerate(credits):
+        ledger_credit(
+            volunteer=Volunteer.objects.filter(pk=one.volunteer_id or 0).first(),
+            station=world.jiaojia if one.volunteer_id is None else None,
+            account=one.account,
+            amount=one.amount,
+            kind=one.kind,
+            served_on=one.served_on,
+            description=one.description,
+            source_key=f"o:{index + 1}",
+            actor=world.user("station_staff"),
+            created_at=one.created_at,
+        )
+    fields = [name for name in chain.SEALED_FIELDS if name not in {"source_key", "created_at"}]
+    fields += ["chain_station_id"]
+    bulk = LedgerEntry.objects.filter(source_key__startswith="b:").order_by("pk")
+    single = LedgerEntry.objects.filter(source_key__startswith="o:").order_by("pk")
+    assert list(bulk.values_list(*fields)) == list(single.values_list(*fields))
+    assert list(bulk.values_list("created_at", flat=True))[:3] == [at] * 3
+    assert bulk.values_list("source_key", flat=True)[0] == "b:1"
+    before = LedgerEntry.objects.get(source_key="before")
+    assert bulk.first().pk > before.pk  # type: ignore[union-attr]
+    assert list(chain.verify(chain.ledger_rows(LedgerEntry.objects.all()))) == []
+    # A second run of the same batch posts nothing.
+    assert ledger_credit_many(credits=credits, actor=None) == 0

@@ -25,7 +25,14 @@ from django.utils.translation import gettext as _
 
 from linli.audit.actions import audit_record
 from linli.core.errors import DomainError
-from linli.ledger.models import Account, Balance, CorrectionRequest, EntryKind, LedgerEntry
+from linli.ledger.models import (
+    Account,
+    Balance,
+    CorrectionRequest,
+    EntryKind,
+    EntryRow,
+    LedgerEntry,
+)
 from linli.reports import monthly
 from linli.stats.rollups import mark_volunteers_stale
 from linli.volunteers.models import Volunteer
@@ -129,9 +136,9 @@ def ledger_credit_many(*, credits: list[Credit], actor: Any) -> int:
 
 
 @transaction.atomic
-def ledger_credit_bulk(*, credits: list[Credit], actor: Any) -> list[LedgerEntry]:
-    """`ledger_credit_many`, returning the entries it posted (with their ids), in the order of
-    `credits` (a source already credited is left out)."""
+def ledger_credit_bulk(*, credits: list[Credit], actor: Any) -> list[EntryRow]:
+    """`ledger_credit_many`, returning the entries it posted (plain rows with their ids), in the
+    order of `credits` (a source already credited is left out)."""
     keys = [credit.source_key for credit in credits]
     if len(set(keys)) != len(keys):
         raise ValidationError({"source_key": ["duplicate source keys in one batch"]})
@@ -143,24 +150,26 @@ def ledger_credit_bulk(*, credits: list[Credit], actor: Any) -> list[LedgerEntry
             )
         )
     now = timezone.now()
+    user = _user(actor)
+    created_by_id = user.pk if user is not None else None
     entries = [
-        LedgerEntry(
+        EntryRow(
             volunteer_id=credit.volunteer_id,
             station_id=credit.station_id,
             account=credit.account,
             kind=credit.kind,
             amount=credit.amount,
             served_on=credit.served_on,
+            activity_id=credit.activity_id,
             description=credit.description[:200],
             source_key=credit.source_key,
-            activity_id=credit.activity_id,
-            created_by=_user(actor),
+            created_by_id=created_by_id,
             created_at=credit.created_at or now,
         )
         for credit in credits
         if credit.source_key not in posted
     ]
-    LedgerEntry.objects.bulk_create(entries, batch_size=500)
+    LedgerEntry.objects.insert_sealed(entries)
     # A bulk insert sends no post_save: the stations' summary rollups and kept monthly figures
     # are marked here (sealed entries carry their station).
     mark_volunteers_stale(entry.volunteer_id for entry in entries if entry.volunteer_id is not None)

@@ -3,8 +3,8 @@ hash of the station's entry before it, so an entry changed, removed or slipped i
 (past the database's triggers, e.g. by editing a copy of the file) breaks every hash after it.
 `linli verify_ledger` walks the chains and names the first broken link.
 
-Sealing happens where entries are created, in the model (`LedgerEntry.save` and the manager's
-`bulk_create`), so every way of posting (credits, reversals, the bulk history import and any
+Sealing happens where entries are created, in the model (`LedgerEntry.save`, the manager's
+`bulk_create` and its `insert_sealed` for plain rows), so every way of posting (credits, reversals, the bulk history import and any
 later kind of entry) is chained without knowing about it. The station's row is locked while an
 entry is sealed, so two postings at one station line up instead of forking the chain.
 """
@@ -42,6 +42,10 @@ SEALED_FIELDS = (
 
 
 def _canonical(value: Any) -> Any:
+    # Most sealed values are plain text, numbers or None, which stay as they are (a history
+    # seals tens of thousands of entries at once).
+    if value is None or type(value) is str or type(value) is int:
+        return value
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     if hasattr(value, "tzinfo") and hasattr(value, "hour"):  # an aware datetime
@@ -80,7 +84,10 @@ def seal(entries: Sequence[Any]) -> None:
     # The volunteer is usually at hand (ledger_credit is given it): no query for its station.
     station_of: dict[int, int] = {}
     for entry in entries:
-        volunteer = entry._state.fields_cache.get("volunteer")
+        # A model instance may hold its volunteer; a plain row (`LedgerEntry.objects.insert_sealed`)
+        # holds only the key.
+        state = getattr(entry, "_state", None)
+        volunteer = state.fields_cache.get("volunteer") if state is not None else None
         if volunteer is not None:
             station_of[volunteer.pk] = volunteer.station_id
     unknown = {entry.volunteer_id for entry in entries if entry.volunteer_id} - set(station_of)

@@ -4,7 +4,8 @@ The past is reference history recorded afterwards (补录) by the system: activi
 attendance are written as rows (activity_create refuses anything older than the 10-working-day
 window, and the history is years old), but every hour reaches the ledger only through
 `ledger_credit_many` (in bulk), with the same source key as `activity_verify`, so balances derive
-from entries.
+from entries. Sign-ups and attendance, thousands a year, go in as plain rows (`linli.core.rows`):
+no signal was ever sent for them in bulk, and a history recorded afterwards has no audit rows.
 The present goes through the actions, as the station's staff would do it: upcoming activities
 are created, published and signed up for, and one is cancelled with a reason.
 
@@ -49,6 +50,7 @@ from linli.activities.models import (
     SignupStatus,
 )
 from linli.core.errors import DomainError
+from linli.core.rows import insert_rows
 from linli.ledger.actions import Credit, ledger_credit_many
 from linli.ledger.models import Account, EntryKind
 from linli.org.models import Station
@@ -58,6 +60,12 @@ from linli.volunteers.models import Volunteer
 
 Progress = Callable[[str], None]
 BY_HAND = {AttendanceMethod.CARD_SCAN, AttendanceMethod.MANUAL}  # staff or the leader record it
+# The columns of the history's sign-ups and attendance, written as plain rows (`linli.core.rows`).
+SIGNUP_COLUMNS = ("activity_id", "volunteer_id", "status", "created_at", "cancelled_at")
+ATTENDANCE_COLUMNS = (
+    "activity_id", "volunteer_id", "checked_in_at", "checkin_method", "checkin_by_id",
+    "checked_out_at", "checkout_method", "checkout_by_id", "no_show", "hours", "hours_note",
+)  # fmt: skip
 
 
 def read_corps(station: Station) -> tuple[list[VolunteerRow], dict[str, int]]:
@@ -133,37 +141,41 @@ class HistoryWriter:
             )
             for plan in planned
         )
-        Signup.objects.bulk_create(
-            Signup(
-                activity=activity,
-                volunteer_id=signup.volunteer,
-                status=SignupStatus.CANCELLED if signup.cancelled_at else SignupStatus.CONFIRMED,
-                created_at=signup.created_at,
-                cancelled_at=signup.cancelled_at,
-            )
-            for activity, plan in zip(activities, planned, strict=True)
-            for signup in plan.signups
+        insert_rows(
+            Signup,
+            SIGNUP_COLUMNS,
+            [
+                (
+                    activity.pk,
+                    signup.volunteer,
+                    SignupStatus.CANCELLED if signup.cancelled_at else SignupStatus.CONFIRMED,
+                    signup.created_at,
+                    signup.cancelled_at,
+                )
+                for activity, plan in zip(activities, planned, strict=True)
+                for signup in plan.signups
+            ],
         )
-        attendance: list[Attendance] = []
+        attendance: list[tuple[Any, ...]] = []
         for activity, plan in zip(activities, planned, strict=True):
             by_hand = self.volunteers[plan.responsible].user_id
             attendance.extend(
-                Attendance(
-                    activity=activity,
-                    volunteer_id=row.volunteer,
-                    checked_in_at=row.checked_in_at,
-                    checkin_method=row.checkin_method,
-                    checkin_by_id=by_hand if row.checkin_method in BY_HAND else None,
-                    checked_out_at=row.checked_out_at,
-                    checkout_method=row.checkout_method,
-                    checkout_by_id=by_hand if row.checkout_method in BY_HAND else None,
-                    no_show=row.no_show,
-                    hours=row.hours,
-                    hours_note=row.hours_note,
+                (
+                    activity.pk,
+                    row.volunteer,
+                    row.checked_in_at,
+                    row.checkin_method,
+                    by_hand if row.checkin_method in BY_HAND else None,
+                    row.checked_out_at,
+                    row.checkout_method,
+                    by_hand if row.checkout_method in BY_HAND else None,
+                    row.no_show,
+                    row.hours,
+                    row.hours_note,
                 )
                 for row in plan.attendance
             )
-        Attendance.objects.bulk_create(attendance, batch_size=500)
+        insert_rows(Attendance, ATTENDANCE_COLUMNS, attendance)
         # The same entries activity_verify would post, source key and all, in one bulk insert.
         credits = [
             Credit(

@@ -41,8 +41,9 @@ from linli.volunteers.access import active_volunteer_of
 from linli.volunteers.models import Volunteer
 
 
-def delivery_source_key(task: DeliveryTask) -> str:
-    return f"meal_delivery:{task.pk}"
+def delivery_source_key(task_id: int) -> str:
+    """The ledger's source key of the hours one delivery task earns (one credit per task)."""
+    return f"meal_delivery:{task_id}"
 
 
 @transaction.atomic
@@ -131,7 +132,7 @@ def delivery_complete(
             kind=EntryKind.DELIVERY,
             served_on=order.date,
             description=_("助餐送餐（%(meal)s）") % {"meal": order.get_meal_display()},
-            source_key=delivery_source_key(locked),
+            source_key=delivery_source_key(locked.pk),
             actor=actor,
         )
     if order.channel in RESIDENT_CHANNELS and order.ordered_by_id is not None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -81,12 +82,12 @@ from linli.canteen.models import (
     SubsidyTier,
 )
 from linli.canteen.settlement import month_ended, next_month, previous_month, served_in
-from linli.canteen.tiers import age_on, choose_tier, quote
-from linli.core.rows import insert_rows
+from linli.canteen.tiers import Quote, age_on, choose_tier, quote
+from linli.core.rows import insert_rows, reserve_ids
 from linli.ledger.actions import Credit, ledger_credit_many
 from linli.ledger.models import Account, EntryKind
 from linli.org.models import Station
-from linli.people.models import Resident, ResidentTag
+from linli.people.models import Household, Resident, ResidentTag
 from linli.volunteers.models import Volunteer
 
 Progress = Callable[[str], None]
@@ -96,6 +97,14 @@ ORDER_COLUMNS = (
     "subsidy", "payable", "tier_id", "funder_id", "age", "note", "delivery_address",
     "ordered_by_id", "ordered_at", "served_at", "served_by_id", "cancelled_at", "cancelled_by_id",
     "cancel_reason",
+)  # fmt: skip
+MENU_COLUMNS = (
+    "id", "station_id", "date", "meal", "dishes", "price", "notes", "cutoff_at", "created_by_id",
+    "created_at", "updated_at",
+)  # fmt: skip
+TASK_COLUMNS = (
+    "id", "order_id", "station_id", "status", "volunteer_id", "taken_at", "delivered_at",
+    "delivered_by_id", "created_at",
 )  # fmt: skip
 MEAL_LABELS = {"breakfast": "早餐", "lunch": "午餐", "dinner": "晚餐"}
 UPCOMING_DAYS = 7
@@ -233,104 +242,108 @@ class HistoryWriter:
     def __init__(self, station: Station) -> None:
         self.station = station
         self.tiers = list(SubsidyTier.objects.filter(station=station).order_by("pk"))
-        self.tags: dict[int, list[str]] = defaultdict(list)
+        tags: dict[int, set[str]] = defaultdict(set)
         for resident_id, tag in ResidentTag.objects.filter(resident__station=station).values_list(
             "resident_id", "tag"
         ):
-            self.tags[resident_id].append(tag)
+            tags[resident_id].add(tag)
+        self.tag_sets: defaultdict[int, frozenset[str]] = defaultdict(
+            frozenset, {resident_id: frozenset(names) for resident_id, names in tags.items()}
+        )
         self.births = dict(Resident.objects.filter(station=station).values_list("pk", "birth_date"))
-        self.addresses = {
-            resident_id: str(household)
-            for resident_id, household in (
-                (member.pk, member.household)
-                for member in Resident.objects.filter(
-                    station=station, household__isnull=False
-                ).select_related("household__building__estate")
+        homes = dict(
+            Resident.objects.filter(station=station, household__isnull=False).values_list(
+                "pk", "household_id"
+            )
+        )
+        addresses = {
+            household.pk: str(household)
+            for household in Household.objects.filter(pk__in=set(homes.values())).select_related(
+                "building__estate"
             )
         }
+        self.addresses = {resident_id: addresses[home] for resident_id, home in homes.items()}
         self.operator = User.objects.filter(phone=OPERATOR_PHONE).first()
         self.account = User.objects.filter(phone=RESIDENT_PHONE).first()
+        # What `tier` and `quote` worked out already.
+        self.in_effect: dict[date, tuple[tuple[int, ...], tuple[SubsidyTier, ...]]] = {}
+        self.chosen: dict[tuple[Any, ...], SubsidyTier | None] = {}
+        self.quotes: dict[tuple[Decimal, int | None, int], Quote] = {}
 
     def orderer(self, order: PlannedOrder) -> Any:
         return self.account if order.channel in {"self", "family"} else self.operator
 
     @transaction.atomic
     def year(self, plan: CanteenPlan, year: int) -> tuple[int, int, int]:
-        """One year's menus, orders, delivery tasks and the deliveries' ledger entries."""
+        """One year's menus, orders, delivery tasks and the deliveries' ledger entries, as plain
+        rows (`linli.core.rows`), each given its key before it is written."""
         planned_menus = [menu for menu in plan.menus if menu.day.year == year]
-        menus = Menu.objects.bulk_create(
-            [
-                Menu(
-                    station=self.station,
-                    date=menu.day,
-                    meal=menu.meal,
-                    dishes=menu.dishes,
-                    price=menu.price,
-                    notes=menu.notes,
-                    cutoff_at=default_cutoff(menu.day, menu.meal),
-                    created_by=self.operator,
-                    created_at=local(menu.day - timedelta(days=7), time(15, 0)),
-                    updated_at=local(menu.day - timedelta(days=7), time(15, 0)),
-                )
-                for menu in planned_menus
-            ],
-            batch_size=1000,
-        )
-        by_slot = {(menu.date, menu.meal): menu for menu in menus}
+        menu_ids = reserve_ids(Menu, len(planned_menus))
+        operator_id = self.operator.pk if self.operator else None
+        menu_rows = []
+        for pk, menu in zip(menu_ids, planned_menus, strict=True):
+            published = local(menu.day - timedelta(days=7), time(15, 0))
+            menu_rows.append(
+                (pk, self.station.pk, menu.day, menu.meal, menu.dishes, menu.price, menu.notes,
+                 default_cutoff(menu.day, menu.meal), operator_id, published, published)
+            )  # fmt: skip
+        insert_rows(Menu, MENU_COLUMNS, menu_rows)
+        by_slot = {
+            (menu.day, menu.meal): (pk, menu.price)
+            for pk, menu in zip(menu_ids, planned_menus, strict=True)
+        }
         planned = [order for order in plan.orders if order.day.year == year]
+        order_ids = reserve_ids(MealOrder, len(planned))
         insert_rows(
             MealOrder,
-            ORDER_COLUMNS,
-            [self.order_row(order, by_slot[(order.day, order.meal)]) for order in planned],
-        )
-        # The delivery orders just written, by person and slot (one order each in the plan).
-        written = {
-            (resident, day, meal): pk
-            for pk, resident, day, meal in MealOrder.objects.filter(
-                station=self.station, date__year=year, mode="delivery"
-            ).values_list("pk", "resident_id", "date", "meal")
-        }
-        deliveries = [order for order in planned if order.mode == "delivery"]
-        tasks = DeliveryTask.objects.bulk_create(
+            ("id", *ORDER_COLUMNS),
             [
-                self.task_row(order, written[(order.resident, order.day, order.meal)])
-                for order in deliveries
+                (pk, *self.order_row(order, *by_slot[(order.day, order.meal)]))
+                for pk, order in zip(order_ids, planned, strict=True)
             ],
-            batch_size=1000,
         )
-        delivered = [
-            (order, task)
-            for order, task in zip(deliveries, tasks, strict=True)
-            if order.deliverer is not None and order.state == SERVED
+        deliveries = [
+            (order_id, order)
+            for order_id, order in zip(order_ids, planned, strict=True)
+            if order.mode == "delivery"
         ]
+        task_ids = reserve_ids(DeliveryTask, len(deliveries))
+        insert_rows(
+            DeliveryTask,
+            TASK_COLUMNS,
+            [
+                self.task_row(order, order_id, task_id)
+                for task_id, (order_id, order) in zip(task_ids, deliveries, strict=True)
+            ],
+        )
         credited = ledger_credit_many(
             credits=[
                 Credit(
-                    volunteer_id=order.deliverer.pk,  # type: ignore[union-attr]
+                    volunteer_id=order.deliverer.pk,
                     account=Account.HOURS,
                     amount=settings.CANTEEN_DELIVERY_HOURS,
                     kind=EntryKind.DELIVERY,
                     served_on=order.day,
                     description=f"助餐送餐（{MEAL_LABELS[order.meal]}）",
-                    source_key=delivery_source_key(task),
+                    source_key=delivery_source_key(task_id),
                     created_at=order.served_at,
                 )
-                for order, task in delivered
+                for task_id, (_order_id, order) in zip(task_ids, deliveries, strict=True)
+                if order.deliverer is not None and order.state == SERVED
             ],
             actor=None,
         )
-        return len(menus), sum(order.state == SERVED for order in planned), credited
+        return len(menu_rows), sum(order.state == SERVED for order in planned), credited
 
-    def order_row(self, order: PlannedOrder, menu: Menu) -> tuple[Any, ...]:
+    def order_row(self, order: PlannedOrder, menu_id: int, price: Decimal) -> tuple[Any, ...]:
         """The values of ORDER_COLUMNS, priced as `order_place` prices an order."""
         age = age_on(self.births[order.resident], order.day)
-        tier = choose_tier(self.tiers, age=age, tags=self.tags[order.resident], on=order.day)
-        priced = quote(menu.price, tier, age)
+        priced = self.quote(price, self.tier(order.resident, age, order.day), age)
         orderer = self.orderer(order)
         orderer_id = orderer.pk if orderer is not None else None
         return (
             self.station.pk,
-            menu.pk,
+            menu_id,
             order.resident,
             order.day,
             order.meal,
@@ -354,6 +367,26 @@ class HistoryWriter:
             order.reason,
         )
 
+    def tier(self, resident: int, age: int, day: date) -> SubsidyTier | None:
+        """`choose_tier` for one diner on one day, worked out once for each (age, tags, tiers
+        in effect): tens of thousands of orders fall into a few hundred such cases."""
+        in_effect = self.in_effect.get(day)
+        if in_effect is None:
+            tiers = tuple(tier for tier in self.tiers if tier.in_effect(day))
+            in_effect = self.in_effect[day] = (tuple(tier.pk for tier in tiers), tiers)
+        key = (age, self.tag_sets[resident], in_effect[0])
+        if key not in self.chosen:
+            self.chosen[key] = choose_tier(
+                in_effect[1], age=age, tags=self.tag_sets[resident], on=day
+            )
+        return self.chosen[key]
+
+    def quote(self, price: Decimal, tier: SubsidyTier | None, age: int) -> Quote:
+        key = (price, tier.pk if tier else None, age)
+        if key not in self.quotes:
+            self.quotes[key] = quote(price, tier, age)
+        return self.quotes[key]
+
     def server(self, order: PlannedOrder) -> int | None:
         """Who served it: the volunteer who delivered it, else the canteen operator."""
         if order.state != SERVED:
@@ -362,24 +395,22 @@ class HistoryWriter:
             return order.deliverer.user_id
         return self.operator.pk if self.operator else None
 
-    def task_row(self, order: PlannedOrder, order_id: int) -> DeliveryTask:
+    def task_row(self, order: PlannedOrder, order_id: int, task_id: int) -> tuple[Any, ...]:
+        """The values of TASK_COLUMNS for a delivery order."""
         if order.state == CANCELLED_STATE:
-            return DeliveryTask(
-                order_id=order_id, station=self.station, status=DeliveryStatus.CANCELLED,
-                created_at=order.ordered_at,
-            )  # fmt: skip
+            return (task_id, order_id, self.station.pk, DeliveryStatus.CANCELLED, None, None, None,
+                    None, order.ordered_at)  # fmt: skip
         deliverer = order.deliverer
-        return DeliveryTask(
-            order_id=order_id,
-            station=self.station,
-            status=DeliveryStatus.DELIVERED,
-            volunteer_id=deliverer.pk if deliverer else None,
-            taken_at=order.taken_at if deliverer else None,
-            delivered_at=order.served_at,
-            delivered_by_id=deliverer.user_id
-            if deliverer
-            else (self.operator.pk if self.operator else None),
-            created_at=order.ordered_at,
+        return (
+            task_id,
+            order_id,
+            self.station.pk,
+            DeliveryStatus.DELIVERED,
+            deliverer.pk if deliverer else None,
+            order.taken_at if deliverer else None,
+            order.served_at,
+            deliverer.user_id if deliverer else (self.operator.pk if self.operator else None),
+            order.ordered_at,
         )
 
 

@@ -1,6 +1,9 @@
 """Writing the demo's two day-care centres: the centres and their caregiver through the actions,
 the years of members, attendance, care plans, sessions and loans in bulk; the volunteers' care
-sessions reach the ledger through `ledger_credit_bulk`, with the same source key as the action."""
+sessions reach the ledger through `ledger_credit_bulk`, with the same source key as the action.
+The two long histories, attendance and sessions, are written as plain rows (`linli.core.rows`):
+no signal listens to them, and like the other bulk rows they carry no audit row (the actions
+audit a desk's single check-in, not a history recorded afterwards)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.activities.demo.tables import DISABLED_CENTRE, DISABLED_CENTRE_OPENED, ELDERLY_CENTRE
+from linli.core.rows import insert_rows, reserve_ids
 from linli.core.workdays import is_working_day
 from linli.daycare.actions.care import session_hours
 from linli.daycare.actions.centres import CentreInput, centre_create, centre_staff_add
@@ -42,11 +46,26 @@ from linli.volunteers.demo.tables import DISABILITY_COURSE, STAFF_PHONE, STATION
 from linli.volunteers.models import Course, TrainingAttendance, Volunteer
 
 Progress = Callable[[str], None]
+# The columns of the history rows written without model instances (`linli.core.rows`).
+ATTENDANCE_COLUMNS = (
+    "centre_id", "membership_id", "resident_id", "day", "in_at", "out_at", "in_method",
+    "out_method", "in_by_id", "out_by_id",
+)  # fmt: skip
+SESSION_COLUMNS = (
+    "id", "membership_id", "kind", "started_at", "minutes", "caregiver_id", "volunteer_id",
+    "note", "ledger_entry_id", "recorded_by_id", "created_at",
+)  # fmt: skip
 RANDOM_SEED = 20220110
 CAREGIVER_PHONE = "13900000007"  # SPEC §6: 赵兰芳, caregiver
 ELDERLY_OPENED = date(2021, 6, 1)
 ELDERLY_MEMBERS = 38  # over the years; about 30 in care at a time
 ELDERLY_LEAVERS = 8
+# Each member's chance of coming on a working day is drawn from this range, once per member.
+ATTENDANCE_CHANCE: dict[str, tuple[float, float]] = {
+    CentreKind.ELDERLY: (0.25, 0.56),
+    CentreKind.DISABLED: (0.06, 0.14),
+}
+SESSIONS_A_MONTH: dict[str, float] = {CentreKind.ELDERLY: 1.0, CentreKind.DISABLED: 1.5}
 
 PLAN_GOALS: dict[str, tuple[str, ...]] = {
     CentreKind.ELDERLY: (
@@ -106,7 +125,10 @@ def _rng(*key: Any) -> random.Random:
 
 
 def _at(day: date, minutes: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(minutes // 60, minutes % 60)))
+    """The moment in the station's time zone (what timezone.make_aware gives, cheaper)."""
+    return datetime.combine(
+        day, time(minutes // 60, minutes % 60), tzinfo=timezone.get_current_timezone()
+    )
 
 
 def _working_days(start: date, end: date) -> list[date]:
@@ -155,6 +177,7 @@ class Writer:
         self.until = until
         self.caregiver = User.objects.filter(phone=CAREGIVER_PHONE).first()
         self.staff = User.objects.filter(phone=STAFF_PHONE).first()
+        self.now = timezone.now()
 
     def members(
         self, chosen: list[tuple[Resident, date, date | None, str, str]]
@@ -185,39 +208,40 @@ class Writer:
         return Membership.objects.bulk_create(rows)
 
     def attendance(self, memberships: list[Membership], chance: dict[int, float]) -> int:
+        rows = self.attendance_rows(memberships, chance)
+        insert_rows(CentreAttendance, ATTENDANCE_COLUMNS, rows)
+        return len(rows)
+
+    def attendance_rows(
+        self, memberships: list[Membership], chance: dict[int, float]
+    ) -> list[tuple[Any, ...]]:
+        """Each working day's attendance, as values of ATTENDANCE_COLUMNS."""
         opening = 8 * 60 if self.centre.kind == CentreKind.ELDERLY else 8 * 60 + 30
         closing = 17 * 60 if self.centre.kind == CentreKind.ELDERLY else 16 * 60 + 30
         rows = []
         by = self.caregiver.pk if self.caregiver else None
+        methods = (AttendanceMethod.CARD, AttendanceMethod.ROSTER, AttendanceMethod.MANUAL)
+        # (membership, resident, first day, last day, chance) read once, not per working day.
+        members = [
+            (m.pk, m.resident_id, joined(m), m.left_on or date.max, chance[m.pk])
+            for m in memberships
+        ]
+        centre_id = self.centre.pk
         for day in _working_days(self.centre.opened_on, self.until):
             rng = _rng(self.centre.kind, day)
-            for membership in memberships:
-                if day < joined(membership) or (membership.left_on and day > membership.left_on):
+            for membership_id, resident_id, first, last, likely in members:
+                if day < first or day > last:
                     continue
-                if rng.random() >= chance[membership.pk]:
+                if rng.random() >= likely:
                     continue
                 arrive = opening + rng.randrange(0, 90)
                 leave = closing - rng.randrange(0, 120)
-                method = rng.choices(
-                    (AttendanceMethod.CARD, AttendanceMethod.ROSTER, AttendanceMethod.MANUAL),
-                    (0.5, 0.42, 0.08),
-                )[0]
+                method = rng.choices(methods, (0.5, 0.42, 0.08))[0]
                 rows.append(
-                    CentreAttendance(
-                        centre=self.centre,
-                        membership=membership,
-                        resident_id=membership.resident_id,
-                        day=day,
-                        in_at=_at(day, arrive),
-                        out_at=_at(day, leave),
-                        in_method=method,
-                        out_method=method,
-                        in_by_id=by,
-                        out_by_id=by,
-                    )
-                )
-        CentreAttendance.objects.bulk_create(rows, batch_size=2000)
-        return len(rows)
+                    (centre_id, membership_id, resident_id, day, _at(day, arrive),
+                     _at(day, leave), method, method, by, by)
+                )  # fmt: skip
+        return rows
 
     def plans(self, memberships: list[Membership]) -> int:
         rows = []
@@ -249,7 +273,52 @@ class Writer:
     ) -> tuple[int, int]:
         """Care sessions, about `per_month` a member; a fifth by trained volunteers, whose hours
         go to the ledger once each."""
-        rows: list[CareSession] = []
+        planned = self.planned_sessions(memberships, volunteers, per_month)
+        # The sessions' keys first: the volunteers' entries carry them in their source keys (the
+        # same entries care_session_record posts), and each session points at its entry.
+        ids = reserve_ids(CareSession, len(planned))
+        kinds: dict[str, str] = {value: str(label) for value, label in SessionKind.choices}
+        entries = ledger_credit_bulk(
+            credits=[
+                Credit(
+                    volunteer_id=volunteer.pk,
+                    account=Account.HOURS,
+                    amount=session_hours(minutes),
+                    kind=EntryKind.CARE,
+                    served_on=timezone.localdate(started_at),
+                    description=f"{self.centre.name}：{kinds[kind]}",
+                    source_key=f"care_session:{pk}",
+                )
+                for pk, (_m, kind, started_at, minutes, volunteer) in zip(ids, planned, strict=True)
+                if volunteer is not None
+            ],
+            actor=None,
+        )
+        entry_of = {entry.source_key: entry.id for entry in entries}
+        caregiver_id = self.caregiver.pk if self.caregiver else None
+        insert_rows(
+            CareSession,
+            SESSION_COLUMNS,
+            [
+                (pk, membership_id, kind, started_at, minutes,
+                 None if volunteer else caregiver_id, volunteer.pk if volunteer else None,
+                 SESSION_NOTES[kind], entry_of.get(f"care_session:{pk}"), caregiver_id,
+                 self.now)
+                for pk, (membership_id, kind, started_at, minutes, volunteer)
+                in zip(ids, planned, strict=True)
+            ],
+        )  # fmt: skip
+        return len(planned), len(entries)
+
+    def planned_sessions(
+        self,
+        memberships: list[Membership],
+        volunteers: list[tuple[Volunteer, date]],
+        per_month: float,
+    ) -> list[tuple[int, SessionKind, datetime, int, Volunteer | None]]:
+        """(membership, kind, start, minutes, volunteer or None for the caregiver) of each
+        session, the same on every call for the same members and day."""
+        planned: list[tuple[int, SessionKind, datetime, int, Volunteer | None]] = []
         for membership in memberships:
             rng = _rng("sessions", membership.resident_id)
             day = joined(membership) + timedelta(days=rng.randrange(1, 20))
@@ -259,42 +328,12 @@ class Writer:
                     trained = [v for v, since in volunteers if since <= day]
                     by_volunteer = bool(trained) and rng.random() < 0.2
                     kind = rng.choice(VOLUNTEER_KINDS if by_volunteer else CAREGIVER_KINDS)
-                    rows.append(
-                        CareSession(
-                            membership=membership,
-                            kind=kind,
-                            started_at=_at(day, 9 * 60 + rng.randrange(0, 6) * 60),
-                            minutes=rng.choice((30, 45, 60, 90)),
-                            caregiver=None if by_volunteer else self.caregiver,
-                            volunteer=rng.choice(trained) if by_volunteer else None,
-                            note=SESSION_NOTES[kind],
-                            recorded_by=self.caregiver,
-                        )
-                    )
+                    started_at = _at(day, 9 * 60 + rng.randrange(0, 6) * 60)
+                    minutes = rng.choice((30, 45, 60, 90))
+                    volunteer = rng.choice(trained) if by_volunteer else None
+                    planned.append((membership.pk, kind, started_at, minutes, volunteer))
                 day += timedelta(days=max(1, round(rng.expovariate(per_month / 30))))
-        CareSession.objects.bulk_create(rows, batch_size=2000)
-        # The same entries care_session_record posts, source key and all, in one bulk insert.
-        volunteered = [session for session in rows if session.volunteer is not None]
-        entries = ledger_credit_bulk(
-            credits=[
-                Credit(
-                    volunteer_id=session.volunteer_id,
-                    account=Account.HOURS,
-                    amount=session_hours(session.minutes),
-                    kind=EntryKind.CARE,
-                    served_on=timezone.localdate(session.started_at),
-                    description=f"{self.centre.name}：{session.get_kind_display()}",
-                    source_key=f"care_session:{session.pk}",
-                )
-                for session in volunteered
-            ],
-            actor=None,
-        )
-        for session, entry in zip(volunteered, entries, strict=True):
-            session.ledger_entry = entry
-        CareSession.objects.bulk_update(volunteered, ["ledger_entry"], batch_size=500)
-        credited = len(entries)
-        return len(rows), credited
+        return planned
 
     def equipment(self, memberships: list[Membership]) -> int:
         pieces = []
@@ -424,16 +463,22 @@ def _disabled_members(
     return rows
 
 
+def attendance_chances(centre: Centre, memberships: list[Membership]) -> dict[int, float]:
+    """How likely each member comes on a working day, drawn once per member."""
+    low, high = ATTENDANCE_CHANCE[centre.kind]
+    return {m.pk: _rng("chance", m.resident_id).uniform(low, high) for m in memberships}
+
+
 @transaction.atomic
-def _write(centre: Centre, chosen: list[Any], chance_range: tuple[float, float],
-           volunteers: list[tuple[Volunteer, date]], per_month: float, report: Progress) -> int:  # fmt: skip
+def _write(centre: Centre, chosen: list[Any], volunteers: list[tuple[Volunteer, date]],
+           report: Progress) -> int:  # fmt: skip
     until = timezone.localdate() - timedelta(days=1)
     writer = Writer(centre, until)
     memberships = writer.members(chosen)
-    chance = {m.pk: _rng("chance", m.resident_id).uniform(*chance_range) for m in memberships}
+    chance = attendance_chances(centre, memberships)
     attended = writer.attendance(memberships, chance)
     plans = writer.plans(memberships)
-    sessions, credited = writer.sessions(memberships, volunteers, per_month)
+    sessions, credited = writer.sessions(memberships, volunteers, SESSIONS_A_MONTH[centre.kind])
     things = writer.equipment(memberships)
     report(
         f"    {centre.name}：托管 {len(memberships)}，出勤 {attended}，照护计划 {plans}，"
@@ -450,10 +495,8 @@ def seed_daycare(progress: Progress | None = None) -> int:
     until = timezone.localdate() - timedelta(days=1)
     added = 0
     if not elderly.members.exists():
-        added += _write(elderly, _elderly_members(station, until), (0.25, 0.56), [], 1.0, report)
+        added += _write(elderly, _elderly_members(station, until), [], report)
     if not disabled.members.exists():
-        added += _write(
-            disabled, _disabled_members(station, until), (0.06, 0.14),
-            _trained_volunteers(station), 1.5, report,
-        )  # fmt: skip
+        added += _write(disabled, _disabled_members(station, until), _trained_volunteers(station),
+                        report)  # fmt: skip
     return added

@@ -1,5 +1,7 @@
 """Writing the demo's elders: profiles (through the sync action), their care details, and the
-visit history in bulk; the latest visits and the morning alert through the actions."""
+visit history in bulk (plain rows, `linli.core.rows`: no signal listens to visits, and a visit
+recorded afterwards has no audit row, as the bulk insert before it had none); the latest visits
+and the morning alert through the actions."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts.models import User
+from linli.core.rows import insert_rows
 from linli.elders.access import volunteer_reach
 from linli.elders.actions import (
     elder_profiles_sync,
@@ -109,6 +112,13 @@ class Visitors:
         )
         for team, volunteer_id, user_id, name, estate_id in rows.order_by("volunteer_id"):
             self.by_team[team].append((volunteer_id, user_id, name, estate_id))
+        # Each team's neighbours of an estate, sorted out once rather than at every visit.
+        self.near: dict[tuple[str, int | None], list[tuple[int, int, str, int | None]]] = (
+            defaultdict(list)
+        )
+        for team, members in self.by_team.items():
+            for member in members:
+                self.near[(team, member[3])].append(member)
         self.staff = User.objects.filter(phone=STAFF_PHONE).first()
 
     def pick(
@@ -116,7 +126,7 @@ class Visitors:
     ) -> tuple[int | None, int | None, str]:
         """(volunteer, user, name) of a visitor: a neighbour of the team most often."""
         members = self.by_team.get(team, [])
-        near = [member for member in members if member[3] == estate_id]
+        near = self.near.get((team, estate_id))
         if self.staff is not None and (not members or rng.random() < 0.12):
             return None, self.staff.pk, self.staff.name
         chosen = rng.choice(near if near and rng.random() < 0.75 else members)
@@ -125,7 +135,17 @@ class Visitors:
 
 def _moment(day: date, rng: random.Random) -> datetime:
     minutes = rng.randrange(9 * 60, 17 * 60)
-    return timezone.make_aware(datetime.combine(day, time(minutes // 60, minutes % 60)))
+    # What timezone.make_aware gives, without its checks (tens of thousands of visits).
+    return datetime.combine(
+        day, time(minutes // 60, minutes % 60), tzinfo=timezone.get_current_timezone()
+    )
+
+
+# The columns of a history visit, in the order `_plan_visits` gives their values.
+VISIT_COLUMNS = (
+    "profile_id", "station_id", "visited_at", "method", "visitor_id", "volunteer_id",
+    "visitor_name", "note", "follow_up", "created_at",
+)  # fmt: skip
 
 
 def _plan_visits(
@@ -136,7 +156,9 @@ def _plan_visits(
     visitors: Visitors,
     rng: random.Random,
     until: date,
-) -> list[Visit]:
+    now: datetime,
+) -> list[tuple[Any, ...]]:
+    """The profile's visits up to `until`, as values of VISIT_COLUMNS."""
     interval = profile.visit_interval_days
     needs_care = (
         bool(tags - {Tag.MINOR})
@@ -159,15 +181,17 @@ def _plan_visits(
                 else rng.choice(NOTES_CONCERN if concern else NOTES_WELL)
             )
             visits.append(
-                Visit(
-                    profile=profile,
-                    station_id=profile.station_id,
-                    visited_at=_moment(day, rng),
-                    method=VisitMethod.PHONE if by_phone else VisitMethod.HOME,
-                    visitor_id=user_id,
-                    volunteer_id=volunteer_id,
-                    visitor_name=name,
-                    note=note,
+                (
+                    profile.pk,
+                    profile.station_id,
+                    _moment(day, rng),
+                    VisitMethod.PHONE if by_phone else VisitMethod.HOME,
+                    user_id,
+                    volunteer_id,
+                    name,
+                    note,
+                    False,
+                    now,
                 )
             )
         day += timedelta(days=max(1, round(span * rng.uniform(0.85, 1.3))))
@@ -198,8 +222,12 @@ def _contacts(
     ]
 
 
-@transaction.atomic
-def _plan_and_write(station: Station, profiles: list[ElderProfile], report: Progress) -> int:
+def plan_care(
+    station: Station, profiles: list[ElderProfile], *, now: datetime
+) -> tuple[list[EmergencyContact], list[tuple[Any, ...]]]:
+    """Each profile's care level, visit interval and team (set on `profiles`), the emergency
+    contacts, and the visits up to yesterday as values of VISIT_COLUMNS, the same on every call
+    for the same community and day."""
     today = timezone.localdate()
     until = today - timedelta(days=1)
     resident_ids = [profile.resident_id for profile in profiles]
@@ -226,7 +254,7 @@ def _plan_and_write(station: Station, profiles: list[ElderProfile], report: Prog
     }
     visitors = Visitors(station)
     contacts: list[EmergencyContact] = []
-    visits: list[Visit] = []
+    visits: list[tuple[Any, ...]] = []
     for profile in profiles:
         resident = profile.resident
         household = resident.household
@@ -249,7 +277,13 @@ def _plan_and_write(station: Station, profiles: list[ElderProfile], report: Prog
         contacts.extend(
             _contacts(profile, households.get(household_of.get(resident.pk) or 0, []), rng)
         )
-        visits.extend(_plan_visits(profile, elder_tags, estate_id, team, visitors, rng, until))
+        visits.extend(_plan_visits(profile, elder_tags, estate_id, team, visitors, rng, until, now))
+    return contacts, visits
+
+
+@transaction.atomic
+def _plan_and_write(station: Station, profiles: list[ElderProfile], report: Progress) -> int:
+    contacts, visits = plan_care(station, profiles, now=timezone.now())
     # A handful of distinct (level, interval, team) triples: one UPDATE each, not a CASE per row.
     groups: dict[tuple[str, int, int | None], list[int]] = defaultdict(list)
     for profile in profiles:
@@ -261,7 +295,7 @@ def _plan_and_write(station: Station, profiles: list[ElderProfile], report: Prog
             care_level=level, visit_interval_days=interval, visit_team_id=team_id
         )
     EmergencyContact.objects.bulk_create(contacts, batch_size=1000)
-    Visit.objects.bulk_create(visits, batch_size=2000)
+    insert_rows(Visit, VISIT_COLUMNS, visits)
     report(f"    关爱档案 {len(profiles)}，紧急联系人 {len(contacts)}，走访记录 {len(visits)}")
     return len(visits)
 
