@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.loadgen import Figures, Load, serve, table  # noqa: E402
+from bench.loadgen import Figures, Load, WrkLoad, serve, table  # noqa: E402
 
 API_TARGET = 0.06
 PAGE_TARGET = 0.05
@@ -103,6 +104,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="wrk (apt-get install wrk; the default when found) or Python clients",
+    )
     args = parser.parse_args()
 
     env = prepare(args.data_dir, args.database_url)
@@ -110,7 +117,11 @@ def main() -> None:
     reads = main_reads()
     figures = {label: Figures() for label, _path, _kind in reads}
     with serve(env, workers=args.workers, port=args.port):
-        load = Load(args.port, connections=args.connections)
+        load: Load | WrkLoad = (
+            WrkLoad(args.port, connections=args.connections)
+            if args.client == "wrk"
+            else Load(args.port, connections=args.connections)
+        )
         try:
             for _label, path, kind in reads:  # warm-up: caches, imports, templates
                 headers = api_headers if kind == "api" else page_headers
@@ -144,7 +155,7 @@ def main() -> None:
             ]
         )
     print(
-        f"\n{args.connections} connections, gunicorn --workers {args.workers}, "
+        f"\n{args.client}, {args.connections} connections, gunicorn --workers {args.workers}, "
         f"{args.rounds} rounds × {args.seconds:.0f} s per read, "
         + ("PostgreSQL" if args.database_url else "SQLite")
     )
