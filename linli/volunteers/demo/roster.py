@@ -290,7 +290,7 @@ def register_in_bulk(*, station: Station, registrations: list[Registration]) -> 
         audit.add(
             "user.create",
             actor=None,
-            target=("accounts.user", entry.user_id, entry.user_label),
+            target=(User._meta.label_lower, entry.user_id, entry.user_label),
             station=False,
             after={"phone": entry.phone, "name": entry.registration.data.name.strip()},
         )
@@ -338,7 +338,7 @@ def register_in_bulk(*, station: Station, registrations: list[Registration]) -> 
         audit.add(
             "consent.record",
             actor=entry,
-            target=("people.resident", entry.person_id, name),
+            target=(Resident._meta.label_lower, entry.person_id, name),
             after={
                 "scopes": [Consent.Scope.PERSONAL, Consent.Scope.SENSITIVE],
                 "given_by": given_by,
@@ -390,7 +390,7 @@ def _write_volunteers(
              now if status != "pending" else None, reason)
         )  # fmt: skip
         categories.extend((volunteer_id, code) for code in sorted(data.categories))
-        volunteer = ("volunteers.volunteer", volunteer_id, entry.person_name)
+        volunteer = (Volunteer._meta.label_lower, volunteer_id, entry.person_name)
         audit.add(
             "volunteer.register",
             actor=entry,
@@ -414,7 +414,7 @@ def _write_volunteers(
         )
         if not approved:
             continue
-        account = ("accounts.user", entry.user_id, entry.user_label)
+        account = (User._meta.label_lower, entry.user_id, entry.user_label)
         if entry.user_id not in held:
             audit.add("role.grant", actor=None, target=account, after=role)
             grants.append(entry.user_id)
@@ -423,7 +423,7 @@ def _write_volunteers(
                 "volunteer.left",
                 actor=None,
                 target=(
-                    "volunteers.volunteer",
+                    Volunteer._meta.label_lower,
                     volunteer_id,
                     f"{entry.person_name} {entry.number}",
                 ),
@@ -478,7 +478,11 @@ def members_add_in_bulk(*, team: Team, volunteer_ids: list[int]) -> int:
         audit.add(
             "team.member_add",
             actor=None,
-            target=("teams.teammembership", membership_id, f"{found[volunteer_id]} @ {team.name}"),
+            target=(
+                TeamMembership._meta.label_lower,
+                membership_id,
+                f"{found[volunteer_id]} @ {team.name}",
+            ),
             before={"status": ""},
             after={
                 "status": TeamMembership.Status.ACTIVE,
