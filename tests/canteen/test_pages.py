@@ -106,6 +106,7 @@ def test_the_operator_scans_a_card_and_serves_in_one_tap(canteen, registry, worl
     scanned = client.get("/canteen/counter/find/", {"card": link}, **HTMX)
 
     html = scanned.content.decode()
+    assert "HX-Trigger" not in scanned  # a look-up leaves the board alone; a serve refreshes it
     assert 'data-testid="person-name">王秀梅' in html
     assert "补贴档次：残疾人，每餐补贴 2.50 元" in html
     assert f"/canteen/counter/serve/{order.pk}/" in html

@@ -86,10 +86,15 @@ def person_context(station: Station, resident: Resident, **extra: Any) -> dict[s
 
 
 def _panel(
-    request: HttpRequest, station: Station, resident: Resident, **extra: Any
+    request: HttpRequest, station: Station, resident: Resident, *, wrote: bool = False, **extra: Any
 ) -> HttpResponse:
+    """The person's panel; after a write (served, walked in, refused) the board is told to
+    refresh. A look-up does not refresh it: a refresh it started could still be in flight when
+    the serve that follows asks for one, and htmx drops a request on an element that has one
+    in flight, leaving the board a serve behind until its next 30-second poll."""
     response = render(request, f"{TEMPLATE}#person", person_context(station, resident, **extra))
-    response["HX-Trigger"] = "canteen-board"
+    if wrote:
+        response["HX-Trigger"] = "canteen-board"
     return response
 
 
@@ -164,7 +169,7 @@ def _answer(
     request: HttpRequest, station: Station, resident: Resident, *, done: str = "", error: str = ""
 ) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
-        return _panel(request, station, resident, done=done, error=error)
+        return _panel(request, station, resident, wrote=True, done=done, error=error)
     if error:
         messages.error(request, error)
     else:
