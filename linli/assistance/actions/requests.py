@@ -182,6 +182,33 @@ def request_submit(
     return service_request
 
 
+def set_dispatched(
+    service_request: ServiceRequest, *, team: Any, volunteer: Any, at: datetime
+) -> Any:
+    """The fields a dispatch sets (to a team, a volunteer, or open to all when both are None),
+    for `request_dispatch` and the demo's history alike; returns whom it went to, as the
+    timeline's message names them."""
+    service_request.dispatch_mode = (
+        DispatchMode.TEAM
+        if team is not None
+        else DispatchMode.VOLUNTEER
+        if volunteer is not None
+        else DispatchMode.OPEN
+    )
+    service_request.dispatch_team = team
+    service_request.dispatch_volunteer = volunteer
+    service_request.volunteer = None
+    service_request.accepted_at = None
+    service_request.dispatched_at = at
+    service_request.first_dispatched_at = service_request.first_dispatched_at or at
+    service_request.accept_alerted_at = None
+    if team is not None:
+        return str(team)
+    if volunteer is not None:
+        return volunteer.person.name
+    return {"code": "request.open_to_all"}
+
+
 @transaction.atomic
 def request_dispatch(
     *,
@@ -215,27 +242,7 @@ def request_dispatch(
         )
         if problem:
             raise DomainError("not_eligible", problem, status=409)
-    locked.dispatch_mode = (
-        DispatchMode.TEAM
-        if team is not None
-        else DispatchMode.VOLUNTEER
-        if volunteer is not None
-        else DispatchMode.OPEN
-    )
-    locked.dispatch_team = team
-    locked.dispatch_volunteer = volunteer
-    locked.volunteer = None
-    locked.accepted_at = None
-    locked.dispatched_at = now
-    locked.first_dispatched_at = locked.first_dispatched_at or now
-    locked.accept_alerted_at = None
-    whom: Any = (
-        str(team)
-        if team is not None
-        else volunteer.person.name
-        if volunteer is not None
-        else {"code": "request.open_to_all"}
-    )
+    whom = set_dispatched(locked, team=team, volunteer=volunteer, at=now)
     move(
         locked,
         RequestStatus.DISPATCHED,

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.assistance import access
+from linli.assistance.actions.requests import set_dispatched
 from linli.assistance.actions.tell import _what, station_staff
 from linli.assistance.demo.steps import (
     ACCEPT,
@@ -60,7 +61,6 @@ from linli.assistance.demo.steps import (
 )
 from linli.assistance.models import (
     Channel,
-    DispatchMode,
     FollowUp,
     Rating,
     RequestEvent,
@@ -475,27 +475,7 @@ class HistoryWriter:
         team = self.teams[step.team] if step.mode == TEAM else None
         chosen = self.volunteers[step.volunteer] if step.volunteer is not None else None
         volunteer = chosen if step.mode not in (TEAM, OPEN) else None
-        service_request.dispatch_mode = (
-            DispatchMode.TEAM
-            if team is not None
-            else DispatchMode.VOLUNTEER
-            if volunteer is not None
-            else DispatchMode.OPEN
-        )
-        service_request.dispatch_team = team
-        service_request.dispatch_volunteer = volunteer
-        service_request.volunteer = None
-        service_request.accepted_at = None
-        service_request.dispatched_at = moment
-        service_request.first_dispatched_at = service_request.first_dispatched_at or moment
-        service_request.accept_alerted_at = None
-        whom: Any = (
-            str(team)
-            if team is not None
-            else volunteer.person.name
-            if volunteer is not None
-            else {"code": "request.open_to_all"}
-        )
+        whom = set_dispatched(service_request, team=team, volunteer=volunteer, at=moment)
         note = step.text
         self.move(
             service_request,
